@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+// cowsim: a simulator that teaches how operating systems share memory.
+// Layers, dependencies one way only:
+//   CowEngine (pure model) <- CowLanguage (lexer, parser, interpreter, renderers)
+//   <- CowShell (readline REPL) <- cowsim (argument parsing only).
+import PackageDescription
+
+let package = Package(
+    name: "cowsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cowsim", targets: ["cowsim"]),
+        .library(name: "CowEngine", targets: ["CowEngine"]),
+        .library(name: "CowLanguage", targets: ["CowLanguage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .target(name: "CowEngine"),
+        .target(name: "CowLanguage", dependencies: ["CowEngine"]),
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .target(name: "CowShell", dependencies: ["CowLanguage", "CReadline"]),
+        .executableTarget(
+            name: "cowsim",
+            dependencies: [
+                "CowShell", "CowLanguage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(
+            name: "CowEngineTests",
+            dependencies: [
+                "CowEngine",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+        .testTarget(name: "CowLanguageTests", dependencies: ["CowLanguage"]),
+        .testTarget(name: "CowShellTests", dependencies: ["CowShell", "cowsim"]),
+        .testTarget(name: "CowsimTests", dependencies: ["CowLanguage", "cowsim"]),
+    ]
+)
