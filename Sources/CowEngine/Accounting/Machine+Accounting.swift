@@ -1,0 +1,115 @@
+// smaps-style accounting and machine-wide statistics, computed from the page tables on demand.
+
+extension Machine {
+    /// Usage of a process (all regions) or of its regions called `region` (split parts
+    /// summed). nil for an unknown pid or region name; a dead process has zero usage. A vfork
+    /// child reports its parent's address space, which it is using.
+    public func usage(of pid: PID, region: String? = nil) -> Usage? {
+        guard pid >= 1, pid <= procs.count else { return nil }
+        let i = pid - 1
+        guard procs[i].state.isAlive else { return Usage() }
+        let regions = procs[spaceIndex(i)].regions.filter { region == nil || $0.info.name == region }
+        if region != nil && regions.isEmpty { return nil }
+        var total = Usage()
+        for record in regions { add(regionUsage(record), to: &total) }
+        return total
+    }
+
+    /// Adds one region's usage into a running total.
+    private func add(_ part: Usage, to total: inout Usage) {
+        total.rss += part.rss
+        total.uss += part.uss
+        total.sharedClean += part.sharedClean
+        total.sharedDirty += part.sharedDirty
+        total.privateClean += part.privateClean
+        total.privateDirty += part.privateDirty
+        total.anonymous += part.anonymous
+        total.pss = total.pss.adding(part.pss) ?? approximate(total.pss.doubleValue + part.pss.doubleValue)
+        total.regionPss.append(part.pss)
+    }
+
+    /// Usage of one region: Shared/Private by current mapcount (rule 5), Dirty if the entry or
+    /// the page is dirty (rule 6), Anonymous for private anonymous frames (rule 7).
+    func regionUsage(_ record: RegionRecord) -> Usage {
+        var u = Usage()
+        var byMapcount: [Int: Int] = [:]     // mapcount -> pages, for the exact Pss
+        for e in record.entries where Packed.isPresent(e) {
+            let f = Packed.frame(e)
+            guard f != frames.zeroFrame else { continue }
+            let mapcount = Int(frames.mapcount[f])
+            let dirty = e & Packed.dirty != 0 || frames.dirty[f]
+            u.rss += 1
+            byMapcount[mapcount, default: 0] += 1
+            switch (mapcount >= 2, dirty) {
+            case (true, true): u.sharedDirty += 1
+            case (true, false): u.sharedClean += 1
+            case (false, true): u.privateDirty += 1
+            case (false, false): u.privateClean += 1
+            }
+            if frames.kinds[f] == .anonymous { u.anonymous += 1 }
+        }
+        u.uss = u.privateClean + u.privateDirty
+        u.pss = exactPss(byMapcount)
+        return u
+    }
+
+    /// Sum of pages/mapcount over the buckets, exactly; a float approximation (denominator 10^6)
+    /// only if the exact fraction would overflow (dozens of distinct mapcounts).
+    func exactPss(_ byMapcount: [Int: Int]) -> Rational {
+        var sum = Rational.zero
+        var approx = 0.0
+        var exact = true
+        for (mapcount, pages) in byMapcount.sorted(by: { $0.key < $1.key }) {
+            approx += Double(pages) / Double(max(mapcount, 1))
+            guard exact, let term = Rational(pages, max(mapcount, 1)), let next = sum.adding(term) else {
+                exact = false
+                continue
+            }
+            sum = next
+        }
+        return exact ? sum : approximate(approx)
+    }
+
+    /// A fraction with denominator 10^6 close to `value`.
+    func approximate(_ value: Double) -> Rational {
+        Rational(Int((value * 1_000_000).rounded()), 1_000_000) ?? .zero
+    }
+
+    /// Indices of live processes that own an address space (vfork children borrow one).
+    var liveSpaces: [Int] {
+        procs.indices.filter { procs[$0].state.isAlive && procs[$0].borrowsFrom == nil }
+    }
+
+    /// Machine-wide figures.
+    public var stats: MachineStats {
+        var anonymous = 0, pageCache = 0, shmem = 0
+        for f in 0..<frames.count {
+            switch frames.kinds[f] {
+            case .free: break
+            case .anonymous: anonymous += 1
+            case .pageCache: pageCache += 1
+            case .shmem: pageCache += 1; shmem += 1
+            }
+        }
+        var zeroMappings = 0, rss = 0
+        var seen = Array(repeating: false, count: frames.count)
+        var distinct = 0
+        for i in liveSpaces {
+            for record in procs[i].regions {
+                for e in record.entries where Packed.isPresent(e) {
+                    let f = Packed.frame(e)
+                    if f == frames.zeroFrame { zeroMappings += 1; continue }
+                    rss += 1
+                    if !seen[f] { seen[f] = true; distinct += 1 }
+                }
+            }
+        }
+        let totals = procs.reduce(ProcessCounters()) { $0 + $1.counters }
+        return MachineStats(
+            frames: frames.count, used: frames.count - frames.freeCount, free: frames.freeCount,
+            anonymous: anonymous, pageCache: pageCache, shmem: shmem, zeroPageMappings: zeroMappings,
+            processes: procs.reduce(0) { $0 + ($1.state.isAlive ? 1 : 0) },
+            minorFaults: totals.minorFaults, majorFaults: totals.majorFaults, copies: totals.copies,
+            reuses: totals.reuses, savedBySharing: rss - distinct)
+    }
+}

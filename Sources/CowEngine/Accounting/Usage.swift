@@ -1,0 +1,94 @@
+/// Memory use of a process or a region, like one block of /proc/PID/smaps. In pages, except Pss
+/// which is exact (sum over pages of 1/mapcount).
+public struct Usage: Equatable, Sendable {
+    /// Resident pages (the zero page is not counted, as in Linux).
+    public var rss: Int
+    /// Unique set size: pages nobody else maps (= privateClean + privateDirty).
+    public var uss: Int
+    /// Pages with mapcount >= 2 (rule 5: Shared depends only on the current mapcount), clean.
+    public var sharedClean: Int
+    /// Pages with mapcount >= 2 whose entry or page is dirty.
+    public var sharedDirty: Int
+    /// Pages with mapcount 1, clean.
+    public var privateClean: Int
+    /// Pages with mapcount 1 whose entry or page is dirty.
+    public var privateDirty: Int
+    /// Private anonymous pages, including private copies of file pages (not shmem).
+    public var anonymous: Int
+    /// Always 0: the model has no swap.
+    public var swap: Int
+    /// Proportional set size.
+    public var pss: Rational
+    /// Pss of each region summed into this usage, in address order (what `pssKiB` truncates).
+    public var regionPss: [Rational]
+
+    /// Any figures; all default to zero (which is also the usage of a dead process).
+    public init(rss: Int = 0, uss: Int = 0, sharedClean: Int = 0, sharedDirty: Int = 0, privateClean: Int = 0,
+                privateDirty: Int = 0, anonymous: Int = 0, swap: Int = 0, pss: Rational = .zero,
+                regionPss: [Rational] = []) {
+        self.rss = rss
+        self.uss = uss
+        self.sharedClean = sharedClean
+        self.sharedDirty = sharedDirty
+        self.privateClean = privateClean
+        self.privateDirty = privateDirty
+        self.anonymous = anonymous
+        self.swap = swap
+        self.pss = pss
+        self.regionPss = regionPss
+    }
+
+    /// Equal when every smaps figure is equal; how Pss splits over regions (`regionPss`) is
+    /// ignored, so a hand-written `Usage(rss:pss:...)` compares equal to a computed one.
+    public static func == (a: Usage, b: Usage) -> Bool {
+        a.rss == b.rss && a.uss == b.uss && a.sharedClean == b.sharedClean && a.sharedDirty == b.sharedDirty
+            && a.privateClean == b.privateClean && a.privateDirty == b.privateDirty && a.anonymous == b.anonymous
+            && a.swap == b.swap && a.pss == b.pss
+    }
+
+    /// Pss in KiB as Linux prints it: truncated to whole KiB per region, then summed
+    /// (64/3 pages of 4 KiB show as 85 kB, not 85.33).
+    public func pssKiB(pageSize: Int) -> Int {
+        let parts = regionPss.isEmpty ? [pss] : regionPss
+        var total = 0
+        for p in parts {
+            if let scale = Rational(pageSize, 1024), let kib = p.multiplied(by: scale) {
+                total += kib.truncated()
+            } else {
+                total += Int(p.doubleValue * Double(pageSize) / 1024)
+            }
+        }
+        return total
+    }
+}
+
+/// Machine-wide figures for the status line and `stats`.
+public struct MachineStats: Equatable, Sendable {
+    /// Allocatable frames.
+    public var frames: Int
+    /// Frames holding something.
+    public var used: Int
+    /// Frames on the free list.
+    public var free: Int
+    /// Used frames holding private anonymous memory (anonymous + pageCache == used).
+    public var anonymous: Int
+    /// Used frames in the page cache, shmem frames included.
+    public var pageCache: Int
+    /// Frames of shared anonymous memory (part of pageCache, as Linux counts Shmem in Cached).
+    public var shmem: Int
+    /// Entries pointing at the shared zero page (which itself is not a counted frame).
+    public var zeroPageMappings: Int
+    /// Live processes (running or suspended).
+    public var processes: Int
+    /// Minor faults of all processes ever, dead ones included.
+    public var minorFaults: Int
+    /// Major faults (page read from disk) of all processes ever.
+    public var majorFaults: Int
+    /// Copy-on-write copies of all processes ever.
+    public var copies: Int
+    /// Copy-on-write reuses of all processes ever.
+    public var reuses: Int
+    /// Frames sharing saves: sum over live address spaces of Rss minus the distinct frames they
+    /// map (a vfork child borrows its parent's space and is not counted twice).
+    public var savedBySharing: Int
+}

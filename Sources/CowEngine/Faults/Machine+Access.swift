@@ -1,0 +1,79 @@
+// Reads and writes of virtual pages. The common case (the entry already allows the access) is a
+// few array operations; anything else goes to the fault handlers in Machine+Faults.swift.
+
+extension Machine {
+    /// Reads one page. A kill (SIGSEGV, out of memory) is an outcome, not an error; errors are
+    /// only for bad requests (no such process, process not running, page number out of range).
+    public mutating func read(_ pid: PID, vpn: Int) throws -> AccessOutcome {
+        try validateVPN(vpn)
+        let i = try runningIndex(pid)
+        return readPage(i, spaceIndex(i), vpn)
+    }
+
+    /// Writes `value` into one page (a page holds one Int64 in this model).
+    public mutating func write(_ pid: PID, vpn: Int, value: Int64) throws -> AccessOutcome {
+        try validateVPN(vpn)
+        let i = try runningIndex(pid)
+        return writePage(i, spaceIndex(i), vpn, value)
+    }
+
+    /// Writes `value` into every page of `vpns`, stopping at the first kill. `.value(value)` if
+    /// all pages were written.
+    public mutating func write(_ pid: PID, vpns: Range<Int>, value: Int64) throws -> AccessOutcome {
+        try validateRange(vpns.lowerBound, vpns.count)
+        let i = try runningIndex(pid)
+        let space = spaceIndex(i)
+        for vpn in vpns {
+            let outcome = writePage(i, space, vpn, value)
+            if case .killed = outcome { return outcome }
+        }
+        return .value(value)
+    }
+
+    /// Reads every page of `vpns`, stopping at the first kill; returns the values read so far.
+    public mutating func read(_ pid: PID, vpns: Range<Int>) throws -> (values: [Int64], killed: Kill?) {
+        try validateRange(vpns.lowerBound, vpns.count)
+        let i = try runningIndex(pid)
+        let space = spaceIndex(i)
+        var values: [Int64] = []
+        values.reserveCapacity(min(vpns.count, 1 << 16))
+        for vpn in vpns {
+            switch readPage(i, space, vpn) {
+            case .value(let v): values.append(v)
+            case .killed(let kill): return (values, kill)
+            }
+        }
+        return (values, nil)
+    }
+
+    /// Read by process `i` through address space `space`.
+    @inline(__always) mutating func readPage(_ i: Int, _ space: Int, _ vpn: Int) -> AccessOutcome {
+        guard let r = regionIndex(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
+        guard !procs[space].regions[r].info.permissions.isEmpty else {
+            return kill(i, .segfault(vpn: vpn, .readOfNoAccess))
+        }
+        let k = vpn - procs[space].regions[r].info.start
+        let e = procs[space].regions[r].entries[k]
+        if e & (Packed.present | Packed.accessed) == Packed.present | Packed.accessed {
+            return .value(frames.values[Packed.frame(e)])
+        }
+        if Packed.isPresent(e) {
+            procs[space].regions[r].entries[k] = e | Packed.accessed
+            return .value(frames.values[Packed.frame(e)])
+        }
+        return readFault(i, space, r, vpn)
+    }
+
+    /// Write by process `i` through address space `space`. A writable entry implies a writable
+    /// region (mprotect write-protects entries), so the fast path needs no rights check.
+    @inline(__always) mutating func writePage(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
+        guard let r = regionIndex(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
+        let k = vpn - procs[space].regions[r].info.start
+        let e = procs[space].regions[r].entries[k]
+        if e & Packed.fastWrite == Packed.fastWrite {
+            frames.values[Packed.frame(e)] = value
+            return .value(value)
+        }
+        return writeSlow(i, space, r, vpn, value)
+    }
+}

@@ -1,0 +1,237 @@
+// Page-fault handling: what happens when an access finds no entry, or a write finds the entry
+// write-protected. Each handler takes one kind of fault, counts it and records its event.
+
+extension Machine {
+    // MARK: small steps
+
+    /// Points entry `vpn` of region `r` at `frame` with `flags`, counting the new mapping.
+    @inline(__always) mutating func install(_ space: Int, _ r: Int, _ vpn: Int, frame: Int, _ flags: UInt32) {
+        let k = vpn - procs[space].regions[r].info.start
+        if frame != frames.zeroFrame { frames.mapcount[frame] += 1 }
+        procs[space].regions[r].entries[k] = Packed.make(frame: frame, flags | Packed.present | Packed.user)
+    }
+
+    /// Stores a written value in `frame` and marks the page dirty.
+    @inline(__always) mutating func store(_ frame: Int, _ value: Int64) {
+        frames.values[frame] = value
+        frames.dirty[frame] = true
+    }
+
+    /// Counts a fault against process `i`.
+    @inline(__always) mutating func countFault(_ i: Int, major: Bool) {
+        if major { procs[i].counters.majorFaults += 1 } else { procs[i].counters.minorFaults += 1 }
+    }
+
+    /// Flags for a read-mapped file or shmem page: shared mappings get the region's write right
+    /// (no write-notify in this model); private ones stay read-only, copy-on-write if writable.
+    func readMappingFlags(_ info: Region) -> UInt32 {
+        guard info.permissions.contains(.write) else { return 0 }
+        return info.isShared ? Packed.writable : Packed.copyOnWrite
+    }
+
+    /// The page-cache frame of `page` of file `id`, reading it from disk if needed; nil when a
+    /// frame was needed and none is free.
+    mutating func pageCacheFrame(file id: FileID, page: Int) -> (frame: Int, major: Bool)? {
+        if let f = cachedFrame(file: id, page: page) { return (f, false) }
+        guard let f = readIntoCache(file: id, page: page) else { return nil }
+        return (f, true)
+    }
+
+    /// The frame of `page` of shmem object `id`, allocating it (zero-filled) if needed; nil when
+    /// a frame was needed and none is free.
+    mutating func shmemPageFrame(_ id: Int, page: Int) -> (frame: Int, fresh: Bool)? {
+        if let f = shmemFrame(id, page: page) { return (f, false) }
+        guard let f = allocateShmemFrame(id, page: page) else { return nil }
+        return (f, true)
+    }
+
+    // MARK: read faults
+
+    /// A read found no entry: map the zero page, a fresh frame, or the file / shmem page (plus
+    /// its cached neighbours with fault-around). One fault.
+    mutating func readFault(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int) -> AccessOutcome {
+        let info = procs[space].regions[r].info
+        let pid = procs[i].pid
+        let page = procs[space].regions[r].objectPage(vpn)
+        switch procs[space].regions[r].source {
+        case .privateAnonymous:
+            let writable = info.permissions.contains(.write)
+            if config.behaviours.zeroPage {
+                install(space, r, vpn, frame: frames.zeroFrame, Packed.accessed | (writable ? Packed.copyOnWrite : 0))
+                countFault(i, major: false)
+                note(.zeroPageMapped(pid: pid, vpn: vpn))
+                return .value(0)
+            }
+            guard let f = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
+            install(space, r, vpn, frame: f, Packed.accessed | (writable ? Packed.writable : 0))
+            countFault(i, major: false)
+            note(.demandZero(pid: pid, vpn: vpn, frame: f))
+            return .value(0)
+        case .file(let id):
+            guard let (f, major) = pageCacheFrame(file: id, page: page) else { return outOfMemory(i, vpn) }
+            install(space, r, vpn, frame: f, Packed.accessed | readMappingFlags(info))
+            let around = faultAround(space, r, vpn)
+            countFault(i, major: major)
+            note(.fileRead(pid: pid, vpn: vpn, frame: f, major: major, mappedPages: 1 + around))
+            return .value(frames.values[f])
+        case .shmem(let id):
+            guard let (f, fresh) = shmemPageFrame(id, page: page) else { return outOfMemory(i, vpn) }
+            install(space, r, vpn, frame: f, Packed.accessed | readMappingFlags(info))
+            _ = faultAround(space, r, vpn)
+            countFault(i, major: false)
+            note(fresh ? .demandZero(pid: pid, vpn: vpn, frame: f) : .sharedMapped(pid: pid, vpn: vpn, frame: f))
+            return .value(frames.values[f])
+        }
+    }
+
+    /// Linux fault-around: after a read fault on a file or shmem mapping, also map every page of
+    /// the aligned 16-page window (inside the region) whose frame already exists and is not
+    /// mapped here yet. Returns how many extra pages were mapped (0 when the switch is off).
+    mutating func faultAround(_ space: Int, _ r: Int, _ vpn: Int) -> Int {
+        guard config.behaviours.faultAround else { return 0 }
+        let info = procs[space].regions[r].info
+        let windowStart = max(info.start, vpn - vpn % Machine.faultAroundPages)
+        let windowEnd = min(info.end, vpn - vpn % Machine.faultAroundPages + Machine.faultAroundPages)
+        let flags = readMappingFlags(info)
+        let source = procs[space].regions[r].source
+        var mapped = 0
+        for v in windowStart..<windowEnd where v != vpn {
+            guard !Packed.isPresent(procs[space].regions[r].entries[v - info.start]) else { continue }
+            let page = procs[space].regions[r].objectPage(v)
+            let existing: Int?
+            switch source {
+            case .file(let id): existing = cachedFrame(file: id, page: page)
+            case .shmem(let id): existing = shmemFrame(id, page: page)
+            case .privateAnonymous: existing = nil
+            }
+            guard let f = existing else { continue }
+            install(space, r, v, frame: f, flags)
+            mapped += 1
+        }
+        return mapped
+    }
+
+    // MARK: write faults
+
+    /// A write that the fast path could not finish: rights check, then the right handler.
+    mutating func writeSlow(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
+        let info = procs[space].regions[r].info
+        guard info.permissions.contains(.write) else { return kill(i, .segfault(vpn: vpn, .writeToReadOnly)) }
+        let k = vpn - info.start
+        let e = procs[space].regions[r].entries[k]
+        if !Packed.isPresent(e) { return writeFault(i, space, r, vpn, value) }
+        let f = Packed.frame(e)
+        if e & Packed.writable != 0 {
+            // First write through this entry: set the dirty and accessed bits, no fault.
+            procs[space].regions[r].entries[k] = e | Packed.dirty | Packed.accessed
+            store(f, value)
+            return .value(value)
+        }
+        if info.isShared {
+            // Shared page mapped read-only (only after an unusual mprotect sequence): make it writable.
+            procs[space].regions[r].entries[k] = (e & ~Packed.copyOnWrite) | Packed.writable | Packed.dirty | Packed.accessed
+            store(f, value)
+            countFault(i, major: false)
+            note(.sharedMapped(pid: procs[i].pid, vpn: vpn, frame: f))
+            return .value(value)
+        }
+        return copyOnWriteFault(i, space, r, vpn, value, from: f)
+    }
+
+    /// A write to a write-protected private page holding frame `from`: replace the zero page by
+    /// a fresh frame, reuse an anonymous frame nobody else maps (cow-reuse), or copy. One fault.
+    mutating func copyOnWriteFault(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int, _ value: Int64,
+                                   from: Int) -> AccessOutcome {
+        let pid = procs[i].pid
+        let k = vpn - procs[space].regions[r].info.start
+        let writableFlags = Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed
+        countFault(i, major: false)
+        if from == frames.zeroFrame {
+            guard let g = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
+            frames.mapcount[g] = 1
+            procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
+            store(g, value)
+            note(.demandZero(pid: pid, vpn: vpn, frame: g))
+            return .value(value)
+        }
+        if config.behaviours.reuseSoleSharer && frames.kinds[from] == .anonymous && frames.mapcount[from] == 1 {
+            procs[space].regions[r].entries[k] = Packed.make(frame: from, writableFlags)
+            store(from, value)
+            procs[i].counters.reuses += 1
+            note(.copyOnWriteReuse(pid: pid, vpn: vpn, frame: from))
+            return .value(value)
+        }
+        guard let g = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
+        frames.values[g] = frames.values[from]     // the copy (then overwritten by the write)
+        frames.mapcount[g] = 1
+        procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
+        _ = dropReference(Packed.make(frame: from, Packed.present))
+        store(g, value)
+        procs[i].counters.copies += 1
+        note(.copyOnWrite(pid: pid, vpn: vpn, from: from, to: g))
+        return .value(value)
+    }
+
+    /// A write found no entry: a fresh anonymous frame, a private copy of the file page, or the
+    /// shared file / shmem frame itself. One fault, one page (no fault-around on writes).
+    mutating func writeFault(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
+        let pid = procs[i].pid
+        let page = procs[space].regions[r].objectPage(vpn)
+        let flags = Packed.writable | Packed.dirty | Packed.accessed
+        switch procs[space].regions[r].source {
+        case .privateAnonymous:
+            countFault(i, major: false)
+            guard let f = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
+            install(space, r, vpn, frame: f, flags)
+            store(f, value)
+            note(.demandZero(pid: pid, vpn: vpn, frame: f))
+        case .file(let id) where procs[space].regions[r].info.isShared:
+            guard let (f, major) = pageCacheFrame(file: id, page: page) else {
+                countFault(i, major: false)
+                return outOfMemory(i, vpn)
+            }
+            countFault(i, major: major)
+            install(space, r, vpn, frame: f, flags)
+            store(f, value)
+            note(.fileRead(pid: pid, vpn: vpn, frame: f, major: major, mappedPages: 1))
+        case .file(let id):
+            guard let (c, major) = pageCacheFrame(file: id, page: page) else {
+                countFault(i, major: false)
+                return outOfMemory(i, vpn)
+            }
+            countFault(i, major: major)
+            if major { note(.fileRead(pid: pid, vpn: vpn, frame: c, major: true, mappedPages: 0)) }
+            guard let g = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
+            frames.values[g] = frames.values[c]
+            install(space, r, vpn, frame: g, flags)
+            store(g, value)
+            procs[i].counters.copies += 1
+            note(.copyOnWrite(pid: pid, vpn: vpn, from: c, to: g))
+        case .shmem(let id):
+            countFault(i, major: false)
+            guard let (f, fresh) = shmemPageFrame(id, page: page) else { return outOfMemory(i, vpn) }
+            install(space, r, vpn, frame: f, flags)
+            store(f, value)
+            note(fresh ? .demandZero(pid: pid, vpn: vpn, frame: f) : .sharedMapped(pid: pid, vpn: vpn, frame: f))
+        }
+        return .value(value)
+    }
+
+    // MARK: kills
+
+    /// The out-of-memory killer takes the faulting process.
+    mutating func outOfMemory(_ i: Int, _ vpn: Int) -> AccessOutcome {
+        kill(i, .outOfMemory(vpn: vpn))
+    }
+
+    /// Kills process `i` (SIGSEGV or OOM): records the event, tears its mappings down and lets a
+    /// waiting vfork parent run again.
+    mutating func kill(_ i: Int, _ reason: Kill) -> AccessOutcome {
+        switch reason {
+        case .segfault(let vpn, let why): note(.segfault(pid: procs[i].pid, vpn: vpn, reason: why))
+        case .outOfMemory(let vpn): note(.outOfMemory(pid: procs[i].pid, vpn: vpn))
+        }
+        _ = terminate(i, .killed(reason))
+        return .killed(reason)
+    }
+}

@@ -1,0 +1,163 @@
+// fork and vfork.
+
+extension Machine {
+    /// What fork does with one region of the parent.
+    enum ForkPlan {
+        /// MADV_DONTFORK: the child does not get the region.
+        case omit
+        /// The child gets the region with no entries (wipeonfork, or fork-skip).
+        case empty
+        /// The child gets copies of the entries.
+        case copy
+    }
+
+    /// Decides how region `record` is inherited under the current behaviours.
+    func forkPlan(_ record: RegionRecord) -> ForkPlan {
+        switch record.info.advice {
+        case .dontFork: return .omit
+        case .wipeOnFork: return .empty
+        case .normal: break
+        }
+        guard config.behaviours.forkSkipsUnfaulted else { return .copy }
+        switch record.source {
+        case .shmem: return .empty
+        case .file where record.info.isShared: return .empty
+        case .file: return holdsAnonymous(record) ? .copy : .empty
+        case .privateAnonymous: return .copy
+        }
+    }
+
+    /// True if some entry of the region maps a private anonymous frame.
+    func holdsAnonymous(_ record: RegionRecord) -> Bool {
+        record.entries.contains { e in
+            Packed.isPresent(e) && Packed.frame(e) != frames.zeroFrame && frames.kinds[Packed.frame(e)] == .anonymous
+        }
+    }
+
+    /// Number of private anonymous frames an eager fork must duplicate for region `record`.
+    func framesToDuplicate(_ record: RegionRecord) -> Int {
+        guard !record.info.isShared else { return 0 }
+        var n = 0
+        for e in record.entries where Packed.isPresent(e) {
+            let f = Packed.frame(e)
+            if f != frames.zeroFrame && frames.kinds[f] == .anonymous { n += 1 }
+        }
+        return n
+    }
+
+    /// Creates a child with a copy of the parent's address space. Copy-on-write mode shares every
+    /// frame and write-protects private writable pages in both; eager mode copies every private
+    /// anonymous frame now, and fails with `outOfMemory` (changing nothing) if frames run short.
+    public mutating func fork(_ pid: PID, childName: String) throws -> PID {
+        let i = try runningIndex(pid)
+        try checkNewProcess(name: childName)
+        let space = spaceIndex(i)
+        let plans = procs[space].regions.map(forkPlan)
+        var pages = 0
+        var needed = 0
+        let eager = config.forkMode == .eager
+        for (r, plan) in plans.enumerated() {
+            if case .omit = plan { continue }
+            pages += procs[space].regions[r].info.pages
+            if case .copy = plan, eager { needed += framesToDuplicate(procs[space].regions[r]) }
+        }
+        guard entryCount + pages <= Machine.maxEntries else {
+            throw EngineError.limitExceeded("all processes together may map at most \(Machine.maxEntries) pages")
+        }
+        guard needed <= frames.freeCount else { throw EngineError.outOfMemory(needed: needed, free: frames.freeCount) }
+
+        var childRegions: [RegionRecord] = []
+        var entriesCopied = 0, framesCopied = 0
+        for (r, plan) in plans.enumerated() {
+            var child = procs[space].regions[r]
+            switch plan {
+            case .omit: continue
+            case .empty:
+                child.entries = Array(repeating: 0, count: child.info.pages)
+            case .copy where eager && !child.info.isShared:
+                let (entries, copied, duplicated) = copyEagerly(space, r)
+                child.entries = entries
+                entriesCopied += copied
+                framesCopied += duplicated
+            case .copy:
+                entriesCopied += shareEntries(space, r)
+                child.entries = procs[space].regions[r].entries
+            }
+            if case .shmem(let id) = child.source { retainShmem(id) }
+            childRegions.append(child)
+        }
+        let childPid = procs.count + 1
+        procs.append(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: nil,
+                                   regions: childRegions, counters: ProcessCounters()))
+        entryCount += pages
+        note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false))
+        return childPid
+    }
+
+    /// Copy-on-write fork of region `r`: every present entry gains a mapper, and writable
+    /// entries of a private region become read-only + copy-on-write (the child then takes the
+    /// same array). One tight loop. Returns the number of present entries.
+    mutating func shareEntries(_ space: Int, _ r: Int) -> Int {
+        let isPrivate = !procs[space].regions[r].info.isShared
+        let zero = UInt32(frames.zeroFrame)
+        var present = 0
+        procs[space].regions[r].entries.withUnsafeMutableBufferPointer { entries in
+            frames.mapcount.withUnsafeMutableBufferPointer { mapcount in
+                for k in 0..<entries.count {
+                    let e = entries[k]
+                    if e & Packed.present == 0 { continue }
+                    present &+= 1
+                    let f = e >> Packed.frameShift
+                    if f != zero { mapcount[Int(f)] &+= 1 }
+                    if isPrivate && e & Packed.writable != 0 {
+                        entries[k] = (e & ~Packed.writable) | Packed.copyOnWrite
+                    }
+                }
+            }
+        }
+        return present
+    }
+
+    /// Eager fork of private region `r`: anonymous frames are duplicated into new frames (the
+    /// caller checked enough are free), page-cache frames and the zero page are shared. The
+    /// parent is left untouched. Returns the child's entries and the counts.
+    mutating func copyEagerly(_ space: Int, _ r: Int) -> (entries: [PackedEntry], copied: Int, duplicated: Int) {
+        var entries = procs[space].regions[r].entries
+        let writable = procs[space].regions[r].info.permissions.contains(.write)
+        var copied = 0, duplicated = 0
+        for k in 0..<entries.count {
+            let e = entries[k]
+            guard Packed.isPresent(e) else { continue }
+            copied += 1
+            let f = Packed.frame(e)
+            guard f != frames.zeroFrame else { continue }
+            guard frames.kinds[f] == .anonymous, let g = frames.allocate(.anonymous) else {
+                frames.mapcount[f] += 1
+                continue
+            }
+            frames.values[g] = frames.values[f]
+            frames.dirty[g] = frames.dirty[f]
+            frames.mapcount[g] = 1
+            var flags = e & Packed.flagMask & ~(Packed.copyOnWrite | Packed.writable)
+            if writable { flags |= Packed.writable }
+            entries[k] = Packed.make(frame: g, flags)
+            duplicated += 1
+        }
+        return (entries, copied, duplicated)
+    }
+
+    /// Creates a child that borrows the parent's address space (no copying at all); the parent
+    /// is suspended until the child exits or execs. The child's accesses act on the parent's
+    /// page table, as after vfork(2).
+    public mutating func vfork(_ pid: PID, childName: String) throws -> PID {
+        let i = try runningIndex(pid)
+        try checkNewProcess(name: childName)
+        let owner = procs[spaceIndex(i)].pid
+        let childPid = procs.count + 1
+        procs.append(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: owner,
+                                   regions: [], counters: ProcessCounters()))
+        procs[i].state = .suspended(child: childPid)
+        note(.forked(parent: pid, child: childPid, entriesCopied: 0, framesCopied: 0, vfork: true))
+        return childPid
+    }
+}

@@ -1,0 +1,128 @@
+/// The whole simulated computer: physical frames, files and their page cache, processes and
+/// their page tables. A value type, so copying it snapshots the simulation (undo, what-if).
+public struct Machine: Sendable {
+    /// The configuration in force (behaviours and fork mode change through the setters below).
+    public private(set) var config: MachineConfig
+    /// Physical memory.
+    var frames: FrameTable
+    /// Files by id - 1.
+    var fileRecords: [FileRecord] = []
+    /// Shared anonymous objects by id - 1.
+    var shmemObjects: [ShmemObject] = []
+    /// Processes by pid - 1, dead ones included (pids are never reused).
+    var procs: [ProcessRecord] = []
+    /// Events since the last `takeEvents()`.
+    var events: [Event] = []
+    /// Page-table entries held by all address spaces, bounded by `Machine.maxEntries`.
+    var entryCount = 0
+    /// Whether operations record `Event`s; benchmarks switch it off.
+    public var recordsEvents = true
+
+    /// The most pages a file or a single mapping may have.
+    public static let maxPages = 1 << 24
+    /// The most page-table entries all address spaces together may hold (4 bytes each).
+    public static let maxEntries = 1 << 26
+    /// The most processes a machine may create over its life.
+    public static let maxProcesses = 1 << 20
+    /// Window of fault-around, in pages, aligned on its own size (Linux: fault_around_bytes 64 KiB).
+    public static let faultAroundPages = 16
+
+    /// A fresh machine with no files and no processes; an out-of-range configuration is clamped
+    /// (use `MachineConfig.validate()` first to report it instead).
+    public init(config: MachineConfig = MachineConfig()) {
+        let c = config.clamped()
+        self.config = c
+        frames = FrameTable(count: c.frames)
+    }
+
+    /// Bytes per page.
+    public var pageSize: Int { config.pageSize }
+    /// Frame number of the shared zero page: one past the last allocatable frame, outside memory.
+    public var zeroPageFrame: Int { frames.zeroFrame }
+    /// Virtual page numbers run from 0 to below this (a 48-bit address space, as on x86-64).
+    public var vpnLimit: Int { (1 << 48) / config.pageSize }
+
+    /// Switches to a profile: its behaviours replace the current ones.
+    public mutating func setProfile(_ profile: Profile) {
+        config.profile = profile
+        config.behaviours = .preset(profile)
+    }
+
+    /// Replaces all behaviour switches at once.
+    public mutating func setBehaviours(_ behaviours: Behaviours) {
+        config.behaviours = behaviours
+    }
+
+    /// Flips one behaviour switch by its name; false for an unknown name.
+    public mutating func setBehaviour(_ name: String, _ on: Bool) -> Bool {
+        config.behaviours.set(name, on)
+    }
+
+    /// Chooses how later forks duplicate private memory.
+    public mutating func setForkMode(_ mode: ForkMode) {
+        config.forkMode = mode
+    }
+
+    /// Returns the events recorded since the last call, and forgets them.
+    public mutating func takeEvents() -> [Event] {
+        defer { events.removeAll(keepingCapacity: true) }
+        return events
+    }
+
+    /// Records `event` if recording is on.
+    @inline(__always) mutating func note(_ event: Event) {
+        if recordsEvents { events.append(event) }
+    }
+}
+
+// MARK: - Looking processes and regions up
+
+extension Machine {
+    /// Index into `procs` of an existing pid.
+    func processIndex(_ pid: PID) throws -> Int {
+        guard pid >= 1, pid <= procs.count else { throw EngineError.noSuchProcess(pid) }
+        return pid - 1
+    }
+
+    /// Index of a pid that exists and is running (not suspended, not dead).
+    func runningIndex(_ pid: PID) throws -> Int {
+        let i = try processIndex(pid)
+        guard procs[i].state == .running else { throw EngineError.processNotRunning(pid, procs[i].state) }
+        return i
+    }
+
+    /// Index of the process whose address space process `i` uses (itself unless a vfork child).
+    @inline(__always) func spaceIndex(_ i: Int) -> Int {
+        if let owner = procs[i].borrowsFrom { return owner - 1 }
+        return i
+    }
+
+    /// Index of the region of address space `space` containing `vpn`, by binary search.
+    @inline(__always) func regionIndex(_ space: Int, _ vpn: Int) -> Int? {
+        Machine.regionIndex(in: procs[space].regions, vpn)
+    }
+
+    static func regionIndex(in regions: [RegionRecord], _ vpn: Int) -> Int? {
+        var lo = 0, hi = regions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let r = regions[mid].info
+            if vpn < r.start { hi = mid } else if vpn >= r.start + r.pages { lo = mid + 1 } else { return mid }
+        }
+        return nil
+    }
+
+    /// Checks a page range given by a caller: non-empty, inside the address space, not too big.
+    func validateRange(_ vpn: Int, _ pages: Int) throws {
+        guard pages != 0 else { throw EngineError.emptyRange }
+        guard pages > 0 else { throw EngineError.invalidArgument("page count must be positive, got \(pages)") }
+        guard vpn >= 0 else { throw EngineError.invalidArgument("page number must not be negative, got \(vpn)") }
+        let (end, overflow) = vpn.addingReportingOverflow(pages)
+        guard !overflow, end <= vpnLimit else { throw EngineError.addressOverflow }
+    }
+
+    /// Checks a single page number given by a caller.
+    func validateVPN(_ vpn: Int) throws {
+        guard vpn >= 0, vpn < vpnLimit else { throw EngineError.addressOverflow }
+    }
+}

@@ -1,0 +1,132 @@
+/// A process id: 1, 2, 3... in creation order, never reused, so output stays deterministic.
+public typealias PID = Int
+/// A file id: 1, 2, 3... in creation order. Negative ids name the hidden objects that back
+/// shared anonymous memory (shmem), see `Machine.file(id:)`.
+public typealias FileID = Int
+
+/// A named preset of behaviours: the classic textbook story, or what a real Linux kernel does.
+public enum Profile: String, CaseIterable, Sendable {
+    /// The classic story: every entry copied at fork, no zero page, no fault-around.
+    case textbook
+    /// What Linux 6.18 measurably does (see the conformance figures).
+    case linux
+}
+
+/// How fork duplicates private memory: lazily by copy-on-write, or eagerly as Unix did before COW.
+public enum ForkMode: String, CaseIterable, Sendable {
+    /// Share frames, copy on the first write.
+    case copyOnWrite = "cow"
+    /// Copy every private anonymous frame at fork.
+    case eager
+}
+
+/// Individual behaviour switches; a profile is a preset of them, so students can flip one at a
+/// time and see which rule produces which number.
+public struct Behaviours: Equatable, Sendable {
+    /// "zero-page": a read of untouched private anonymous memory maps the shared zero page.
+    public var zeroPage: Bool
+    /// "fault-around": a read fault on a file-backed or shared mapping maps the cached pages of
+    /// the surrounding 16-page window in one go.
+    public var faultAround: Bool
+    /// "fork-skip": fork copies no entries for shared regions and for private file regions
+    /// holding no private copies; the child faults them in later.
+    public var forkSkipsUnfaulted: Bool
+    /// "cow-reuse": a copy-on-write fault by the only remaining mapper reuses the frame.
+    public var reuseSoleSharer: Bool
+
+    /// Every switch given explicitly (all off by default), for tests and custom mixes.
+    public init(zeroPage: Bool = false, faultAround: Bool = false, forkSkipsUnfaulted: Bool = false,
+                reuseSoleSharer: Bool = false) {
+        self.zeroPage = zeroPage
+        self.faultAround = faultAround
+        self.forkSkipsUnfaulted = forkSkipsUnfaulted
+        self.reuseSoleSharer = reuseSoleSharer
+    }
+
+    /// The switches a profile stands for.
+    public static func preset(_ profile: Profile) -> Behaviours {
+        switch profile {
+        case .textbook:
+            return Behaviours(zeroPage: false, faultAround: false, forkSkipsUnfaulted: false, reuseSoleSharer: true)
+        case .linux:
+            return Behaviours(zeroPage: true, faultAround: true, forkSkipsUnfaulted: true, reuseSoleSharer: true)
+        }
+    }
+
+    /// The names `set NAME on|off` accepts, sorted.
+    public static let switchNames: [String] = ["cow-reuse", "fault-around", "fork-skip", "zero-page"]
+
+    /// Flips the switch called `name`; returns false (and changes nothing) for an unknown name.
+    public mutating func set(_ name: String, _ on: Bool) -> Bool {
+        switch name {
+        case "cow-reuse": reuseSoleSharer = on
+        case "fault-around": faultAround = on
+        case "fork-skip": forkSkipsUnfaulted = on
+        case "zero-page": zeroPage = on
+        default: return false
+        }
+        return true
+    }
+
+    /// The state of the switch called `name`, nil for an unknown name.
+    public func value(of name: String) -> Bool? {
+        switch name {
+        case "cow-reuse": return reuseSoleSharer
+        case "fault-around": return faultAround
+        case "fork-skip": return forkSkipsUnfaulted
+        case "zero-page": return zeroPage
+        default: return nil
+        }
+    }
+}
+
+/// The shape of the simulated machine, fixed when a `Machine` is created (behaviours and fork
+/// mode may change later through the machine's setters).
+public struct MachineConfig: Equatable, Sendable {
+    /// Allocatable physical frames, 1 ... `MachineConfig.maxFrames`.
+    public var frames: Int = 256
+    /// Bytes per page: a power of two in `MachineConfig.pageSizes`.
+    public var pageSize: Int = 4096
+    /// The profile the behaviours were last preset from.
+    public var profile: Profile = .textbook
+    /// The behaviour switches actually in force.
+    public var behaviours: Behaviours = .preset(.textbook)
+    /// How fork duplicates private memory.
+    public var forkMode: ForkMode = .copyOnWrite
+
+    /// The most frames a machine may have (the packed page-table entry holds 25 bits of frame).
+    public static let maxFrames = 16_777_216
+    /// The allowed page sizes (each must also be a power of two).
+    public static let pageSizes: ClosedRange<Int> = 16...(1 << 30)
+
+    /// A configuration whose behaviours are the preset of `profile`.
+    public init(frames: Int = 256, pageSize: Int = 4096, profile: Profile = .textbook,
+                forkMode: ForkMode = .copyOnWrite) {
+        self.frames = frames
+        self.pageSize = pageSize
+        self.profile = profile
+        self.behaviours = .preset(profile)
+        self.forkMode = forkMode
+    }
+
+    /// Throws a clear error when frames or page size are out of range, so callers can report bad
+    /// input before building a machine (`Machine.init` itself clamps instead of failing).
+    public func validate() throws {
+        guard (1...MachineConfig.maxFrames).contains(frames) else {
+            throw EngineError.invalidArgument("frames must be between 1 and \(MachineConfig.maxFrames), got \(frames)")
+        }
+        guard MachineConfig.pageSizes.contains(pageSize), pageSize & (pageSize - 1) == 0 else {
+            throw EngineError.invalidArgument("page size must be a power of two between 16 and \(1 << 30), got \(pageSize)")
+        }
+    }
+
+    /// The same configuration pulled into the valid range (frames clamped, page size rounded down
+    /// to a power of two), so a machine can always be built.
+    func clamped() -> MachineConfig {
+        var c = self
+        c.frames = min(max(frames, 1), MachineConfig.maxFrames)
+        let size = min(max(pageSize, MachineConfig.pageSizes.lowerBound), MachineConfig.pageSizes.upperBound)
+        c.pageSize = 1 << (Int.bitWidth - 1 - size.leadingZeroBitCount)
+        return c
+    }
+}

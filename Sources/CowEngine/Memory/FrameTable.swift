@@ -1,0 +1,94 @@
+/// Physical memory as struct-of-arrays: one slot per frame in each array, no object per frame.
+/// Slot `count` (one past the last allocatable frame) is the shared zero page: its value is
+/// always 0 and it is never allocated, freed or map-counted.
+struct FrameTable: Sendable {
+    /// What a used frame holds (free frames are `.free`).
+    enum Kind: UInt8 {
+        case free = 0, anonymous = 1, pageCache = 2, shmem = 3
+    }
+
+    /// Allocatable frames.
+    let count: Int
+    /// Stored value of each frame (+ the zero page's 0 at index `count`).
+    var values: [Int64]
+    /// Number of page-table entries pointing at each frame.
+    var mapcount: [Int32]
+    /// Kind of each frame.
+    var kinds: [Kind]
+    /// Dirty bit of the page itself (any write through any entry sets it).
+    var dirty: [Bool]
+    /// For page-cache frames: file id; for shmem frames: object id. 0 otherwise.
+    var owner: [Int32]
+    /// Page index within the owner.
+    var ownerPage: [Int32]
+    /// One bit per frame, 1 = free. Bits past `count` in the last word are 0.
+    var freeBits: [UInt64]
+    /// No free frame lives in a word below this one.
+    var freeHint: Int
+    /// Number of free frames.
+    private(set) var freeCount: Int
+
+    /// The zero page's frame number.
+    var zeroFrame: Int { count }
+
+    init(count: Int) {
+        self.count = count
+        values = Array(repeating: 0, count: count + 1)
+        mapcount = Array(repeating: 0, count: count + 1)
+        kinds = Array(repeating: .free, count: count + 1)
+        dirty = Array(repeating: false, count: count + 1)
+        owner = Array(repeating: 0, count: count + 1)
+        ownerPage = Array(repeating: 0, count: count + 1)
+        let words = (count + 63) / 64
+        freeBits = Array(repeating: ~0, count: words)
+        let tail = count % 64
+        if tail != 0 { freeBits[words - 1] = (UInt64(1) << UInt64(tail)) - 1 }
+        freeHint = 0
+        freeCount = count
+    }
+
+    /// True if `frame` is an allocatable frame number currently in use.
+    func isUsed(_ frame: Int) -> Bool {
+        frame >= 0 && frame < count && kinds[frame] != .free
+    }
+
+    /// Takes the lowest free frame, zero-filled and clean, with mapcount 0; nil when memory is full.
+    mutating func allocate(_ kind: Kind, owner: Int = 0, page: Int = 0) -> Int? {
+        guard freeCount > 0 else { return nil }
+        var w = freeHint
+        while w < freeBits.count && freeBits[w] == 0 { w += 1 }
+        guard w < freeBits.count else { return nil }
+        let bit = freeBits[w].trailingZeroBitCount
+        freeBits[w] &= freeBits[w] - 1
+        freeHint = w
+        freeCount -= 1
+        let f = w * 64 + bit
+        values[f] = 0
+        mapcount[f] = 0
+        kinds[f] = kind
+        dirty[f] = false
+        self.owner[f] = Int32(truncatingIfNeeded: owner)
+        ownerPage[f] = Int32(truncatingIfNeeded: page)
+        return f
+    }
+
+    /// Returns `frame` to the free pool (callers make sure nothing refers to it any more).
+    mutating func release(_ frame: Int) {
+        guard isUsed(frame) else { return }
+        kinds[frame] = .free
+        mapcount[frame] = 0
+        values[frame] = 0
+        dirty[frame] = false
+        owner[frame] = 0
+        ownerPage[frame] = 0
+        let w = frame / 64
+        freeBits[w] |= UInt64(1) << UInt64(frame % 64)
+        if w < freeHint { freeHint = w }
+        freeCount += 1
+    }
+
+    /// True when the free bitmap says `frame` is free.
+    func bitmapSaysFree(_ frame: Int) -> Bool {
+        freeBits[frame / 64] & (UInt64(1) << UInt64(frame % 64)) != 0
+    }
+}

@@ -1,0 +1,154 @@
+// Creating processes and changing address spaces: spawn, mmap, munmap, mprotect, madvise.
+
+extension Machine {
+    /// Creates a running process with an empty address space (like a freshly exec'd program
+    /// before it maps anything). Names are unique among live processes.
+    public mutating func spawn(name: String) throws -> PID {
+        try checkNewProcess(name: name)
+        let pid = procs.count + 1
+        procs.append(ProcessRecord(pid: pid, name: name, parent: nil, state: .running, borrowsFrom: nil,
+                                   regions: [], counters: ProcessCounters()))
+        return pid
+    }
+
+    /// Refuses an empty or live-duplicate name, or a machine that made too many processes.
+    func checkNewProcess(name: String) throws {
+        guard !name.isEmpty else { throw EngineError.invalidArgument("a process needs a name") }
+        guard procs.count < Machine.maxProcesses else {
+            throw EngineError.limitExceeded("at most \(Machine.maxProcesses) processes can be created")
+        }
+        if procs.contains(where: { $0.name == name && $0.state.isAlive }) {
+            throw EngineError.duplicateProcessName(name)
+        }
+    }
+
+    /// Maps `pages` pages of anonymous memory at `vpn`: private (copy-on-write after fork) or
+    /// shared (MAP_SHARED|MAP_ANONYMOUS: one set of frames for every process that inherits it).
+    public mutating func mapAnonymous(_ pid: PID, at vpn: Int, pages: Int, permissions: Permissions,
+                                      shared: Bool, name: String) throws {
+        let space = try spaceForNewMapping(pid, vpn, pages)
+        let info = Region(name: name, start: vpn, pages: pages, permissions: permissions, isShared: shared,
+                          backing: .anonymous)
+        let source: RegionSource = shared ? .shmem(newShmemObject(pages: pages)) : .privateAnonymous
+        insertRegion(space, info, source: source, objectOffset: 0)
+    }
+
+    /// Maps pages [offset, offset + pages) of a file at `vpn`, private (writes make private
+    /// copies) or shared (writes go to the page cache, seen by every mapper).
+    public mutating func mapFile(_ pid: PID, file: FileID, offset: Int, at vpn: Int, pages: Int,
+                                 permissions: Permissions, shared: Bool, name: String) throws {
+        let record = try fileRecord(file)
+        let space = try spaceForNewMapping(pid, vpn, pages)
+        guard offset >= 0 else { throw EngineError.invalidArgument("file offset must not be negative, got \(offset)") }
+        guard offset <= record.pages - pages else {
+            throw EngineError.fileRangeBeyondEnd(file: record.name, pages: record.pages)
+        }
+        let info = Region(name: name, start: vpn, pages: pages, permissions: permissions, isShared: shared,
+                          backing: .file(file, offset: offset))
+        insertRegion(space, info, source: .file(file), objectOffset: offset)
+    }
+
+    /// Maps a library as the dynamic linker does: "<lib>.text" (r-x, private) at `vpn`, then
+    /// "<lib>.data" (rw-, private) right after it.
+    public mutating func mapLibrary(_ pid: PID, library: FileID, at vpn: Int) throws {
+        let record = try fileRecord(library)
+        guard record.isLibrary else { throw EngineError.notALibrary(record.name) }
+        let space = try spaceForNewMapping(pid, vpn, record.pages)
+        let text = Region(name: record.name + ".text", start: vpn, pages: record.textPages,
+                          permissions: [.read, .execute], isShared: false, backing: .file(library, offset: 0))
+        insertRegion(space, text, source: .file(library), objectOffset: 0)
+        guard record.dataPages > 0 else { return }
+        let data = Region(name: record.name + ".data", start: vpn + record.textPages, pages: record.dataPages,
+                          permissions: [.read, .write], isShared: false,
+                          backing: .file(library, offset: record.textPages))
+        insertRegion(space, data, source: .file(library), objectOffset: record.textPages)
+    }
+
+    /// The file with `id`, or a noSuchFile error.
+    func fileRecord(_ id: FileID) throws -> FileRecord {
+        guard id >= 1, id <= fileRecords.count else { throw EngineError.noSuchFile("with id \(id)") }
+        return fileRecords[id - 1]
+    }
+
+    /// Validates a new mapping of [vpn, vpn + pages) for `pid`; returns its address space.
+    private func spaceForNewMapping(_ pid: PID, _ vpn: Int, _ pages: Int) throws -> Int {
+        let i = try runningIndex(pid)
+        try validateRange(vpn, pages)
+        guard pages <= Machine.maxPages else {
+            throw EngineError.limitExceeded("a mapping may have at most \(Machine.maxPages) pages, got \(pages)")
+        }
+        guard entryCount + pages <= Machine.maxEntries else {
+            throw EngineError.limitExceeded("all processes together may map at most \(Machine.maxEntries) pages")
+        }
+        let space = spaceIndex(i)
+        if let other = firstOverlap(space, vpn, vpn + pages) {
+            throw EngineError.overlaps(pid: procs[space].pid, region: other.info.name)
+        }
+        return space
+    }
+
+    /// Unmaps [vpn, vpn + pages), splitting regions at the edges; unmapped pages in the range
+    /// are ignored, as munmap does.
+    public mutating func unmap(_ pid: PID, at vpn: Int, pages: Int) throws {
+        let i = try runningIndex(pid)
+        try validateRange(vpn, pages)
+        let space = spaceIndex(i)
+        guard firstOverlap(space, vpn, vpn + pages) != nil else { return }
+        let inside = isolate(space, vpn, vpn + pages)
+        for r in inside.reversed() { _ = removeRegion(space, r) }
+    }
+
+    /// Changes the rights of [vpn, vpn + pages), which must be mapped entirely; splits regions
+    /// at the edges and updates the entries (losing write write-protects them).
+    public mutating func protect(_ pid: PID, at vpn: Int, pages: Int, permissions: Permissions) throws {
+        let i = try runningIndex(pid)
+        try validateRange(vpn, pages)
+        let space = spaceIndex(i)
+        if let hole = firstHole(space, vpn, vpn + pages) {
+            throw EngineError.notMapped(pid: procs[space].pid, vpn: hole)
+        }
+        for r in isolate(space, vpn, vpn + pages) {
+            procs[space].regions[r].info.permissions = permissions
+            reprotectEntries(space, r)
+        }
+    }
+
+    /// Brings the entries of region `r` in line with its rights: shared regions are writable
+    /// exactly when the region is; in a private writable region an entry is writable only if it
+    /// holds an anonymous frame nobody else maps, otherwise it is marked copy-on-write.
+    private mutating func reprotectEntries(_ space: Int, _ r: Int) {
+        let info = procs[space].regions[r].info
+        let writable = info.permissions.contains(.write)
+        for k in 0..<info.pages {
+            let e = procs[space].regions[r].entries[k]
+            guard Packed.isPresent(e) else { continue }
+            var flags = e & Packed.flagMask & ~(Packed.writable | Packed.copyOnWrite)
+            let f = Packed.frame(e)
+            if writable && info.isShared {
+                flags |= Packed.writable
+            } else if writable {
+                let exclusive = f != frames.zeroFrame && frames.kinds[f] == .anonymous && frames.mapcount[f] == 1
+                flags |= exclusive ? Packed.writable : Packed.copyOnWrite
+            }
+            procs[space].regions[r].entries[k] = Packed.make(frame: f, flags)
+        }
+    }
+
+    /// Sets madvise advice on [vpn, vpn + pages), which must be mapped entirely. wipeonfork
+    /// applies only to private anonymous memory (Linux refuses it elsewhere with EINVAL).
+    public mutating func advise(_ pid: PID, at vpn: Int, pages: Int, advice: Advice) throws {
+        let i = try runningIndex(pid)
+        try validateRange(vpn, pages)
+        let space = spaceIndex(i)
+        if let hole = firstHole(space, vpn, vpn + pages) {
+            throw EngineError.notMapped(pid: procs[space].pid, vpn: hole)
+        }
+        if advice == .wipeOnFork,
+           let bad = procs[space].regions.first(where: {
+               $0.info.start < vpn + pages && vpn < $0.info.end && $0.source != .privateAnonymous })
+        {
+            throw EngineError.adviceNotApplicable(region: bad.info.name, advice: advice)
+        }
+        for r in isolate(space, vpn, vpn + pages) { procs[space].regions[r].info.advice = advice }
+    }
+}

@@ -1,0 +1,93 @@
+// Read-only views of processes, page tables and frames for the language's dumps.
+
+extension Machine {
+    /// A snapshot of process `pid`, nil if there is none.
+    public func process(_ pid: PID) -> ProcessInfo? {
+        guard pid >= 1, pid <= procs.count else { return nil }
+        return info(pid - 1)
+    }
+
+    /// The latest process called `name`, alive or dead.
+    public func process(named name: String) -> ProcessInfo? {
+        guard let i = procs.lastIndex(where: { $0.name == name }) else { return nil }
+        return info(i)
+    }
+
+    /// Every process ever created, by pid.
+    public var processes: [ProcessInfo] { procs.indices.map(info) }
+
+    /// Builds the public snapshot of process `i`.
+    func info(_ i: Int) -> ProcessInfo {
+        let p = procs[i]
+        return ProcessInfo(pid: p.pid, name: p.name, parent: p.parent, state: p.state,
+                           regions: procs[spaceIndex(i)].regions.map(\.info), counters: p.counters,
+                           borrowsFrom: p.borrowsFrom)
+    }
+
+    /// Present entries of the address space `pid` uses, sorted by vpn (empty for unknown pids).
+    public func pageTable(of pid: PID) -> [MappedPage] {
+        guard pid >= 1, pid <= procs.count else { return [] }
+        var pages: [MappedPage] = []
+        for record in procs[spaceIndex(pid - 1)].regions {
+            for (k, e) in record.entries.enumerated() where Packed.isPresent(e) {
+                pages.append(MappedPage(vpn: record.info.start + k, region: record.info.name, entry: Packed.unpack(e)))
+            }
+        }
+        return pages
+    }
+
+    /// The present entry for `vpn` in the address space `pid` uses, or nil.
+    public func entry(_ pid: PID, vpn: Int) -> PageTableEntry? {
+        guard pid >= 1, pid <= procs.count else { return nil }
+        let space = spaceIndex(pid - 1)
+        guard let r = regionIndex(space, vpn) else { return nil }
+        let e = procs[space].regions[r].entries[vpn - procs[space].regions[r].info.start]
+        return Packed.isPresent(e) ? Packed.unpack(e) : nil
+    }
+
+    /// A used frame or the zero page, with its reverse map; nil if free or out of range.
+    public func frame(_ number: Int) -> FrameInfo? {
+        guard number == frames.zeroFrame || frames.isUsed(number) else { return nil }
+        var mappers: [Mapper] = []
+        forEachMapping { pid, vpn, f in
+            if f == number { mappers.append(Mapper(pid: pid, vpn: vpn)) }
+        }
+        return frameInfo(number, mappers: mappers)
+    }
+
+    /// Every used frame, sorted by number, with reverse maps (one walk of all page tables).
+    public var usedFrames: [FrameInfo] {
+        var mappers: [Int: [Mapper]] = [:]
+        forEachMapping { pid, vpn, f in
+            if f != frames.zeroFrame { mappers[f, default: []].append(Mapper(pid: pid, vpn: vpn)) }
+        }
+        return (0..<frames.count).filter(frames.isUsed).map { frameInfo($0, mappers: mappers[$0] ?? []) }
+    }
+
+    /// Public view of frame `f` with the given mappers.
+    func frameInfo(_ f: Int, mappers: [Mapper]) -> FrameInfo {
+        guard f != frames.zeroFrame else {
+            return FrameInfo(number: f, kind: .zero, mapcount: 0, dirty: false, value: 0, mappers: mappers)
+        }
+        let kind: FrameKind
+        switch frames.kinds[f] {
+        case .pageCache: kind = .pageCache(file: Int(frames.owner[f]), page: Int(frames.ownerPage[f]))
+        case .shmem: kind = .pageCache(file: -Int(frames.owner[f]), page: Int(frames.ownerPage[f]))
+        case .anonymous, .free: kind = .anonymous
+        }
+        return FrameInfo(number: f, kind: kind, mapcount: Int(frames.mapcount[f]), dirty: frames.dirty[f],
+                         value: frames.values[f], mappers: mappers)
+    }
+
+    /// Calls `body(pid, vpn, frame)` for every present entry of every live address space, in
+    /// pid then vpn order (so reverse maps come out sorted).
+    func forEachMapping(_ body: (PID, Int, Int) -> Void) {
+        for i in liveSpaces {
+            for record in procs[i].regions {
+                for (k, e) in record.entries.enumerated() where Packed.isPresent(e) {
+                    body(procs[i].pid, record.info.start + k, Packed.frame(e))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// Where a process is in its life.
+public enum ProcessState: Equatable, Sendable, CustomStringConvertible {
+    /// Can do anything.
+    case running
+    /// Parent of a live vfork child: it waits until the child exits or execs.
+    case suspended(child: PID)
+    /// Called exit; its mappings are gone.
+    case exited
+    /// Killed by SIGSEGV or the out-of-memory killer.
+    case killed(Kill)
+
+    /// True while the process still exists (running or waiting for a vfork child).
+    public var isAlive: Bool {
+        switch self {
+        case .running, .suspended: return true
+        case .exited, .killed: return false
+        }
+    }
+
+    /// "running", "exited", "killed (SIGSEGV at page 16: unmapped)"...
+    public var description: String {
+        switch self {
+        case .running: return "running"
+        case .suspended(let child): return "suspended (waiting for vfork child \(child))"
+        case .exited: return "exited"
+        case .killed(let kill): return "killed (\(kill))"
+        }
+    }
+}
+
+/// Why a process was killed.
+public enum Kill: Equatable, Sendable, CustomStringConvertible {
+    /// SIGSEGV at page `vpn`.
+    case segfault(vpn: Int, SegfaultReason)
+    /// A fault at page `vpn` needed a frame and none was free.
+    case outOfMemory(vpn: Int)
+
+    /// "SIGSEGV at page 16: unmapped", "out of memory at page 3".
+    public var description: String {
+        switch self {
+        case .segfault(let vpn, let reason): return "SIGSEGV at page \(vpn): \(reason.rawValue)"
+        case .outOfMemory(let vpn): return "out of memory at page \(vpn)"
+        }
+    }
+}
+
+/// What the access did wrong, as the SIGSEGV explanation.
+public enum SegfaultReason: String, Sendable {
+    /// No region covers the page.
+    case unmapped
+    /// A write to a region without write permission.
+    case writeToReadOnly = "write to read-only"
+    /// A read of a region with no permissions at all (PROT_NONE).
+    case readOfNoAccess = "read of no-access"
+}
+
+/// Cumulative per-process counts, like getrusage plus COW statistics.
+public struct ProcessCounters: Equatable, Sendable {
+    /// Faults served from memory (zero page, new frame, page cache hit, COW).
+    public var minorFaults: Int
+    /// Faults that read a page from disk.
+    public var majorFaults: Int
+    /// Copy-on-write copies (including private copies of file pages).
+    public var copies: Int
+    /// Copy-on-write faults that reused the frame (sole mapper).
+    public var reuses: Int
+    /// All faults, as getrusage's ru_minflt + ru_majflt.
+    public var faults: Int { minorFaults + majorFaults }
+
+    /// Counters with given values (all zero by default).
+    public init(minorFaults: Int = 0, majorFaults: Int = 0, copies: Int = 0, reuses: Int = 0) {
+        self.minorFaults = minorFaults
+        self.majorFaults = majorFaults
+        self.copies = copies
+        self.reuses = reuses
+    }
+
+    /// Sum of two counters, for machine-wide totals.
+    static func + (a: ProcessCounters, b: ProcessCounters) -> ProcessCounters {
+        ProcessCounters(minorFaults: a.minorFaults + b.minorFaults, majorFaults: a.majorFaults + b.majorFaults,
+                        copies: a.copies + b.copies, reuses: a.reuses + b.reuses)
+    }
+}
+
+/// A snapshot of one process for display.
+public struct ProcessInfo: Equatable, Sendable {
+    /// Process id.
+    public var pid: PID
+    /// Unique among live processes.
+    public var name: String
+    /// The forking process, nil for spawned ones.
+    public var parent: PID?
+    /// Where the process is in its life.
+    public var state: ProcessState
+    /// Regions sorted by start; for a vfork child, the borrowed regions of its parent.
+    public var regions: [Region]
+    /// Faults and copy-on-write work done by this process.
+    public var counters: ProcessCounters
+    /// For a vfork child: the pid whose address space it uses.
+    public var borrowsFrom: PID?
+    /// True while running or suspended.
+    public var isAlive: Bool { state.isAlive }
+}

@@ -1,0 +1,32 @@
+/// What a region's pages come from, internally (shared anonymous memory has its own object).
+enum RegionSource: Equatable, Sendable {
+    case privateAnonymous
+    case file(FileID)
+    case shmem(Int)
+}
+
+/// A region plus its page-table entries: one contiguous packed array per region, so fork is a
+/// buffer copy plus one loop and an access is an index.
+struct RegionRecord: Sendable {
+    var info: Region
+    var entries: [PackedEntry]
+    var source: RegionSource
+    /// Page of the file / shmem object that the region's first page shows.
+    var objectOffset: Int
+
+    /// Object page behind virtual page `vpn` of this region.
+    @inline(__always) func objectPage(_ vpn: Int) -> Int { objectOffset + (vpn - info.start) }
+}
+
+/// A process as stored: identity, state and (unless borrowing through vfork) its address space.
+struct ProcessRecord: Sendable {
+    let pid: PID
+    var name: String
+    let parent: PID?
+    var state: ProcessState
+    /// vfork child: pid of the process whose address space it uses.
+    var borrowsFrom: PID?
+    /// Sorted by start, non-overlapping.
+    var regions: [RegionRecord]
+    var counters: ProcessCounters
+}
