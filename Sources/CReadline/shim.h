@@ -41,6 +41,13 @@ static inline volatile sig_atomic_t *cowsim_signal_state(void) {
     return state;
 }
 
+/* The prompt to show after Ctrl-C inside readline, or NULL to keep readline's current one
+ * (Ctrl-C in the middle of a multi-line block returns to the normal prompt). */
+static inline const char **cowsim_interrupt_prompt(void) {
+    static const char *prompt = NULL;
+    return &prompt;
+}
+
 static inline void cowsim_on_sigint(int signal_number) {
     (void)signal_number;
     volatile sig_atomic_t *state = cowsim_signal_state();
@@ -49,9 +56,15 @@ static inline void cowsim_on_sigint(int signal_number) {
         /* Ctrl-C on a typed line: discard it and show a fresh prompt. */
         ssize_t ignored = write(STDOUT_FILENO, "\n", 1);
         (void)ignored;
+        const char *prompt = *cowsim_interrupt_prompt();
+        if (prompt != NULL) rl_set_prompt(prompt);
         rl_on_new_line();
         rl_replace_line("", 0);
         rl_redisplay();
+    } else {
+        /* A command is running: end the terminal's "^C" echo so its "interrupted" starts a line. */
+        ssize_t ignored = write(STDOUT_FILENO, "\n", 1);
+        (void)ignored;
     }
 }
 

@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CowLanguage
+
+/// `Session` already has every member the REPL needs (see the contract in PLAN.md).
+extension Session: ReplHost {}
+
+extension REPL {
+    /// Starts the REPL on a new `Session`: banner, prompt, readline editing and history,
+    /// completion, Ctrl-C handling and colour. Returns the exit status (0 after Ctrl-D or `quit`).
+    ///
+    /// - Parameters:
+    ///   - options: banner version, prompt style (`--plain-prompt` -> `.plain`), colour, history file.
+    ///   - sessionOptions: passed to the `Session` (e.g. `--json`).
+    public static func run(options: REPLOptions = REPLOptions(),
+                           sessionOptions: SessionOptions = SessionOptions()) -> Int32 {
+        let environment = currentEnvironment()
+        let colour = options.colour.isEnabled(environment: environment,
+                                              stdoutIsTerminal: isatty(STDOUT_FILENO) == 1)
+        let sink = TerminalSink(colour: colour)
+        let session = Session(options: sessionOptions, output: sink)
+        return run(host: session, options: options, output: sink, environment: environment)
+    }
+}
