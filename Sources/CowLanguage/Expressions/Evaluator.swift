@@ -1,0 +1,285 @@
+import CowEngine
+
+/// Evaluating expressions: exact rationals (overflow is an error, never a wrap or a trap),
+/// comparisons, logic, and the functions of `FunctionCatalog`.
+extension Session {
+    /// The value of an expression.
+    func evaluate(_ expr: Expr) throws(ScriptError) -> Value {
+        switch expr.kind {
+        case .number(let r): return .number(r)
+        case .none: return .none
+        case .boolean(let b): return .boolean(b)
+        case .string(let literal): return .text(try interpolate(literal))
+        case .word(let name): return try lookUp(name, at: expr.span)
+        case .unary(let op, let operand):
+            let value = try evaluate(operand)
+            switch op {
+            case .negate:
+                let r = try number(value, operand)
+                guard let negated = Rational.zero.subtracting(r) else { throw overflow(expr) }
+                return .number(negated)
+            case .not:
+                return .boolean(!(try boolean(value, operand)))
+            }
+        case .binary(let op, let left, let right):
+            return try binary(op, left, right, expr)
+        case .call(let name, let arguments):
+            return try call(name, arguments, expr)
+        }
+    }
+
+    /// A string literal with its `{expr}` pieces replaced by their values.
+    func interpolate(_ literal: StringLiteral) throws(ScriptError) -> String {
+        var text = ""
+        for part in literal.parts {
+            switch part {
+            case .text(let t): text += t
+            case .expression(let e): text += try evaluate(e).description
+            }
+        }
+        return text
+    }
+
+    private func lookUp(_ name: String, at span: SourceSpan) throws(ScriptError) -> Value {
+        if let value = variables[name] { return value }
+        if let spec = FunctionCatalog.spec(name), spec.arguments.isEmpty {
+            return try call(Name(name, span: span), [], Expr(.word(name), span: span))
+        }
+        var notes: [String] = []
+        let candidates = variables.keys.sorted() + FunctionCatalog.all.filter { $0.arguments.isEmpty }.map(\.name)
+        if let near = Suggestions.nearest(to: name, in: candidates) {
+            notes.append("did you mean `\(near)`?")
+        } else if FunctionCatalog.spec(name) != nil {
+            notes.append("`\(name)` is a function: call it as \(FunctionCatalog.spec(name)?.signature ?? name)")
+        } else if machine.process(named: name) != nil {
+            notes.append("`\(name)` is a process; pass it to a function, e.g. rss(\(name))")
+        } else {
+            notes.append("set it first with `let \(name) = ...`")
+        }
+        throw fail("unknown variable `\(name)`", at: span, notes: notes)
+    }
+
+    // MARK: - Operators
+
+    private func binary(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ whole: Expr) throws(ScriptError) -> Value {
+        switch op {
+        case .and:
+            guard try boolean(try evaluate(left), left) else { return .boolean(false) }
+            return .boolean(try boolean(try evaluate(right), right))
+        case .or:
+            if try boolean(try evaluate(left), left) { return .boolean(true) }
+            return .boolean(try boolean(try evaluate(right), right))
+        case .equal:
+            return .boolean(try evaluate(left) == evaluate(right))
+        case .notEqual:
+            return .boolean(try evaluate(left) != evaluate(right))
+        default: break
+        }
+        let a = try number(try evaluate(left), left)
+        let b = try number(try evaluate(right), right)
+        let result: Rational?
+        switch op {
+        case .add: result = a.adding(b)
+        case .subtract: result = a.subtracting(b)
+        case .multiply: result = a.multiplied(by: b)
+        case .divide:
+            guard b != .zero else { throw fail("division by zero", at: right.span) }
+            result = a.divided(by: b)
+        case .remainder:
+            guard a.denominator == 1, b.denominator == 1 else {
+                throw fail("`%` needs whole numbers, found \(a) % \(b)", at: whole.span)
+            }
+            guard b.numerator != 0 else { throw fail("remainder of a division by zero", at: right.span) }
+            result = b.numerator == -1 ? .zero : Rational(a.numerator % b.numerator)
+        case .less: return .boolean(a < b)
+        case .lessEqual: return .boolean(a <= b)
+        case .greater: return .boolean(a > b)
+        case .greaterEqual: return .boolean(a >= b)
+        case .and, .or, .equal, .notEqual: result = nil
+        }
+        guard let result else { throw overflow(whole) }
+        return .number(result)
+    }
+
+    private func overflow(_ expr: Expr) -> ScriptError {
+        fail("arithmetic overflow: the result does not fit in 64 bits", at: expr.span)
+    }
+
+    /// The number a value holds, or an error pointing at `expr`.
+    func number(_ value: Value, _ expr: Expr) throws(ScriptError) -> Rational {
+        guard case .number(let r) = value else { throw fail("expected a number, found \(value.kindName)", at: expr.span) }
+        return r
+    }
+
+    /// The truth value a value holds, or an error pointing at `expr`.
+    func boolean(_ value: Value, _ expr: Expr) throws(ScriptError) -> Bool {
+        guard case .boolean(let b) = value else {
+            throw fail("expected a condition (true or false), found \(value.kindName) (\(value))", at: expr.span,
+                       notes: ["compare it, for example `\(currentFile.text(from: expr.span.start, to: expr.span.end)) > 0`"])
+        }
+        return b
+    }
+
+    // MARK: - Functions
+
+    private func call(_ name: Name, _ arguments: [Expr], _ whole: Expr) throws(ScriptError) -> Value {
+        guard let spec = FunctionCatalog.spec(name.text) else {
+            var notes: [String] = []
+            if let near = Suggestions.nearest(to: name.text, in: FunctionCatalog.names) {
+                notes.append("did you mean `\(near)`?")
+            } else {
+                notes.append("`help functions` lists them")
+            }
+            throw fail("unknown function `\(name.text)`", at: name.span, notes: notes)
+        }
+        func arity(_ allowed: ClosedRange<Int>) throws(ScriptError) {
+            guard allowed.contains(arguments.count) else {
+                let want = allowed.lowerBound == allowed.upperBound ? "\(allowed.lowerBound)" : "\(allowed.lowerBound) or \(allowed.upperBound)"
+                let noun = allowed.upperBound == 1 ? "argument" : "arguments"
+                throw fail("`\(spec.name)` takes \(want) \(noun) (\(spec.signature)), found \(arguments.count)", at: whole.span)
+            }
+        }
+        let n = name.text
+        if FunctionCatalog.usageNames.contains(n) {
+            try arity(1...2)
+            let info = try processArgument(arguments[0])
+            var region: String?
+            if arguments.count == 2 { region = try regionArgument(arguments[1], of: info) }
+            if n == "size" {
+                let pages = info.isAlive ? info.regions.filter { region == nil || $0.name == region }.reduce(0) { $0 + $1.pages } : 0
+                return .number(Rational(pages))
+            }
+            guard let usage = machine.usage(of: info.pid, region: region) else {
+                throw fail("no usage for \(info.name)", at: whole.span)
+            }
+            switch n {
+            case "rss": return .number(Rational(usage.rss))
+            case "pss": return .number(usage.pss)
+            case "uss": return .number(Rational(usage.uss))
+            case "shared_clean": return .number(Rational(usage.sharedClean))
+            case "shared_dirty": return .number(Rational(usage.sharedDirty))
+            case "private_clean": return .number(Rational(usage.privateClean))
+            case "private_dirty": return .number(Rational(usage.privateDirty))
+            default: return .number(Rational(usage.anonymous))
+            }
+        }
+        if FunctionCatalog.counterNames.contains(n) || n == "alive" || n == "pid" {
+            try arity(1...1)
+            let info = try processArgument(arguments[0])
+            let c = info.counters
+            switch n {
+            case "faults": return .number(Rational(c.faults))
+            case "minor_faults": return .number(Rational(c.minorFaults))
+            case "major_faults": return .number(Rational(c.majorFaults))
+            case "copies": return .number(Rational(c.copies))
+            case "reuses": return .number(Rational(c.reuses))
+            case "alive": return .boolean(info.isAlive)
+            default: return .number(Rational(info.pid))
+            }
+        }
+        switch n {
+        case "frame", "mapcount", "value":
+            try arity(2...2)
+            let info = try processArgument(arguments[0])
+            let address = try self.address(arguments[1])
+            let vpn = address / machine.pageSize
+            guard info.isAlive, let entry = machine.entry(info.pid, vpn: vpn) else {
+                return n == "mapcount" ? .number(.zero) : .none
+            }
+            switch n {
+            case "frame": return .number(Rational(entry.frame))
+            case "mapcount": return .number(Rational(machine.frame(entry.frame)?.mapcount ?? 0))
+            default:
+                if entry.frame == machine.zeroPageFrame { return .number(.zero) }
+                guard let frame = machine.frame(entry.frame) else { return .none }
+                return .number(Rational(Int(frame.value)))
+            }
+        case "frames_used", "frames_free", "frames_total", "page_size", "saved_by_sharing", "frames_anonymous",
+             "frames_page_cache", "zero_page":
+            try arity(0...0)
+            switch n {
+            case "page_size": return .number(Rational(machine.pageSize))
+            case "zero_page": return .number(Rational(machine.zeroPageFrame))
+            case "frames_total": return .number(Rational(machine.config.frames))
+            default:
+                let stats = machine.stats
+                switch n {
+                case "frames_used": return .number(Rational(stats.used))
+                case "frames_free": return .number(Rational(stats.free))
+                case "frames_anonymous": return .number(Rational(stats.anonymous))
+                case "frames_page_cache": return .number(Rational(stats.pageCache))
+                default: return .number(Rational(stats.savedBySharing))
+                }
+            }
+        case "random":
+            try arity(2...2)
+            let low = try integer(arguments[0], "the low end of random")
+            let high = try integer(arguments[1], "the high end of random")
+            guard low <= high else { throw fail("random(\(low), \(high)): the low end is above the high end", at: whole.span) }
+            return .number(Rational(random.next(in: low, high)))
+        case "choose":
+            guard !arguments.isEmpty else { throw fail("`choose` needs at least one argument", at: whole.span) }
+            var values: [Value] = []
+            for a in arguments { values.append(try evaluate(a)) }
+            return values[Int(random.next(below: UInt64(values.count)))]
+        case "min", "max":
+            guard !arguments.isEmpty else { throw fail("`\(n)` needs at least one argument", at: whole.span) }
+            var best = try number(try evaluate(arguments[0]), arguments[0])
+            for a in arguments.dropFirst() {
+                let x = try number(try evaluate(a), a)
+                if n == "min" ? x < best : x > best { best = x }
+            }
+            return .number(best)
+        case "abs", "floor", "ceil":
+            try arity(1...1)
+            let x = try number(try evaluate(arguments[0]), arguments[0])
+            let q = x.numerator / x.denominator
+            let exact = x.numerator % x.denominator == 0
+            switch n {
+            case "abs":
+                guard x.numerator != Int.min else { throw overflow(whole) }
+                return .number(x < .zero ? Rational(-x.numerator, x.denominator) ?? x : x)
+            case "floor": return .number(Rational(!exact && x.numerator < 0 ? q - 1 : q))
+            default: return .number(Rational(!exact && x.numerator > 0 ? q + 1 : q))
+            }
+        default:
+            throw fail("function `\(n)` is not available here", at: name.span)
+        }
+    }
+
+    /// A function's process argument: a bare word is a process name (or a variable holding a pid
+    /// or a name); anything else is evaluated. Dead processes are fine here (`alive(ls)`).
+    private func processArgument(_ expr: Expr) throws(ScriptError) -> ProcessInfo {
+        if case .word(let name) = expr.kind {
+            return try process(ProcessReference(kind: .name(name), span: expr.span), allowDead: true)
+        }
+        return try process(from: try evaluate(expr), at: expr.span)
+    }
+
+    /// A function's region argument: a bare word or a string; it must exist in the process.
+    private func regionArgument(_ expr: Expr, of info: ProcessInfo) throws(ScriptError) -> String {
+        let name: String
+        switch expr.kind {
+        case .word(let w): name = w
+        default:
+            let value = try evaluate(expr)
+            guard case .text(let t) = value else { throw fail("expected a region name, found \(value.kindName)", at: expr.span) }
+            name = t
+        }
+        guard info.isAlive else { return name }
+        let known = uniqueRegionNames(info)
+        guard known.contains(name) else {
+            var notes: [String] = []
+            if let near = Suggestions.nearest(to: name, in: known) { notes.append("did you mean `\(near)`?") }
+            let list = known.isEmpty ? "it has no regions" : "its regions: " + known.joined(separator: ", ")
+            throw fail("\(info.name) has no region named `\(name)`; \(list)", at: expr.span, notes: notes)
+        }
+        return name
+    }
+
+    /// Region names of a process in address order, each once.
+    func uniqueRegionNames(_ info: ProcessInfo) -> [String] {
+        var seen: Set<String> = []
+        return info.regions.map(\.name).filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,67 @@
+/// The functions expressions can call, with their documentation (help, completion and Grammar.md
+/// come from this one table).
+public struct FunctionSpec: Sendable {
+    /// The name (`rss`).
+    public var name: String
+    /// The arguments as shown in help (`P [, REGION]`).
+    public var arguments: String
+    /// What it returns.
+    public var summary: String
+    /// Which group help lists it under.
+    public var group: String
+
+    /// The signature as written in a call: `rss(P [, REGION])`.
+    public var signature: String { arguments.isEmpty ? name : "\(name)(\(arguments))" }
+}
+
+/// The function table.
+public enum FunctionCatalog {
+    /// Usage functions: the smaps figures, in pages (Pss exact).
+    static let usageNames = ["rss", "pss", "uss", "shared_clean", "shared_dirty", "private_clean", "private_dirty", "anonymous", "size"]
+    /// Per-process counters.
+    static let counterNames = ["faults", "minor_faults", "major_faults", "copies", "reuses"]
+
+    /// Every function, in help order.
+    public static let all: [FunctionSpec] = [
+        FunctionSpec(name: "rss", arguments: "P [, REGION]", summary: "resident pages (present, not the zero page)", group: "memory"),
+        FunctionSpec(name: "pss", arguments: "P [, REGION]", summary: "proportional set size in pages, exact (64/3 stays 64/3)", group: "memory"),
+        FunctionSpec(name: "uss", arguments: "P [, REGION]", summary: "pages mapped by this process alone", group: "memory"),
+        FunctionSpec(name: "shared_clean", arguments: "P [, REGION]", summary: "pages in Shared_Clean", group: "memory"),
+        FunctionSpec(name: "shared_dirty", arguments: "P [, REGION]", summary: "pages in Shared_Dirty", group: "memory"),
+        FunctionSpec(name: "private_clean", arguments: "P [, REGION]", summary: "pages in Private_Clean", group: "memory"),
+        FunctionSpec(name: "private_dirty", arguments: "P [, REGION]", summary: "pages in Private_Dirty", group: "memory"),
+        FunctionSpec(name: "anonymous", arguments: "P [, REGION]", summary: "pages in Anonymous", group: "memory"),
+        FunctionSpec(name: "size", arguments: "P [, REGION]", summary: "mapped pages (smaps Size), present or not", group: "memory"),
+        FunctionSpec(name: "faults", arguments: "P", summary: "page faults taken (minor + major)", group: "counters"),
+        FunctionSpec(name: "minor_faults", arguments: "P", summary: "minor faults taken", group: "counters"),
+        FunctionSpec(name: "major_faults", arguments: "P", summary: "major faults (page read from disk)", group: "counters"),
+        FunctionSpec(name: "copies", arguments: "P", summary: "copy-on-write copies made", group: "counters"),
+        FunctionSpec(name: "reuses", arguments: "P", summary: "copy-on-write faults that kept the frame (sole user)", group: "counters"),
+        FunctionSpec(name: "frame", arguments: "P, ADDR", summary: "frame number mapped at ADDR, `none` if no page is present", group: "pages"),
+        FunctionSpec(name: "mapcount", arguments: "P, ADDR", summary: "how many page-table entries map the frame at ADDR (0 if none)", group: "pages"),
+        FunctionSpec(name: "value", arguments: "P, ADDR", summary: "value stored in the page at ADDR (0 for the zero page), `none` if not present; does not fault", group: "pages"),
+        FunctionSpec(name: "alive", arguments: "P", summary: "true while the process has not exited or been killed", group: "pages"),
+        FunctionSpec(name: "pid", arguments: "P", summary: "the process id", group: "pages"),
+        FunctionSpec(name: "frames_used", arguments: "", summary: "frames in use (the zero page excluded)", group: "machine"),
+        FunctionSpec(name: "frames_free", arguments: "", summary: "free frames", group: "machine"),
+        FunctionSpec(name: "frames_total", arguments: "", summary: "configured frames", group: "machine"),
+        FunctionSpec(name: "frames_anonymous", arguments: "", summary: "frames holding anonymous memory", group: "machine"),
+        FunctionSpec(name: "frames_page_cache", arguments: "", summary: "frames in the page cache (shared memory included)", group: "machine"),
+        FunctionSpec(name: "zero_page", arguments: "", summary: "the frame number of the shared zero page (what frame() returns for it)", group: "machine"),
+        FunctionSpec(name: "page_size", arguments: "", summary: "bytes per page", group: "machine"),
+        FunctionSpec(name: "saved_by_sharing", arguments: "", summary: "frames sharing saves compared with private copies for everyone", group: "machine"),
+        FunctionSpec(name: "random", arguments: "A, B", summary: "a whole number from A to B inclusive, from the generator seeded by --seed", group: "numbers"),
+        FunctionSpec(name: "choose", arguments: "X, Y, ...", summary: "one of its arguments, drawn by the seeded generator", group: "numbers"),
+        FunctionSpec(name: "min", arguments: "X, Y, ...", summary: "the smallest argument", group: "numbers"),
+        FunctionSpec(name: "max", arguments: "X, Y, ...", summary: "the largest argument", group: "numbers"),
+        FunctionSpec(name: "abs", arguments: "X", summary: "absolute value", group: "numbers"),
+        FunctionSpec(name: "floor", arguments: "X", summary: "largest whole number not above X", group: "numbers"),
+        FunctionSpec(name: "ceil", arguments: "X", summary: "smallest whole number not below X", group: "numbers"),
+    ]
+
+    /// All function names.
+    public static let names: [String] = all.map(\.name)
+
+    /// A function by name.
+    public static func spec(_ name: String) -> FunctionSpec? { all.first { $0.name == name } }
+}

@@ -1,0 +1,211 @@
+import CowEngine
+
+/// Turning written arguments into engine values: processes, page ranges, names, numbers.
+extension Session {
+    /// An error pointing at `span` of the file being run.
+    func fail(_ message: String, at span: SourceSpan, notes: [String] = []) -> ScriptError {
+        .failed(Diagnostic(message, at: span, in: currentFile, notes: notes))
+    }
+
+    // MARK: - Processes
+
+    /// The process a command names; it must be alive unless `allowDead`.
+    func process(_ ref: ProcessReference, allowDead: Bool = false) throws(ScriptError) -> ProcessInfo {
+        let info: ProcessInfo
+        switch ref.kind {
+        case .name(let name):
+            if let found = machine.process(named: name) {
+                info = found
+            } else if let value = variables[name] {
+                info = try process(from: value, at: ref.span)
+            } else {
+                throw unknownProcess(name, at: ref.span)
+            }
+        case .pid(let expr):
+            info = try process(from: try evaluate(expr), at: ref.span)
+        case .string(let literal):
+            let name = try interpolate(literal)
+            guard let found = machine.process(named: name) else { throw unknownProcess(name, at: ref.span) }
+            info = found
+        }
+        if !allowDead, !info.isAlive { throw deadProcess(info, at: ref.span) }
+        return info
+    }
+
+    /// The pid and name a reference names, without building a full `ProcessInfo` (the hot path
+    /// of `read` and `write`; the engine itself refuses dead processes).
+    func pidAndName(_ ref: ProcessReference) throws(ScriptError) -> (pid: PID, name: String) {
+        if case .name(let name) = ref.kind {
+            if name == lastPidLookup.name { return lastPidLookup }
+            if let pid = pidByName[name] {
+                lastPidLookup = (pid, name)
+                return (pid, name)
+            }
+            if let info = machine.process(named: name) {
+                pidByName[name] = info.pid
+                return (info.pid, name)
+            }
+        }
+        let info = try process(ref, allowDead: true)
+        return (info.pid, info.name)
+    }
+
+    /// A process from a value: a number is a pid, text a name.
+    func process(from value: Value, at span: SourceSpan) throws(ScriptError) -> ProcessInfo {
+        switch value {
+        case .number(let r):
+            guard r.denominator == 1, let found = machine.process(r.numerator) else {
+                let known = machine.processes.map { "\($0.pid) (\($0.name))" }
+                throw fail("no process with pid \(r)", at: span,
+                           notes: [known.isEmpty ? "no processes yet; create one with `spawn NAME`" : "known: " + known.joined(separator: ", ")])
+            }
+            return found
+        case .text(let name):
+            guard let found = machine.process(named: name) else { throw unknownProcess(name, at: span) }
+            return found
+        default:
+            throw fail("expected a process (a name or a pid), found \(value.kindName)", at: span)
+        }
+    }
+
+    /// "no process named `sh`; known: shell, ls".
+    func unknownProcess(_ name: String, at span: SourceSpan) -> ScriptError {
+        let alive = machine.processes.filter(\.isAlive).map(\.name)
+        var notes: [String] = []
+        if let near = Suggestions.nearest(to: name, in: alive) { notes.append("did you mean `\(near)`?") }
+        if alive.isEmpty {
+            return fail("no process named `\(name)`; there are no processes yet (create one with `spawn NAME`)", at: span, notes: notes)
+        }
+        return fail("no process named `\(name)`; known: \(alive.joined(separator: ", "))", at: span, notes: notes)
+    }
+
+    /// "ls (pid 2) was killed by SIGSEGV ...; a dead process cannot run commands".
+    func deadProcess(_ info: ProcessInfo, at span: SourceSpan) -> ScriptError {
+        fail("\(info.name) (pid \(info.pid)) \(deathDescription(info.state)); a dead process cannot do anything", at: span,
+             notes: ["`alive(\(info.name))` tells whether a process is alive"])
+    }
+
+    /// "has exited", "was killed by SIGSEGV at 0x20000 (write to read-only)".
+    func deathDescription(_ state: ProcessState) -> String {
+        switch state {
+        case .exited: return "has exited"
+        case .killed(.segfault(let vpn, let reason)):
+            return "was killed by SIGSEGV at \(Format.hex(vpn &* machine.pageSize)) (\(reason.rawValue))"
+        case .killed(.outOfMemory(let vpn)):
+            return "was killed for lack of memory at \(Format.hex(vpn &* machine.pageSize))"
+        case .running: return "is running"
+        case .suspended(let child):
+            let name = machine.process(child).map { "\($0.name) (pid \(child))" } ?? "pid \(child)"
+            return "is suspended until its vfork child \(name) exits or execs"
+        }
+    }
+
+    // MARK: - Numbers
+
+    /// A whole number; `what` names it in errors ("the number of pages").
+    func integer(_ expr: Expr, _ what: String) throws(ScriptError) -> Int {
+        let value = try evaluate(expr)
+        guard case .number(let r) = value else {
+            throw fail("\(what) must be a number, found \(value.kindName)", at: expr.span)
+        }
+        guard r.denominator == 1 else { throw fail("\(what) must be a whole number, found \(r)", at: expr.span) }
+        return r.numerator
+    }
+
+    /// A whole number in a range.
+    func integer(_ expr: Expr, _ what: String, in range: ClosedRange<Int>) throws(ScriptError) -> Int {
+        let n = try integer(expr, what)
+        guard range.contains(n) else {
+            throw fail("\(what) must be between \(range.lowerBound) and \(range.upperBound), found \(n)", at: expr.span)
+        }
+        return n
+    }
+
+    // MARK: - Addresses
+
+    /// A byte address: whole, not negative, inside the 48-bit address space.
+    func address(_ expr: Expr) throws(ScriptError) -> Int {
+        let a = try integer(expr, "an address")
+        guard a >= 0 else { throw fail("an address cannot be negative, found \(a)", at: expr.span) }
+        let limit = machine.vpnLimit &* machine.pageSize
+        guard a < limit else {
+            throw fail("address \(Format.hex(a)) is beyond the 48-bit address space (it ends at \(Format.hex(limit)))", at: expr.span)
+        }
+        return a
+    }
+
+    /// The pages a range covers, as virtual page numbers. `aligned` (mappings) requires the start
+    /// to be a multiple of the page size.
+    func pageRange(_ range: RangeArgument, aligned: Bool) throws(ScriptError) -> Range<Int> {
+        let pageSize = machine.pageSize
+        let start = try address(range.start)
+        if aligned, start % pageSize != 0 {
+            throw fail("address \(Format.hex(start)) is not a multiple of the page size (\(pageSize) = \(Format.hex(pageSize)))",
+                       at: range.start.span)
+        }
+        let first = start / pageSize
+        let limit = machine.vpnLimit
+        switch range.extent {
+        case .single:
+            return first..<(first + 1)
+        case .pages(let expr):
+            let n = try integer(expr, "the number of pages")
+            guard n != 0 else { throw fail("the range is empty: `pages 0` holds no page", at: expr.span) }
+            guard n > 0 else { throw fail("the number of pages must be positive, found \(n)", at: expr.span) }
+            let (end, overflow) = first.addingReportingOverflow(n)
+            guard !overflow, end <= limit else {
+                throw fail("\(Format.hex(start)) plus \(Format.pages(n)) goes beyond the 48-bit address space", at: range.span)
+            }
+            return first..<end
+        case .end(let expr):
+            let end = try integer(expr, "an address")
+            guard end != start else { throw fail("the range is empty: \(Format.hex(start))..\(Format.hex(end)) holds no byte", at: range.span) }
+            guard end > start else {
+                throw fail("the range is reversed: its end \(Format.hex(end)) is below its start \(Format.hex(start))", at: range.span)
+            }
+            let lastPage = (end - 1) / pageSize
+            guard lastPage < limit else {
+                throw fail("address \(Format.hex(end)) is beyond the 48-bit address space", at: expr.span)
+            }
+            return first..<(lastPage + 1)
+        }
+    }
+
+    /// "0x10000..0x20000" for a run of pages.
+    func rangeText(_ vpns: Range<Int>) -> String {
+        "\(Format.hex(vpns.lowerBound &* machine.pageSize))..\(Format.hex(vpns.upperBound &* machine.pageSize))"
+    }
+
+    // MARK: - Names
+
+    /// A name argument as text.
+    func name(_ argument: NameArgument) throws(ScriptError) -> String {
+        switch argument.kind {
+        case .word(let w): return w
+        case .string(let literal):
+            let text = try interpolate(literal)
+            guard !text.isEmpty else { throw fail("a name cannot be empty", at: argument.span) }
+            return text
+        }
+    }
+
+    /// Default name of a forked child: the parent's name without a `_N` suffix, then `_PID`
+    /// (`shell` forks `shell_2`; `shell_2` forks `shell_3`).
+    func defaultChildName(of parent: String) -> String {
+        var base = Substring(parent)
+        if let underscore = base.lastIndex(of: "_"), base[base.index(after: underscore)...].allSatisfy(\.isNumber),
+           base.index(after: underscore) < base.endIndex, underscore > base.startIndex {
+            base = base[..<underscore]
+        }
+        return uniqueProcessName(String(base) + "_\(machine.processes.count + 1)")
+    }
+
+    /// `name`, or `name_2`, `name_3`... if a live process already has it.
+    func uniqueProcessName(_ name: String) -> String {
+        let alive = Set(machine.processes.filter(\.isAlive).map(\.name))
+        if !alive.contains(name) { return name }
+        var k = 2
+        while alive.contains("\(name)_\(k)") { k += 1 }
+        return "\(name)_\(k)"
+    }
+}

@@ -1,0 +1,503 @@
+import CowEngine
+
+/// Running statements: one `switch` over the command enum, each case a few lines that turn the
+/// arguments into engine calls and print what happened.
+extension Session {
+    /// Runs a statement of `file` (blocks recursively).
+    func execute(_ statement: Statement, file: SourceFile) throws(ScriptError) {
+        let saved = currentFile
+        if saved !== file { currentFile = file }
+        defer { if saved !== file { currentFile = saved } }
+        switch statement.kind {
+        case .command(let command, let keyword):
+            defer { showEvents() }
+            try run(command, keyword: keyword)
+        case .repeatBlock(let countExpr, let variable, let body):
+            let count = try integer(countExpr, "the number of repetitions")
+            guard count >= 0 else { throw fail("the number of repetitions cannot be negative, found \(count)", at: countExpr.span) }
+            var i = 0
+            while i < count {
+                if isInterrupted() {
+                    throw .interrupted(Diagnostic("interrupted after \(i) of \(count) repetitions", at: statement.span, in: file))
+                }
+                if let variable { variables[variable.text] = .number(Rational(i)) }
+                for inner in body {
+                    try execute(inner, file: file)
+                    if quitRequested { return }
+                }
+                i += 1
+            }
+        case .expectError(let message, let inner):
+            let wanted = try message.map { (m) throws(ScriptError) in try interpolate(m) }
+            do {
+                try execute(inner, file: file)
+            } catch {
+                switch error {
+                case .interrupted: throw error
+                case .reported:
+                    say("expected error (reported above)", style: .dim)
+                    return
+                case .failed(let diagnostic):
+                    if let wanted, !diagnostic.message.contains(wanted) {
+                        throw fail("the command failed, but not with \"\(wanted)\"", at: statement.span,
+                                   notes: ["its error: \(diagnostic.message)"])
+                    }
+                    say("expected error: \(diagnostic.message)", style: .success)
+                    return
+                }
+            }
+            let text = file.text(from: inner.span.start, to: inner.span.end)
+            throw fail("expected `\(text)` to fail, but it succeeded", at: inner.span)
+        case .quiet(let body), .show(let body):
+            var isQuiet = false
+            if case .quiet = statement.kind { isQuiet = true }
+            let wasQuiet = quiet
+            let wasRecording = machine.recordsEvents
+            quiet = isQuiet
+            withMachine { $0.recordsEvents = !isQuiet && options.showEvents }
+            defer {
+                quiet = wasQuiet
+                withMachine { $0.recordsEvents = wasRecording }
+            }
+            for inner in body {
+                try execute(inner, file: file)
+                if quitRequested { return }
+            }
+        }
+    }
+
+    /// Prints (and always clears) the events the last command caused.
+    func showEvents() {
+        guard machine.recordsEvents else { return }   // nothing can have been recorded (quiet)
+        let events = withMachine { $0.takeEvents() }
+        guard !quiet, options.showEvents, !events.isEmpty else { return }
+        for line in EventRenderer(machine: machine).render(events) {
+            output.write(line.text + "\n", style: line.style)
+        }
+    }
+
+    // MARK: - Commands
+
+    func run(_ command: Command, keyword: SourceSpan) throws(ScriptError) {
+        switch command {
+        case .configFrames(let e):
+            let frames = try integer(e, "the number of frames", in: 1...MachineConfig.maxFrames)
+            try requireEmptyMachine(keyword)
+            var config = machine.config
+            config.frames = frames
+            replaceMachine(Machine(config: config))
+            say("config: \(Format.frames(frames)) of \(machine.pageSize) bytes", style: .dim)
+        case .configPageSize(let e):
+            let size = try integer(e, "the page size", in: MachineConfig.pageSizes)
+            guard size & (size - 1) == 0 else { throw fail("the page size must be a power of two, found \(size)", at: e.span) }
+            try requireEmptyMachine(keyword)
+            var config = machine.config
+            config.pageSize = size
+            replaceMachine(Machine(config: config))
+            say("config: pages of \(size) bytes", style: .dim)
+        case .profile(let profile):
+            withMachine { $0.setProfile(profile) }
+            let switches = Behaviours.switchNames.map { "\($0) \(machine.config.behaviours.value(of: $0) == true ? "on" : "off")" }
+            say("profile \(profile.rawValue): \(switches.joined(separator: ", "))", style: .dim)
+        case .setFork(let mode):
+            withMachine { $0.setForkMode(mode) }
+            say(mode == .eager ? "fork mode: eager (fork copies every private page at once)"
+                : "fork mode: cow (fork shares pages copy-on-write)", style: .dim)
+        case .setSwitch(let name, let on):
+            guard withMachine({ $0.setBehaviour(name.text, on) }) else { throw fail("unknown setting `\(name.text)`", at: name.span) }
+            say("\(name.text): \(on ? "on" : "off")", style: .dim)
+        case .setPrompt(let on):
+            promptShowsState = on
+        case .library(let nameArgument, let textExpr, let dataExpr, let cached):
+            let name = try self.name(nameArgument)
+            let text = try integer(textExpr, "the number of text pages")
+            let data = try integer(dataExpr, "the number of data pages")
+            try engine(ErrorSpans(command: keyword, file: nameArgument.span, name: nameArgument.span)) {
+                _ = try $0.addLibrary(name: name, textPages: text, dataPages: data, cached: cached)
+            }
+            say("library \(name): \(text) text + \(data) data pages, \(cached ? "in the page cache" : "on disk")", style: .dim)
+        case .file(let nameArgument, let pagesExpr, let cached):
+            let name = try self.name(nameArgument)
+            let pages = try integer(pagesExpr, "the number of pages")
+            try engine(ErrorSpans(command: keyword, file: nameArgument.span, name: nameArgument.span)) {
+                _ = try $0.addFile(name: name, pages: pages, cached: cached)
+            }
+            say("file \(name): \(Format.pages(pages)), \(cached ? "in the page cache" : "on disk")", style: .dim)
+        case .spawn(let nameArgument):
+            let name = try nameArgument.map { (a) throws(ScriptError) in try self.name(a) }
+                ?? uniqueProcessName("proc_\(machine.processes.count + 1)")
+            let pid = try engine(ErrorSpans(command: keyword, name: nameArgument?.span)) { try $0.spawn(name: name) }
+            pidByName[name] = pid
+            say("spawn  \(name) (pid \(pid))", style: .event)
+        case .map(let m): try runMap(m, keyword: keyword)
+        case .mapLibrary(let ref, let libraryArgument, let at):
+            let info = try process(ref)
+            let library = try name(libraryArgument)
+            let address = try self.address(at)
+            guard address % machine.pageSize == 0 else {
+                throw fail("address \(Format.hex(address)) is not a multiple of the page size (\(machine.pageSize))", at: at.span)
+            }
+            if info.regions.contains(where: { $0.name == library + ".text" }) {
+                throw fail("\(info.name) already maps \(library) (it has a region \(library).text)", at: libraryArgument.span)
+            }
+            try engine(ErrorSpans(command: keyword, process: ref.span, range: at.span, file: libraryArgument.span)) {
+                let id = try fileID(library, $0)
+                try $0.mapLibrary(info.pid, library: id, at: address / $0.pageSize)
+            }
+            let regions = (machine.process(info.pid)?.regions ?? []).filter { $0.name == library + ".text" || $0.name == library + ".data" }
+            say("\(info.name): mapped " + regions.map { "\($0.name) \(rangeText($0.start..<$0.end)) (\(Format.pages($0.pages)), \($0.permissions))" }
+                .joined(separator: " and "), style: .dim)
+        case .unmap(let ref, let range):
+            let info = try process(ref)
+            let vpns = try pageRange(range, aligned: true)
+            try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
+                try $0.unmap(info.pid, at: vpns.lowerBound, pages: vpns.count)
+            }
+            say("\(info.name): unmapped \(rangeText(vpns)) (\(Format.pages(vpns.count)))", style: .dim)
+        case .protect(let ref, let range, let permissions):
+            let info = try process(ref)
+            let vpns = try pageRange(range, aligned: true)
+            try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
+                try $0.protect(info.pid, at: vpns.lowerBound, pages: vpns.count, permissions: permissions)
+            }
+            say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) is now \(permissions)", style: .dim)
+        case .advise(let ref, let range, let advice):
+            let info = try process(ref)
+            let vpns = try pageRange(range, aligned: true)
+            try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
+                try $0.advise(info.pid, at: vpns.lowerBound, pages: vpns.count, advice: advice)
+            }
+            say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) advised \(advice.rawValue)", style: .dim)
+        case .fork(let ref, let childArgument), .vfork(let ref, let childArgument):
+            let info = try process(ref)
+            let child = try childArgument.map { (a) throws(ScriptError) in try self.name(a) } ?? defaultChildName(of: info.name)
+            let spans = ErrorSpans(command: keyword, process: ref.span, name: childArgument?.span)
+            if case .fork = command {
+                pidByName[child] = try engine(spans) { try $0.fork(info.pid, childName: child) }
+            } else {
+                pidByName[child] = try engine(spans) { try $0.vfork(info.pid, childName: child) }
+            }
+        case .exec(let ref):
+            let info = try process(ref)
+            try engine(ErrorSpans(command: keyword, process: ref.span)) { try $0.exec(info.pid) }
+        case .exit(let ref):
+            let info = try process(ref)
+            try engine(ErrorSpans(command: keyword, process: ref.span)) { try $0.exit(info.pid) }
+        case .read(let ref, let range):
+            let info = try pidAndName(ref)
+            let vpns = try pageRange(range, aligned: false)
+            let spans = ErrorSpans(command: keyword, process: ref.span, range: range.span)
+            if vpns.count == 1 {
+                let outcome = try engine(spans) { try $0.read(info.pid, vpn: vpns.lowerBound) }
+                showEvents()
+                if case .value(let v) = outcome { say("\(info.name) \(Format.hex(vpns.lowerBound * machine.pageSize)) = \(v)") }
+            } else {
+                let result = try engine(spans) { try $0.read(info.pid, vpns: vpns) }
+                showEvents()
+                sayValues(info.name, start: vpns.lowerBound, result.values)
+            }
+        case .write(let ref, let range, let valueExpr):
+            let info = try pidAndName(ref)
+            let vpns = try pageRange(range, aligned: false)
+            let value = try integer(valueExpr, "the value to write")
+            let spans = ErrorSpans(command: keyword, process: ref.span, range: range.span)
+            if vpns.count == 1 {
+                _ = try engine(spans) { try $0.write(info.pid, vpn: vpns.lowerBound, value: Int64(value)) }
+            } else {
+                _ = try engine(spans) { try $0.write(info.pid, vpns: vpns, value: Int64(value)) }
+            }
+        case .dump(.frames, let everyPage):
+            if options.json { sayJSON(FrameDump(machine: machine).json()) } else {
+                say(lines: FrameDump(machine: machine).lines(everyFrame: everyPage))
+            }
+        case .dump(.process(let ref), let everyPage):
+            let info = try process(ref)
+            let dump = ProcessDump(machine: machine, info: info)
+            if options.json { sayJSON(dump.json()) } else { say(lines: dump.lines(everyPage: everyPage)) }
+        case .smaps(let ref):
+            let info = try process(ref)
+            let smaps = SmapsReport(machine: machine, info: info)
+            if options.json { sayJSON(smaps.json()) } else { say(lines: smaps.lines()) }
+        case .stats:
+            let report = StatsReport(machine: machine)
+            if options.json { sayJSON(report.json()) } else { say(lines: report.lines()) }
+        case .check:
+            let problems = machine.check()
+            guard problems.isEmpty else {
+                throw fail("the engine's invariants are violated (please report this as a bug)", at: keyword, notes: problems)
+            }
+            say("check: ok, every invariant holds", style: .success)
+        case .dropCaches:
+            let before = machine.stats.pageCache
+            withMachine { $0.dropCaches() }
+            say("drop-caches: \(Format.frames(before - machine.stats.pageCache)) of unmapped page cache freed", style: .dim)
+        case .echo(let literal):
+            say(try literal.map { (l) throws(ScriptError) in try interpolate(l) } ?? "")
+        case .echoValue(let e):
+            say(try evaluate(e).description)
+        case .assign(let name, let e):
+            variables[name.text] = try evaluate(e)
+        case .expect(let e):
+            try runExpect(e)
+        case .ask(let ask):
+            try runAsk(ask)
+        case .source(let path, let span):
+            try runSource(path, span: span)
+        case .save(let path, let span):
+            let resolved = SourceFile.resolve(path, against: currentFile.directory)
+            let lines = transcript
+            var text = "# saved by cowsim \(CowsimVersion.number)\n"
+            for line in lines { text += line + "\n" }
+            if case .failure(let failure) = SystemIO.writeFile(resolved, text) {
+                throw fail("cannot write \(resolved): \(failure.reason)", at: span)
+            }
+            say("saved \(Format.count(lines.count, "command")) to \(resolved)", style: .success)
+        case .reset:
+            replaceMachine(Machine(config: machine.config))
+            say("reset: an empty machine (\(Format.frames(machine.config.frames)), \(machine.config.profile.rawValue) profile)", style: .dim)
+        case .help(let topic):
+            say(lines: try HelpText.lines(topic: topic, session: self))
+        case .quit:
+            requestQuit()
+        }
+    }
+
+    private func fileID(_ name: String, _ m: Machine) throws -> FileID {
+        guard let file = m.file(named: name) else { throw EngineError.noSuchFile(name) }
+        return file.id
+    }
+
+    private func requireEmptyMachine(_ keyword: SourceSpan) throws(ScriptError) {
+        guard machine.processes.isEmpty, machine.files.isEmpty else {
+            throw fail("`config` can only change an empty machine (before any file, library or process)", at: keyword,
+                       notes: ["use `reset` first, or put `config` at the top of the script"])
+        }
+    }
+
+    private func runMap(_ m: MapCommand, keyword: SourceSpan) throws(ScriptError) {
+        let info = try process(m.process)
+        let vpns = try pageRange(m.range, aligned: true)
+        var regionName: String
+        var fileName: String?
+        var fileSpan: SourceSpan?
+        var offset = 0
+        switch m.source {
+        case .anonymous:
+            regionName = "anon.\(Format.hex(vpns.lowerBound * machine.pageSize))"
+        case .file(let argument, let offsetExpr):
+            let name = try self.name(argument)
+            fileName = name
+            fileSpan = argument.span
+            if let offsetExpr { offset = try integer(offsetExpr, "the file offset (in pages)") }
+            regionName = name
+            if info.regions.contains(where: { $0.name == name }) {
+                regionName = "\(name).\(Format.hex(vpns.lowerBound * machine.pageSize))"
+            }
+        }
+        if let nameArgument = m.name {
+            regionName = try name(nameArgument)
+            if info.regions.contains(where: { $0.name == regionName }) {
+                throw fail("\(info.name) already has a region named `\(regionName)`", at: nameArgument.span)
+            }
+        }
+        let permissions = m.permissions?.0 ?? (fileName == nil ? [.read, .write] : [.read])
+        let spans = ErrorSpans(command: keyword, process: m.process.span, range: m.range.span, file: fileSpan, name: m.name?.span)
+        let finalName = regionName
+        if let fileName {
+            try engine(spans) {
+                let id = try fileID(fileName, $0)
+                try $0.mapFile(info.pid, file: id, offset: offset, at: vpns.lowerBound, pages: vpns.count,
+                               permissions: permissions, shared: m.shared, name: finalName)
+            }
+        } else {
+            try engine(spans) {
+                try $0.mapAnonymous(info.pid, at: vpns.lowerBound, pages: vpns.count, permissions: permissions,
+                                    shared: m.shared, name: finalName)
+            }
+        }
+        let kind = fileName.map { "\(m.shared ? "shared" : "private") file \($0)" + (offset > 0 ? " from page \(offset)" : "") }
+            ?? "\(m.shared ? "shared" : "private") anonymous"
+        say("\(info.name): mapped \(finalName) \(rangeText(vpns)) (\(Format.pages(vpns.count)), \(permissions), \(kind))", style: .dim)
+    }
+
+    /// Prints the values of a range read, one line per run of equal values.
+    private func sayValues(_ name: String, start: Int, _ values: [Int64]) {
+        var i = 0
+        while i < values.count {
+            var j = i + 1
+            while j < values.count, values[j] == values[i] { j += 1 }
+            let vpns = (start + i)..<(start + j)
+            let where_ = vpns.count == 1 ? Format.hex(vpns.lowerBound * machine.pageSize) : "\(rangeText(vpns)) (\(Format.pages(vpns.count)))"
+            say("\(name) \(where_) = \(values[i])")
+            i = j
+        }
+    }
+
+    private func sayJSON(_ json: JSON) {
+        say(json.rendered())
+    }
+
+    // MARK: - expect, ask, source
+
+    private func runExpect(_ e: Expr) throws(ScriptError) {
+        let value = try evaluate(e)
+        guard case .boolean(let holds) = value else {
+            throw fail("`expect` needs a condition such as `rss(ls) == 16`, found \(value.kindName) (\(value))", at: e.span)
+        }
+        if holds { return }
+        let saved = random
+        defer { random = saved }
+        let (culprit, notes) = explain(e)
+        let text = currentFile.text(from: culprit.span.start, to: culprit.span.end)
+        throw fail("expectation failed: \(text)", at: culprit.span, notes: notes)
+    }
+
+    /// The part of a false condition that made it false, and the values of its sides.
+    private func explain(_ e: Expr) -> (Expr, [String]) {
+        switch e.kind {
+        case .binary(.and, let l, let r):
+            if case .boolean(false)? = try? evaluate(l) { return explain(l) }
+            return explain(r)
+        case .binary(.or, let l, let r):
+            let (_, a) = explain(l)
+            let (_, b) = explain(r)
+            return (e, a + b)
+        case .binary(let op, let l, let r) where [.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(op):
+            var notes: [String] = []
+            for side in [l, r] where !isLiteral(side) {
+                let shown = (try? evaluate(side))?.description ?? "an error"
+                notes.append("\(currentFile.text(from: side.span.start, to: side.span.end)) is \(shown)")
+            }
+            if notes.isEmpty { notes.append("both sides are constants") }
+            return (e, notes)
+        case .unary(.not, let inner):
+            return (e, ["\(currentFile.text(from: inner.span.start, to: inner.span.end)) is true"])
+        default:
+            return (e, ["\(currentFile.text(from: e.span.start, to: e.span.end)) is false"])
+        }
+    }
+
+    private func isLiteral(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .number, .none, .boolean: return true
+        case .unary(.negate, let inner): return isLiteral(inner)
+        default: return false
+        }
+    }
+
+    private func runAsk(_ ask: AskCommand) throws(ScriptError) {
+        let text = try interpolate(ask.question)
+        let value = try evaluate(ask.answer)
+        let answer: Rational?
+        switch value {
+        case .number(let r): answer = r
+        case .none: answer = nil
+        default:
+            throw fail("the answer of a question must be a number or none, found \(value.kindName)", at: ask.answer.span,
+                       notes: ["students answer with numbers, fractions (64/3), hex, or none"])
+        }
+        var points = 1
+        if let p = ask.points { points = try integer(p, "the points", in: 0...1_000_000) }
+        let hint = try ask.hint.map { (h) throws(ScriptError) in try interpolate(h) }
+        let question = Question(number: questions.count + 1, text: text, answer: answer, points: points, hint: hint,
+                                file: currentFile.name, line: ask.question.span.line)
+        appendQuestion(question)
+        if let askHandler {
+            askHandler(question)
+        } else {
+            output.write(question.heading + "\n", style: .heading)
+        }
+    }
+
+    private func runSource(_ path: String, span: SourceSpan) throws(ScriptError) {
+        guard sourceDepth < 16 else {
+            throw fail("`source` nested more than 16 deep: does a file source itself?", at: span)
+        }
+        let resolved = SourceFile.resolve(path, against: currentFile.directory)
+        let bytes: [UInt8]
+        switch SystemIO.readFile(resolved) {
+        case .failure(let failure): throw fail("cannot read \(resolved): \(failure.reason)", at: span)
+        case .success(let b): bytes = b
+        }
+        let file = SourceFile(name: resolved, bytes: bytes, directory: SourceFile.directory(of: resolved))
+        sourceDepth += 1
+        defer { sourceDepth -= 1 }
+        guard runStatements(of: file) else { throw .reported }
+    }
+
+    // MARK: - Engine calls
+
+    /// Runs an engine operation; an `EngineError` becomes a diagnostic at the argument it is about.
+    func engine<T>(_ spans: ErrorSpans, _ body: (inout Machine) throws -> T) throws(ScriptError) -> T {
+        do {
+            return try withMachine(body)
+        } catch let error as EngineError {
+            throw fail(describe(error), at: spans.span(for: error))
+        } catch {
+            throw fail("\(error)", at: spans.command)
+        }
+    }
+
+    /// An engine error in the language's words (names instead of pids, addresses instead of pages).
+    func describe(_ error: EngineError) -> String {
+        func who(_ pid: PID) -> String {
+            guard let p = machine.process(pid) else { return "pid \(pid)" }
+            return "\(p.name) (pid \(p.pid))"
+        }
+        switch error {
+        case .processNotRunning(let pid, let state):
+            return "\(who(pid)) \(deathDescription(state))" + (state.isAlive ? "" : "; a dead process cannot do anything")
+        case .overlaps(let pid, let region):
+            if let r = machine.process(pid)?.regions.first(where: { $0.name == region }) {
+                return "the new mapping overlaps region \(region) (\(rangeText(r.start..<r.end))) of \(who(pid))"
+            }
+            return "the new mapping overlaps region \(region) of \(who(pid))"
+        case .notMapped(let pid, let vpn):
+            return "\(Format.hex(vpn &* machine.pageSize)) is not mapped in \(who(pid))"
+        case .duplicateProcessName(let name):
+            return "a live process is already called `\(name)`"
+        case .duplicateFileName(let name):
+            return "a file called `\(name)` already exists"
+        case .noSuchFile(let name):
+            let known = machine.files.map(\.name)
+            return "no file or library called `\(name)`" + (known.isEmpty ? "; create one with `file` or `library`" : "; known: " + known.joined(separator: ", "))
+        default:
+            return error.description
+        }
+    }
+}
+
+/// Which argument an engine error is about, so the caret lands on it.
+struct ErrorSpans {
+    var command: SourceSpan
+    var process: SourceSpan?
+    var range: SourceSpan?
+    var file: SourceSpan?
+    var name: SourceSpan?
+
+    init(command: SourceSpan, process: SourceSpan? = nil, range: SourceSpan? = nil, file: SourceSpan? = nil, name: SourceSpan? = nil) {
+        self.command = command
+        self.process = process
+        self.range = range
+        self.file = file
+        self.name = name
+    }
+
+    func span(for error: EngineError) -> SourceSpan {
+        switch error {
+        case .noSuchProcess, .processNotRunning: return process ?? command
+        case .duplicateProcessName: return name ?? process ?? command
+        case .duplicateFileName, .noSuchFile, .notALibrary: return file ?? name ?? command
+        case .emptyRange, .overlaps, .notMapped, .addressOverflow, .fileRangeBeyondEnd, .adviceNotApplicable:
+            return range ?? command
+        case .outOfMemory: return process ?? name ?? command
+        case .invalidArgument, .limitExceeded: return range ?? name ?? command
+        }
+    }
+}
+
+/// The version `--version` prints.
+public enum CowsimVersion {
+    /// "0.1.0".
+    public static let number = "0.1.0"
+}

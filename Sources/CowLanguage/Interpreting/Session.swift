@@ -1,0 +1,279 @@
+import CowEngine
+
+/// Options fixed for a whole session (they come from the command line).
+public struct SessionOptions: Sendable {
+    /// `--json`: `dump`, `smaps` and `stats` print JSON instead of tables.
+    public var json: Bool
+    /// `--keep-going`: report an error and go on with the next command instead of stopping.
+    public var keepGoing: Bool
+    /// `--seed`: the seed of `random` and `choose`.
+    public var seed: UInt64
+    /// Whether events (faults, copies, kills) are printed after each command.
+    public var showEvents: Bool
+    /// `--quiet`: start as inside a `quiet` block (only errors and questions print; `show`
+    /// still shows). Unlike a block around the whole script, it costs no memory.
+    public var quiet: Bool
+
+    /// Options with the defaults of a plain `cowsim script.cow`.
+    public init(json: Bool = false, keepGoing: Bool = false, seed: UInt64 = 0, showEvents: Bool = true, quiet: Bool = false) {
+        self.json = json
+        self.keepGoing = keepGoing
+        self.seed = seed
+        self.showEvents = showEvents
+        self.quiet = quiet
+    }
+}
+
+/// One run of the language: a machine, variables, the seeded generator, and where output goes.
+/// Scripts, `-c` commands and the REPL all drive a session.
+public final class Session {
+    /// The options given at creation.
+    public let options: SessionOptions
+    /// Where output goes (replaceable, e.g. to capture one statement's output).
+    public var output: OutputSink
+    /// The simulated machine.
+    public private(set) var machine: Machine
+    /// Polled by long-running commands; when it returns true the command stops with "interrupted".
+    public var isInterrupted: @Sendable () -> Bool = { false }
+    /// Set by `quit` (or `exit` with no argument); the REPL ends, a script stops (successfully).
+    public private(set) var quitRequested = false
+    /// Hook for `ask` (homework). Default (nil): the question is printed numbered, answer hidden.
+    public var askHandler: ((Question) -> Void)?
+    /// Every question asked so far, with its computed answer, in order.
+    public private(set) var questions: [Question] = []
+    /// `set prompt on|off`: whether the REPL shows the state summary in its prompt.
+    public var promptShowsState = true
+
+    var variables: [String: Value] = [:]
+    var random: SplitMix64
+    var quiet = false
+    var sourceDepth = 0
+    var transcriptFiles: [SourceFile] = []
+    /// Successful statements as (file index, start, end) triples, flat (a million-line script
+    /// records a million of them).
+    var transcriptEntries: [Int] = []
+    var replLines = 0
+    /// Latest pid of each process name (kept in step by spawn, fork, vfork, reset, config).
+    var pidByName: [String: PID] = [:] { didSet { lastPidLookup = (0, "") } }
+    /// The last name looked up (a script usually names the same process many times in a row).
+    var lastPidLookup: (pid: PID, name: String) = (0, "")
+    /// The source whose statement is running (diagnostics point into it).
+    var currentFile = SourceFile(name: "<none>", text: "")
+
+    /// A fresh session with an empty default machine.
+    public init(options: SessionOptions = .init(), output: OutputSink) {
+        self.options = options
+        self.output = output
+        self.machine = Machine()
+        self.random = SplitMix64(seed: options.seed)
+        self.quiet = options.quiet
+        machine.recordsEvents = options.showEvents && !options.quiet
+    }
+
+    // MARK: - Running
+
+    /// Runs a whole script text. Stops at the first error (unless keepGoing). Returns false on any
+    /// error or failed `expect`.
+    public func run(source: String, fileName: String) -> Bool {
+        run(SourceFile(name: fileName, text: source, directory: ""))
+    }
+
+    /// Runs a script file; relative `source` paths inside resolve against its directory.
+    public func run(file path: String) -> Bool {
+        switch SystemIO.readFile(path) {
+        case .failure(let failure):
+            report(Diagnostic(file: path, message: "cannot read \(path): \(failure.reason)"))
+            output.flush()
+            return false
+        case .success(let bytes):
+            return run(SourceFile(name: path, bytes: bytes, directory: SourceFile.directory(of: path)))
+        }
+    }
+
+    /// Runs a prepared source.
+    public func run(_ file: SourceFile) -> Bool {
+        quitRequested = false
+        let ok = runStatements(of: file)
+        output.flush()
+        return ok
+    }
+
+    /// Runs one REPL line (may hold several commands separated by `;`). Errors are printed as
+    /// diagnostics (file name "<repl>"). Returns false on error.
+    public func runLine(_ line: String) -> Bool {
+        replLines += 1
+        let ok = runStatements(of: SourceFile(name: "<repl>", text: line, directory: ""))
+        output.flush()
+        return ok
+    }
+
+    /// Runs one parsed statement of `file` (for tools that parse first, such as transcript
+    /// checks). Errors are printed; returns false on error.
+    public func execute(_ statement: Statement, in file: SourceFile) -> Bool {
+        do {
+            try execute(statement, file: file)
+            record(statement, file: file)
+            output.flush()
+            return true
+        } catch {
+            handle(error)
+            output.flush()
+            return false
+        }
+    }
+
+    /// Whether `text` opens a block (`repeat`, `quiet`, `show`) it does not close, so the REPL
+    /// should read more lines before running it.
+    public func isIncomplete(_ text: String) -> Bool {
+        var depth = 0
+        var statement: [String] = []
+        func close() {
+            var words = statement[...]
+            while let first = words.first, first == "quiet" || first == "show" {
+                if words.count == 1 {
+                    depth += 1
+                    statement = []
+                    return
+                }
+                words = words.dropFirst()
+            }
+            if words.first == "repeat" { depth += 1 }
+            if words.first == "end" { depth -= 1 }
+            statement = []
+        }
+        for token in Lexer.tokens(of: SourceFile(name: "<repl>", text: text)) {
+            if token.endsStatement {
+                close()
+            } else {
+                statement.append(token.word ?? "")
+            }
+        }
+        return depth > 0
+    }
+
+    /// Short state for the prompt, e.g. "3 procs, 41/64 frames".
+    public var promptSummary: String {
+        let stats = machine.stats
+        let procs = stats.processes == 1 ? "1 proc" : "\(stats.processes) procs"
+        return "\(procs), \(stats.used)/\(stats.frames) frames"
+    }
+
+    /// Successful commands of the session, as source text, for `save FILE`: replaying them
+    /// rebuilds the same state. `source` is replaced by the commands it ran; `save`, `help` and
+    /// `quit` are left out.
+    public var transcript: [String] {
+        stride(from: 0, to: transcriptEntries.count - 2, by: 3).map { k in
+            transcriptFiles[transcriptEntries[k]].text(from: transcriptEntries[k + 1], to: transcriptEntries[k + 2])
+        }
+    }
+
+    /// A variable's value (nil if unset).
+    public func variable(_ name: String) -> Value? { variables[name] }
+
+    // MARK: - The statement loop
+
+    /// Runs every statement of `file`; true when none failed.
+    func runStatements(of file: SourceFile) -> Bool {
+        var parser = Parser(file: file)
+        var ok = true
+        while let next = parser.next() {
+            if quitRequested { break }
+            if isInterrupted() {
+                report(Diagnostic(file: file.name, message: "interrupted"))
+                return false
+            }
+            switch next {
+            case .failure(let diagnostic):
+                report(diagnostic)
+                ok = false
+                if !options.keepGoing { return false }
+            case .success(let statement):
+                do {
+                    try execute(statement, file: file)
+                    record(statement, file: file)
+                } catch {
+                    handle(error)
+                    ok = false
+                    if case .interrupted = error { return false }
+                    if !options.keepGoing { return false }
+                }
+            }
+        }
+        return ok
+    }
+
+    /// Prints an error unless it was printed already.
+    func handle(_ error: ScriptError) {
+        switch error {
+        case .failed(let d): report(d)
+        case .reported: break
+        case .interrupted(let d): report(d)
+        }
+    }
+
+    /// Prints a diagnostic (always, even inside `quiet`).
+    func report(_ diagnostic: Diagnostic) {
+        output.write(diagnostic.rendered(), style: .error)
+    }
+
+    /// Remembers a successful top-level statement for `transcript`.
+    func record(_ statement: Statement, file: SourceFile) {
+        if case .command(.source, _) = statement.kind { return }
+        if case .command(.save, _) = statement.kind { return }
+        if case .command(.help, _) = statement.kind { return }
+        if case .command(.quit, _) = statement.kind { return }
+        let index: Int
+        if let last = transcriptFiles.indices.last, transcriptFiles[last] === file {
+            index = last
+        } else {
+            transcriptFiles.append(file)
+            index = transcriptFiles.count - 1
+        }
+        transcriptEntries.append(index)
+        transcriptEntries.append(statement.span.start)
+        transcriptEntries.append(statement.span.end)
+    }
+
+    // MARK: - Output helpers
+
+    /// Writes one line unless output is suppressed by `quiet`.
+    func say(_ line: String, style: OutputStyle = .plain) {
+        guard !quiet else { return }
+        output.write(line + "\n", style: style)
+    }
+
+    /// Writes several lines unless suppressed.
+    func say(lines: [String], style: OutputStyle = .plain) {
+        guard !quiet, !lines.isEmpty else { return }
+        output.write(lines.joined(separator: "\n") + "\n", style: style)
+    }
+
+    /// Replaces the machine (config, reset).
+    func replaceMachine(_ newMachine: Machine) {
+        let recording = machine.recordsEvents
+        machine = newMachine
+        machine.recordsEvents = recording
+        pidByName.removeAll()
+    }
+
+    /// Lets the interpreter mutate the machine in place.
+    func withMachine<T>(_ body: (inout Machine) throws -> T) rethrows -> T {
+        try body(&machine)
+    }
+
+    /// Sets the quit flag.
+    func requestQuit() { quitRequested = true }
+
+    /// Adds a question to the list.
+    func appendQuestion(_ q: Question) { questions.append(q) }
+}
+
+/// Why a statement failed.
+enum ScriptError: Error {
+    /// An error to print.
+    case failed(Diagnostic)
+    /// An error already printed (inside a sourced file).
+    case reported
+    /// Ctrl-C: stop even with --keep-going.
+    case interrupted(Diagnostic)
+}

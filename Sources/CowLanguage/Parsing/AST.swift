@@ -1,0 +1,228 @@
+import CowEngine
+
+/// One statement of a script: a command or a block, with the `#>` expected-output lines that
+/// follow it (transcript checks compare them with the real output; a plain run ignores them).
+public struct Statement: Sendable {
+    /// What to do.
+    public var kind: StatementKind
+    /// The statement's text in its source (a block spans from its keyword to its `end`).
+    public var span: SourceSpan
+    /// The `#> ` lines right after it, without the `#> ` prefix.
+    public var expectedOutput: [String]
+    /// Line number of the first `#>` line (0 when there are none).
+    public var expectedOutputLine: Int
+
+    /// A statement without expected output.
+    public init(kind: StatementKind, span: SourceSpan, expectedOutput: [String] = [], expectedOutputLine: Int = 0) {
+        self.kind = kind
+        self.span = span
+        self.expectedOutput = expectedOutput
+        self.expectedOutputLine = expectedOutputLine
+    }
+}
+
+/// Commands and the blocks that group them.
+public indirect enum StatementKind: Sendable {
+    /// One command.
+    case command(Command, keyword: SourceSpan)
+    /// `repeat N [as VAR] ... end`: the body N times; VAR counts 0, 1, ... N-1.
+    case repeatBlock(count: Expr, variable: Name?, body: [Statement])
+    /// `quiet CMD` or `quiet ... end`: run without output (errors and questions still show).
+    case quiet([Statement])
+    /// `show CMD` or `show ... end`: output on again inside a quiet block.
+    case show([Statement])
+    /// `expect-error ["TEXT"] CMD`: the command must fail (with a message containing TEXT); its
+    /// error is printed as ordinary output and the script goes on.
+    case expectError(StringLiteral?, Statement)
+}
+
+/// A name written in the script (variable, region, file, profile) and where.
+public struct Name: Sendable, Equatable {
+    /// The text.
+    public var text: String
+    /// Where.
+    public var span: SourceSpan
+    /// A name from its parts.
+    public init(_ text: String, span: SourceSpan) {
+        self.text = text
+        self.span = span
+    }
+}
+
+/// A name given either as a word (`heap`) or as a string with interpolation (`"app{i}"`).
+public struct NameArgument: Sendable {
+    /// The two spellings.
+    public enum Kind: Sendable {
+        case word(String)
+        case string(StringLiteral)
+    }
+    /// Which spelling.
+    public var kind: Kind
+    /// Where.
+    public var span: SourceSpan
+}
+
+/// How a command names a process: by name (`ls`), by pid (`2`, `(n + 1)`), or by a string
+/// (`"app{i}"`).
+public struct ProcessReference: Sendable {
+    /// The spellings.
+    public enum Kind: Sendable {
+        case name(String)
+        case pid(Expr)
+        case string(StringLiteral)
+    }
+    /// Which spelling.
+    public var kind: Kind
+    /// Where.
+    public var span: SourceSpan
+}
+
+/// A range of addresses: `ADDR` (one page), `ADDR pages N`, or `ADDR..END` (every page holding a
+/// byte in [ADDR, END)).
+public struct RangeArgument: Sendable {
+    /// The three forms.
+    public enum Extent: Sendable {
+        case single
+        case pages(Expr)
+        case end(Expr)
+    }
+    /// The first address (bytes).
+    public var start: Expr
+    /// How far it reaches.
+    public var extent: Extent
+    /// The whole range as written.
+    public var span: SourceSpan
+}
+
+/// A string literal: text and `{expr}` pieces.
+public struct StringLiteral: Sendable {
+    /// A piece.
+    public enum Part: Sendable {
+        case text(String)
+        case expression(Expr)
+    }
+    /// The pieces in order.
+    public var parts: [Part]
+    /// Where (including the quotes).
+    public var span: SourceSpan
+}
+
+/// What `dump` shows.
+public enum DumpTarget: Sendable {
+    /// The physical frame table.
+    case frames
+    /// A process's page table.
+    case process(ProcessReference)
+}
+
+/// Where `map` takes its pages from.
+public enum MapSource: Sendable {
+    /// Anonymous memory.
+    case anonymous
+    /// A file, from page `offset` on.
+    case file(NameArgument, offset: Expr?)
+}
+
+/// Everything `map` says.
+public struct MapCommand: Sendable {
+    /// The process.
+    public var process: ProcessReference
+    /// Anonymous or file.
+    public var source: MapSource
+    /// Where and how large.
+    public var range: RangeArgument
+    /// Permissions (nil: `rw` for anonymous memory, `r` for files) and where they were written.
+    public var permissions: (Permissions, SourceSpan)?
+    /// `shared` (MAP_SHARED) instead of private.
+    public var shared: Bool
+    /// `as NAME`.
+    public var name: NameArgument?
+}
+
+/// `ask "question" EXPR [points N] [hint "..."]`.
+public struct AskCommand: Sendable {
+    /// The question (may interpolate).
+    public var question: StringLiteral
+    /// The answer, evaluated when the question is asked.
+    public var answer: Expr
+    /// Points (default 1).
+    public var points: Expr?
+    /// A hint shown after a wrong answer.
+    public var hint: StringLiteral?
+}
+
+/// Every command of the language (Grammar.md describes each). Indirect: a statement stays one
+/// pointer wide, so a million-line script does not copy big payloads around.
+public indirect enum Command: Sendable {
+    case configFrames(Expr)
+    case configPageSize(Expr)
+    case profile(Profile)
+    case setFork(ForkMode)
+    case setSwitch(Name, on: Bool)
+    case setPrompt(on: Bool)
+    case library(NameArgument, text: Expr, data: Expr, cached: Bool)
+    case file(NameArgument, pages: Expr, cached: Bool)
+    case spawn(NameArgument?)
+    case map(MapCommand)
+    case mapLibrary(ProcessReference, library: NameArgument, at: Expr)
+    case unmap(ProcessReference, RangeArgument)
+    case protect(ProcessReference, RangeArgument, Permissions)
+    case advise(ProcessReference, RangeArgument, Advice)
+    case fork(ProcessReference, childName: NameArgument?)
+    case vfork(ProcessReference, childName: NameArgument?)
+    case exec(ProcessReference)
+    case exit(ProcessReference)
+    case read(ProcessReference, RangeArgument)
+    case write(ProcessReference, RangeArgument, value: Expr)
+    case dump(DumpTarget, everyPage: Bool)
+    case smaps(ProcessReference)
+    case stats
+    case check
+    case dropCaches
+    case echo(StringLiteral?)
+    case echoValue(Expr)
+    case assign(Name, Expr)
+    case expect(Expr)
+    case ask(AskCommand)
+    case source(path: String, span: SourceSpan)
+    case save(path: String, span: SourceSpan)
+    case reset
+    case help(topic: Name?)
+    case quit
+}
+
+/// An expression: exact rational arithmetic, comparisons, logic, function calls.
+public struct Expr: Sendable {
+    /// The node.
+    public var kind: ExprKind
+    /// Where it is written.
+    public var span: SourceSpan
+    /// A node from its parts.
+    public init(_ kind: ExprKind, span: SourceSpan) {
+        self.kind = kind
+        self.span = span
+    }
+}
+
+/// Unary operators.
+public enum UnaryOperator: String, Sendable { case negate = "-", not = "not" }
+
+/// Binary operators.
+public enum BinaryOperator: String, Sendable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case and, or
+}
+
+/// The kinds of expression node.
+public enum ExprKind: Sendable {
+    case number(Rational)
+    case none
+    case boolean(Bool)
+    /// A bare word: a variable, or (as a function's first argument) a process or region name.
+    case word(String)
+    case string(StringLiteral)
+    indirect case unary(UnaryOperator, Expr)
+    indirect case binary(BinaryOperator, Expr, Expr)
+    case call(Name, [Expr])
+}

@@ -1,0 +1,399 @@
+import CowEngine
+
+/// The commands, one function each; the keyword has been consumed.
+extension Parser {
+    mutating func parseCommand(_ keyword: String, keywordToken k: Token) throws(Diagnostic) -> Command {
+        switch keyword {
+        case "read":
+            let process = try parseProcess(after: k)
+            return .read(process, try parseRange(after: previousToken))
+        case "write":
+            let process = try parseProcess(after: k)
+            let range = try parseRange(after: previousToken)
+            guard !current.endsStatement else { throw expected("the value to write", after: previousToken) }
+            return .write(process, range, value: try parseOperand(after: previousToken))
+        case "config": return try parseConfig(k)
+        case "profile":
+            let word = try expectChoice(Profile.allCases.map(\.rawValue), what: "a profile", after: k)
+            return .profile(Profile(rawValue: word) ?? .textbook)
+        case "set": return try parseSet(k)
+        case "library":
+            let name = try parseNameArgument(what: "a library name", after: k)
+            let textWord = try expectWord("text", after: previousToken)
+            let text = try parseOperand(after: textWord)
+            let dataWord = try expectWord("data", after: previousToken)
+            let data = try parseOperand(after: dataWord)
+            let cached = acceptWord("cached")
+            return .library(name, text: text, data: data, cached: cached)
+        case "file":
+            let name = try parseNameArgument(what: "a file name", after: k)
+            let pagesWord = try expectWord("pages", after: previousToken)
+            let pages = try parseOperand(after: pagesWord)
+            let cached = acceptWord("cached")
+            return .file(name, pages: pages, cached: cached)
+        case "spawn":
+            if current.endsStatement { return .spawn(nil) }
+            return .spawn(try parseNameArgument(what: "a process name", after: k))
+        case "map": return try parseMap(k)
+        case "map-library":
+            let process = try parseProcess(after: k)
+            let library = try parseNameArgument(what: "a library name", after: previousToken)
+            var before = previousToken
+            if current.isWord("at") {
+                before = current
+                advance()
+            }
+            guard !current.endsStatement else { throw expected("an address", after: before) }
+            return .mapLibrary(process, library: library, at: try parseOperand(after: before))
+        case "unmap":
+            let process = try parseProcess(after: k)
+            return .unmap(process, try parseRange(after: previousToken))
+        case "protect":
+            let process = try parseProcess(after: k)
+            let range = try parseRange(after: previousToken)
+            guard let (permissions, _) = try parsePermissions(required: true) else {
+                throw expected("permissions (r, rw, rx, rwx or none)", after: previousToken)
+            }
+            return .protect(process, range, permissions)
+        case "advise":
+            let process = try parseProcess(after: k)
+            let range = try parseRange(after: previousToken)
+            let word = try expectChoice(["normal", "dontfork", "wipeonfork"], what: "advice", after: previousToken)
+            return .advise(process, range, Advice(rawValue: word) ?? .normal)
+        case "fork", "vfork":
+            let process = try parseProcess(after: k)
+            var child: NameArgument?
+            if current.isWord("as") {
+                let asToken = current
+                advance()
+                child = try parseNameArgument(what: "a name for the child", after: asToken)
+            }
+            return keyword == "fork" ? .fork(process, childName: child) : .vfork(process, childName: child)
+        case "exec": return .exec(try parseProcess(after: k))
+        case "exit":
+            if current.endsStatement { return .quit }
+            return .exit(try parseProcess(after: k))
+        case "quit": return .quit
+        case "dump":
+            let target: DumpTarget
+            if current.isWord("frames") {
+                advance()
+                target = .frames
+            } else {
+                target = .process(try parseProcess(after: k, what: "a process name or `frames`"))
+            }
+            return .dump(target, everyPage: acceptWord("all"))
+        case "smaps": return .smaps(try parseProcess(after: k))
+        case "stats": return .stats
+        case "check": return .check
+        case "drop-caches": return .dropCaches
+        case "reset": return .reset
+        case "echo":
+            if current.endsStatement { return .echo(nil) }
+            let e = try parseExpression()
+            if case .string(let literal) = e.kind { return .echo(literal) }
+            return .echoValue(e)
+        case "let":
+            guard let name = current.word, !Keywords.isReserved(name) else {
+                throw expected("a variable name", after: k)
+            }
+            let nameToken = current
+            advance()
+            _ = try expectSymbol(.equal, after: nameToken)
+            guard !current.endsStatement else { throw expected("an expression", after: previousToken) }
+            return .assign(Name(name, span: nameToken.span), try parseExpression())
+        case "expect":
+            guard !current.endsStatement else { throw expected("a condition", after: k) }
+            return .expect(try parseExpression())
+        case "ask": return try parseAsk(k)
+        case "source", "save":
+            let (path, span) = try parseRawPath(after: k)
+            return keyword == "source" ? .source(path: path, span: span) : .save(path: path, span: span)
+        case "help":
+            if current.endsStatement { return .help(topic: nil) }
+            guard let word = current.word else { throw expected("a command name", after: k) }
+            let topic = Name(word, span: current.span)
+            advance()
+            return .help(topic: topic)
+        default:
+            var notes: [String] = []
+            if let near = Suggestions.nearest(to: keyword, in: CommandCatalog.names) {
+                notes.append("did you mean `\(near)`?")
+            } else {
+                notes.append("type `help` for the list of commands")
+            }
+            throw error("unknown command `\(keyword)`", at: k.span, notes: notes)
+        }
+    }
+
+    // MARK: - Pieces
+
+    private mutating func parseConfig(_ k: Token) throws(Diagnostic) -> Command {
+        let word = try expectChoice(["frames", "page-size"], what: "`frames` or `page-size`", after: k)
+        let before = previousToken
+        guard !current.endsStatement else { throw expected("a number", after: before) }
+        let value = try parseOperand(after: before)
+        return word == "frames" ? .configFrames(value) : .configPageSize(value)
+    }
+
+    private mutating func parseSet(_ k: Token) throws(Diagnostic) -> Command {
+        let known = ["fork", "prompt"] + Behaviours.switchNames
+        guard let word = current.word else { throw expected("a setting (\(known.joined(separator: ", ")))", after: k) }
+        let nameToken = current
+        switch word {
+        case "fork":
+            advance()
+            let mode = try expectChoice(ForkMode.allCases.map(\.rawValue), what: "a fork mode", after: nameToken)
+            return .setFork(ForkMode(rawValue: mode) ?? .copyOnWrite)
+        case "prompt":
+            advance()
+            return .setPrompt(on: try parseOnOff(after: nameToken))
+        default:
+            guard Behaviours.switchNames.contains(word) else {
+                var notes = ["known settings: \(known.joined(separator: ", "))"]
+                if let near = Suggestions.nearest(to: word, in: known) { notes.insert("did you mean `\(near)`?", at: 0) }
+                throw error("unknown setting `\(word)`", at: nameToken.span, notes: notes)
+            }
+            advance()
+            return .setSwitch(Name(word, span: nameToken.span), on: try parseOnOff(after: nameToken))
+        }
+    }
+
+    private mutating func parseOnOff(after before: Token) throws(Diagnostic) -> Bool {
+        try expectChoice(["on", "off"], what: "`on` or `off`", after: before) == "on"
+    }
+
+    private mutating func parseMap(_ k: Token) throws(Diagnostic) -> Command {
+        let process = try parseProcess(after: k)
+        let kindToken = current
+        let source: MapSource
+        let fileName: NameArgument?
+        switch current.word {
+        case "anon", "anonymous":
+            advance()
+            source = .anonymous
+            fileName = nil
+        case "file":
+            advance()
+            fileName = try parseNameArgument(what: "a file name", after: kindToken)
+            source = .file(fileName ?? NameArgument(kind: .word(""), span: kindToken.span), offset: nil)
+        default:
+            throw expected("`anon` or `file`", after: previousToken)
+        }
+        let range = try parseRange(after: previousToken)
+        let permissions = try parsePermissions(required: false)
+        var command = MapCommand(process: process, source: source, range: range, permissions: permissions, shared: false, name: nil)
+        var offset: Expr?
+        var seen: Set<String> = []
+        while !current.endsStatement {
+            let clause = current
+            let allowed = fileName == nil ? ["shared", "as"] : ["shared", "as", "offset"]
+            guard let word = clause.word, allowed.contains(word) else {
+                let list = fileName == nil ? "`shared`, `as NAME`" : "`shared`, `as NAME`, `offset N`"
+                var notes: [String] = []
+                if let w = clause.word, let near = Suggestions.nearest(to: w, in: allowed + ["r", "rw", "rx", "rwx"]) {
+                    notes.append("did you mean `\(near)`?")
+                }
+                if case .invalid(let message) = clause.kind { throw error(message, at: clause.span) }
+                throw error("expected \(list) or the end of the line, found \(describe(clause))", at: clause.span, notes: notes)
+            }
+            guard seen.insert(word).inserted else { throw error("`\(word)` is given twice", at: clause.span) }
+            advance()
+            switch word {
+            case "shared": command.shared = true
+            case "as": command.name = try parseNameArgument(what: "a region name", after: clause)
+            default:
+                guard !current.endsStatement else { throw expected("a page offset into the file", after: clause) }
+                offset = try parseOperand(after: clause)
+            }
+        }
+        if let fileName { command.source = .file(fileName, offset: offset) }
+        return .map(command)
+    }
+
+    private mutating func parseAsk(_ k: Token) throws(Diagnostic) -> Command {
+        guard case .string(let parts) = current.kind else { throw expected("the question in quotes", after: k) }
+        let question = try stringLiteral(parts, span: current.span)
+        advance()
+        guard !current.endsStatement else { throw expected("the expression that computes the answer", after: previousToken) }
+        let answer = try parseExpression()
+        var ask = AskCommand(question: question, answer: answer, points: nil, hint: nil)
+        while !current.endsStatement {
+            let clause = current
+            switch clause.word {
+            case "points" where ask.points == nil:
+                advance()
+                guard !current.endsStatement else { throw expected("a number of points", after: clause) }
+                ask.points = try parseOperand(after: clause)
+            case "hint" where ask.hint == nil:
+                advance()
+                guard case .string(let hintParts) = current.kind else { throw expected("the hint in quotes", after: clause) }
+                ask.hint = try stringLiteral(hintParts, span: current.span)
+                advance()
+            default:
+                if case .invalid(let message) = clause.kind { throw error(message, at: clause.span) }
+                throw error("expected `points N`, `hint \"...\"` or the end of the line, found \(describe(clause))", at: clause.span)
+            }
+        }
+        return .ask(ask)
+    }
+
+    /// A file path: a string, or the raw text up to `;`, `#` or the end of the line (so
+    /// `source ../lib/setup.cow` needs no quotes).
+    private mutating func parseRawPath(after k: Token) throws(Diagnostic) -> (String, SourceSpan) {
+        guard !current.endsStatement else { throw expected("a file name", after: k) }
+        if case .string(let parts) = current.kind {
+            let span = current.span
+            var text = ""
+            for part in parts {
+                guard case .text(let t) = part else {
+                    throw error("a file name cannot contain `{...}`", at: span)
+                }
+                text += t
+            }
+            advance()
+            return (text, span)
+        }
+        let first = current
+        var last = current
+        while !current.endsStatement {
+            last = current
+            advance()
+        }
+        let span = first.span.through(last.span)
+        return (file.text(from: span.start, to: span.end), span)
+    }
+
+    // MARK: - Arguments
+
+    /// A process: a name, a decimal pid, `(expr)` (a pid) or a string (a name).
+    mutating func parseProcess(after before: Token, what: String = "a process name") throws(Diagnostic) -> ProcessReference {
+        let token = current
+        switch token.kind {
+        case .word(let name) where !Keywords.isReserved(name):
+            advance()
+            return ProcessReference(kind: .name(name), span: token.span)
+        case .integer(let n) where !text(of: token).lowercased().hasPrefix("0x"):
+            advance()
+            return ProcessReference(kind: .pid(Expr(.number(Rational(n)), span: token.span)), span: token.span)
+        case .symbol(.leftParen):
+            let e = try parseOperand(after: before)
+            return ProcessReference(kind: .pid(e), span: e.span)
+        case .string(let parts):
+            advance()
+            return ProcessReference(kind: .string(try stringLiteral(parts, span: token.span)), span: token.span)
+        default:
+            throw expected(what, after: before, notes: ["a process is named by its name or its pid"])
+        }
+    }
+
+    /// A name: a word or a string.
+    mutating func parseNameArgument(what: String, after before: Token) throws(Diagnostic) -> NameArgument {
+        let token = current
+        switch token.kind {
+        case .word(let w) where !Keywords.isReserved(w):
+            advance()
+            return NameArgument(kind: .word(w), span: token.span)
+        case .string(let parts):
+            advance()
+            return NameArgument(kind: .string(try stringLiteral(parts, span: token.span)), span: token.span)
+        default:
+            throw expected(what, after: before)
+        }
+    }
+
+    /// `ADDR`, `ADDR pages N` or `ADDR..END`.
+    mutating func parseRange(after before: Token) throws(Diagnostic) -> RangeArgument {
+        guard !current.endsStatement else { throw expected("an address", after: before) }
+        if let word = current.word, !isOperandWord(word) {
+            throw expected("an address", after: before)
+        }
+        let start = try parseOperand(after: before)
+        if current.isWord("pages") {
+            let pagesToken = current
+            advance()
+            guard !current.endsStatement else { throw expected("a number of pages", after: pagesToken) }
+            let count = try parseOperand(after: pagesToken)
+            return RangeArgument(start: start, extent: .pages(count), span: start.span.through(count.span))
+        }
+        if current.isSymbol(.dotDot) {
+            let dots = current
+            advance()
+            guard !current.endsStatement else { throw expected("the end address", after: dots) }
+            let end = try parseOperand(after: dots)
+            return RangeArgument(start: start, extent: .end(end), span: start.span.through(end.span))
+        }
+        return RangeArgument(start: start, extent: .single, span: start.span)
+    }
+
+    /// Whether a word can start a number position (a variable or a function), as opposed to a
+    /// keyword of the command such as `rw` or `shared` (those are reported as "expected ...").
+    private func isOperandWord(_ word: String) -> Bool {
+        !["pages", "as", "shared", "offset", "at", "all", "cached"].contains(word)
+    }
+
+    /// Permissions word: r, w, x combinations in that order, or `none`.
+    mutating func parsePermissions(required: Bool) throws(Diagnostic) -> (Permissions, SourceSpan)? {
+        guard let word = current.word else { return nil }
+        guard let permissions = Self.permissions(word) else {
+            if required {
+                var notes: [String] = []
+                if let near = Suggestions.nearest(to: word, in: ["r", "rw", "rx", "rwx", "none"]) { notes.append("did you mean `\(near)`?") }
+                throw error("expected permissions (r, rw, rx, rwx or none), found `\(word)`", at: current.span, notes: notes)
+            }
+            return nil
+        }
+        let span = current.span
+        advance()
+        return (permissions, span)
+    }
+
+    /// Parses `r`, `rw`, `rx`, `rwx`, `w`, `wx`, `x`, `none` (letters in that order).
+    static func permissions(_ word: String) -> Permissions? {
+        if word == "none" { return [] }
+        var result: Permissions = []
+        var rest = Substring(word)
+        if rest.first == "r" { result.insert(.read); rest = rest.dropFirst() }
+        if rest.first == "w" { result.insert(.write); rest = rest.dropFirst() }
+        if rest.first == "x" { result.insert(.execute); rest = rest.dropFirst() }
+        return rest.isEmpty && !result.isEmpty ? result : nil
+    }
+
+    // MARK: - Small helpers
+
+    mutating func expectWord(_ word: String, after before: Token) throws(Diagnostic) -> Token {
+        guard current.isWord(word) else { throw expected("`\(word)`", after: before) }
+        let token = current
+        advance()
+        return token
+    }
+
+    mutating func expectSymbol(_ symbol: Symbol, after before: Token) throws(Diagnostic) -> Token {
+        guard current.isSymbol(symbol) else { throw expected("`\(symbol.rawValue)`", after: before) }
+        let token = current
+        advance()
+        return token
+    }
+
+    /// One of a fixed set of words; a near miss gets a suggestion.
+    mutating func expectChoice(_ choices: [String], what: String, after before: Token) throws(Diagnostic) -> String {
+        let list = choices.map { "`\($0)`" }.joined(separator: ", ")
+        guard let word = current.word, choices.contains(word) else {
+            var notes: [String] = []
+            if let w = current.word, let near = Suggestions.nearest(to: w, in: choices) {
+                notes.append("did you mean `\(near)`?")
+            } else if choices.count > 2 || !what.contains("`") {
+                notes.append("one of \(list)")
+            }
+            throw expected(what, after: before, notes: notes)
+        }
+        advance()
+        return word
+    }
+
+    mutating func acceptWord(_ word: String) -> Bool {
+        guard current.isWord(word) else { return false }
+        advance()
+        return true
+    }
+}

@@ -1,0 +1,228 @@
+import CowEngine
+
+/// `dump P`: a process's regions and page table. Runs of entries that differ only by one page
+/// (next vpn, next frame, same flags and region) share a row unless `all` asks for every page.
+struct ProcessDump {
+    let machine: Machine
+    let info: ProcessInfo
+
+    /// The legend printed under every page table.
+    static let legend = "flags: P present, W writable, U user, C copy-on-write, D dirty, A accessed, - clear; frame `zero` is the shared zero page"
+
+    private func address(_ vpn: Int) -> String { Format.hex(vpn &* machine.pageSize) }
+
+    /// "rw-p" / "r--s", as /proc/PID/maps prints permissions and sharing.
+    static func mode(_ r: Region) -> String { r.permissions.description + (r.isShared ? "s" : "p") }
+
+    /// "anonymous", "shared anonymous", "file libc pages 0-31", plus advice.
+    func kind(_ r: Region) -> String {
+        var text: String
+        switch r.backing {
+        case .anonymous: text = r.isShared ? "shared anonymous" : "anonymous"
+        case .file(let id, let offset):
+            let name = machine.file(id: id)?.name ?? "file \(id)"
+            text = "file \(name) pages \(offset)-\(offset + r.pages - 1)"
+        }
+        if r.advice != .normal { text += ", \(r.advice.rawValue)" }
+        return text
+    }
+
+    /// Header line: who, state, parent, borrowing.
+    func heading() -> String {
+        var text = "\(info.name) (pid \(info.pid), \(info.state))"
+        if let parent = info.parent, let p = machine.process(parent) { text += ", child of \(p.name) (pid \(p.pid))" }
+        if let owner = info.borrowsFrom, let p = machine.process(owner) { text += ", borrowing the address space of \(p.name)" }
+        return text
+    }
+
+    /// The text form.
+    func lines(everyPage: Bool) -> [String] {
+        var out = [heading()]
+        if info.regions.isEmpty {
+            out.append("  no regions (empty address space)")
+            return out
+        }
+        var regions = TextTable([.init("region"), .init("range"), .init("pages", .right), .init("mode"), .init("backing")], indent: "  ")
+        for r in info.regions {
+            regions.add([r.name, "\(address(r.start))..\(address(r.end))", "\(r.pages)", Self.mode(r), kind(r)])
+        }
+        out += regions.render()
+        let entries = machine.pageTable(of: info.pid)
+        let mapped = info.regions.reduce(0) { $0 + $1.pages }
+        out.append("page table: \(entries.count) of \(Format.pages(mapped)) present")
+        if entries.isEmpty { return out }
+        var table = TextTable([.init("address"), .init("pages", .right), .init("frame", .right), .init("flags"), .init("region")], indent: "  ")
+        var i = 0
+        while i < entries.count {
+            var j = i + 1
+            if !everyPage {
+                while j < entries.count, continues(entries[j - 1], entries[j]) { j += 1 }
+            }
+            let first = entries[i], last = entries[j - 1]
+            let n = j - i
+            let where_ = n == 1 ? address(first.vpn) : "\(address(first.vpn))..\(address(last.vpn + 1))"
+            table.add([where_, "\(n)", frameText(first.entry.frame, last.entry.frame, n), first.entry.flags.description, first.region])
+            i = j
+        }
+        out += table.render()
+        out.append(Self.legend)
+        return out
+    }
+
+    private func frameText(_ first: Int, _ last: Int, _ n: Int) -> String {
+        let zero = machine.zeroPageFrame
+        if first == zero { return "zero" }
+        return n == 1 ? "\(first)" : "\(first)-\(last)"
+    }
+
+    /// Whether `b` continues the row that `a` ends.
+    private func continues(_ a: MappedPage, _ b: MappedPage) -> Bool {
+        guard b.vpn == a.vpn + 1, b.region == a.region, b.entry.flags == a.entry.flags else { return false }
+        let zero = machine.zeroPageFrame
+        if a.entry.frame == zero { return b.entry.frame == zero }
+        return b.entry.frame == a.entry.frame + 1
+    }
+
+    /// The JSON form: every present entry separately.
+    func json() -> JSON {
+        let ps = machine.pageSize
+        let regions = info.regions.map { r -> JSON in
+            var backing: JSON = .string("anonymous")
+            if case .file(let id, let offset) = r.backing {
+                backing = .object([("file", .string(machine.file(id: id)?.name ?? "\(id)")), ("offset", .int(offset))])
+            }
+            return .object([
+                ("name", .string(r.name)), ("start", .int(r.start &* ps)), ("end", .int(r.end &* ps)), ("pages", .int(r.pages)),
+                ("permissions", .string(r.permissions.description)), ("shared", .bool(r.isShared)), ("backing", backing),
+                ("advice", .string(r.advice.rawValue)),
+            ])
+        }
+        let names: [(PTEFlags, String)] = [(.present, "present"), (.writable, "writable"), (.user, "user"),
+                                           (.copyOnWrite, "copy-on-write"), (.dirty, "dirty"), (.accessed, "accessed")]
+        let pages = machine.pageTable(of: info.pid).map { p -> JSON in
+            .object([
+                ("vpn", .int(p.vpn)), ("address", .int(p.vpn &* ps)),
+                ("frame", p.entry.frame == machine.zeroPageFrame ? .string("zero") : .int(p.entry.frame)),
+                ("flags", .array(names.filter { p.entry.flags.contains($0.0) }.map { .string($0.1) })),
+                ("region", .string(p.region)),
+            ])
+        }
+        return .object([
+            ("pid", .int(info.pid)), ("name", .string(info.name)), ("state", .string(info.state.description)),
+            ("parent", info.parent.map { .int($0) } ?? .null), ("borrowsFrom", info.borrowsFrom.map { .int($0) } ?? .null),
+            ("regions", .array(regions)), ("pages", .array(pages)),
+        ])
+    }
+}
+
+/// `dump frames`: physical memory, frame by frame (runs merged), with the reverse map.
+struct FrameDump {
+    let machine: Machine
+
+    private func name(_ pid: PID) -> String { machine.process(pid)?.name ?? "pid \(pid)" }
+
+    /// "anonymous", "cache", "shmem".
+    private func kind(_ f: FrameInfo) -> String {
+        switch f.kind {
+        case .anonymous: return "anonymous"
+        case .pageCache(let file, _): return file < 0 ? "shmem" : "page cache"
+        case .zero: return "zero page"
+        }
+    }
+
+    /// "libc page 3" / "libc pages 0-7" / "".
+    private func contents(_ first: FrameInfo, _ n: Int) -> String {
+        guard case .pageCache(let file, let page) = first.kind else { return "" }
+        let fileName = machine.file(id: file)?.name ?? "file \(file)"
+        return n == 1 ? "\(fileName) page \(page)" : "\(fileName) pages \(page)-\(page + n - 1)"
+    }
+
+    /// The text form.
+    func lines(everyFrame: Bool) -> [String] {
+        let stats = machine.stats
+        var out = ["frames: \(stats.used) of \(stats.frames) used (anonymous \(stats.anonymous), page cache \(stats.pageCache)), \(stats.free) free"]
+        let frames = machine.usedFrames
+        if !frames.isEmpty {
+            var table = TextTable([.init("frame"), .init("kind"), .init("holds"), .init("mapcount", .right), .init("dirty"),
+                                   .init("value", .right), .init("mapped by")], indent: "  ")
+            var i = 0
+            while i < frames.count {
+                var j = i + 1
+                if !everyFrame {
+                    while j < frames.count, continues(frames[j - 1], frames[j]) { j += 1 }
+                }
+                let first = frames[i], n = j - i
+                table.add([n == 1 ? "\(first.number)" : "\(first.number)-\(frames[j - 1].number)", kind(first), contents(first, n),
+                           "\(first.mapcount)", first.dirty ? "yes" : "no", "\(first.value)", mappers(first.mappers, n)])
+                i = j
+            }
+            out += table.render()
+        }
+        if let zero = machine.frame(machine.zeroPageFrame), !zero.mappers.isEmpty {
+            out.append("zero page (frame \(machine.zeroPageFrame), outside the \(stats.frames) frames): \(Format.count(zero.mappers.count, "mapping")), \(zeroMappers(zero.mappers))")
+        }
+        return out
+    }
+
+    /// "shell 0x10000, ls 0x10000" (runs: "shell 0x10000..0x18000").
+    private func mappers(_ list: [Mapper], _ n: Int) -> String {
+        if list.isEmpty { return "-" }
+        let ps = machine.pageSize
+        return list.map { m in
+            n == 1 ? "\(name(m.pid)) \(Format.hex(m.vpn &* ps))" : "\(name(m.pid)) \(Format.hex(m.vpn &* ps))..\(Format.hex((m.vpn + n) &* ps))"
+        }.joined(separator: ", ")
+    }
+
+    /// Zero-page mappers grouped per process into runs of pages.
+    private func zeroMappers(_ list: [Mapper]) -> String {
+        var parts: [String] = []
+        var i = 0
+        let ps = machine.pageSize
+        while i < list.count {
+            var j = i + 1
+            while j < list.count, list[j].pid == list[i].pid, list[j].vpn == list[j - 1].vpn + 1 { j += 1 }
+            let n = j - i
+            let a = list[i]
+            parts.append(n == 1 ? "\(name(a.pid)) \(Format.hex(a.vpn &* ps))" : "\(name(a.pid)) \(Format.hex(a.vpn &* ps))..\(Format.hex((a.vpn + n) &* ps))")
+            i = j
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// Whether frame `b` continues the row frame `a` ends.
+    private func continues(_ a: FrameInfo, _ b: FrameInfo) -> Bool {
+        guard b.number == a.number + 1, b.mapcount == a.mapcount, b.dirty == a.dirty, b.value == a.value,
+              b.mappers.count == a.mappers.count else { return false }
+        switch (a.kind, b.kind) {
+        case (.anonymous, .anonymous): break
+        case (.pageCache(let f, let p), .pageCache(let g, let q)) where f == g && q == p + 1: break
+        default: return false
+        }
+        for (x, y) in zip(a.mappers, b.mappers) where x.pid != y.pid || y.vpn != x.vpn + 1 { return false }
+        return true
+    }
+
+    /// The JSON form: every used frame.
+    func json() -> JSON {
+        let stats = machine.stats
+        let ps = machine.pageSize
+        let list = machine.usedFrames.map { f -> JSON in
+            var file: JSON = .null, page: JSON = .null
+            if case .pageCache(let id, let p) = f.kind {
+                file = .string(machine.file(id: id)?.name ?? "\(id)")
+                page = .int(p)
+            }
+            return .object([
+                ("frame", .int(f.number)), ("kind", .string(kind(f))), ("file", file), ("page", page),
+                ("mapcount", .int(f.mapcount)), ("dirty", .bool(f.dirty)), ("value", .int(Int(f.value))),
+                ("mappers", .array(f.mappers.map { .object([("pid", .int($0.pid)), ("process", .string(name($0.pid))), ("address", .int($0.vpn &* ps))]) })),
+            ])
+        }
+        return .object([
+            ("frames", .int(stats.frames)), ("used", .int(stats.used)), ("free", .int(stats.free)),
+            ("anonymous", .int(stats.anonymous)), ("pageCache", .int(stats.pageCache)),
+            ("zeroPage", .object([("frame", .int(machine.zeroPageFrame)), ("mappings", .int(stats.zeroPageMappings))])),
+            ("list", .array(list)),
+        ])
+    }
+}

@@ -1,0 +1,128 @@
+import CowEngine
+
+/// `smaps P`: per region the figures of /proc/PID/smaps in kB (Pss truncated to whole kB per
+/// region, exactly as Linux prints it), the exact Pss in pages beside it, and a total line.
+struct SmapsReport {
+    let machine: Machine
+    let info: ProcessInfo
+
+    /// One row: a region name (split parts together), its extent and usage.
+    struct Row {
+        var name: String
+        var start: Int
+        var end: Int
+        var pages: Int
+        var usage: Usage
+    }
+
+    /// Rows in address order, one per distinct region name.
+    func rows() -> [Row] {
+        var rows: [Row] = []
+        var index: [String: Int] = [:]
+        for r in info.regions {
+            if let k = index[r.name] {
+                rows[k].end = r.end
+                rows[k].pages += r.pages
+                continue
+            }
+            index[r.name] = rows.count
+            rows.append(Row(name: r.name, start: r.start, end: r.end, pages: r.pages,
+                            usage: machine.usage(of: info.pid, region: r.name) ?? Usage()))
+        }
+        return rows
+    }
+
+    private var kib: Int { machine.pageSize / 1024 }
+    private func kB(_ pages: Int) -> Int { pages &* machine.pageSize / 1024 }
+
+    /// The text form.
+    func lines() -> [String] {
+        var out = ["smaps of \(info.name) (pid \(info.pid)): sizes in kB as /proc/\(info.pid)/smaps prints them; Pss pages exact"]
+        let rows = rows()
+        if rows.isEmpty {
+            out.append("  no regions")
+            return out
+        }
+        let titles = ["Size", "Rss", "Pss", "Pss pages", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "Anonymous"]
+        var table = TextTable([.init("region"), .init("range")] + titles.map { .init($0, .right) }, indent: "  ")
+        let ps = machine.pageSize
+        var total = Usage()
+        var totalPages = 0
+        var totalPssKiB = 0
+        for row in rows {
+            let u = row.usage
+            let pssKiB = u.pssKiB(pageSize: ps)
+            table.add([row.name, "\(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))"] + cells(row.pages, u, pssKiB))
+            totalPages += row.pages
+            totalPssKiB += pssKiB
+            total.rss += u.rss
+            total.sharedClean += u.sharedClean
+            total.sharedDirty += u.sharedDirty
+            total.privateClean += u.privateClean
+            total.privateDirty += u.privateDirty
+            total.anonymous += u.anonymous
+            total.pss = total.pss.adding(u.pss) ?? total.pss
+        }
+        table.add(["total", ""] + cells(totalPages, total, totalPssKiB))
+        out += table.render()
+        return out
+    }
+
+    private func cells(_ pages: Int, _ u: Usage, _ pssKiB: Int) -> [String] {
+        ["\(kB(pages))", "\(kB(u.rss))", "\(pssKiB)", u.pss.description, "\(kB(u.sharedClean))", "\(kB(u.sharedDirty))",
+         "\(kB(u.privateClean))", "\(kB(u.privateDirty))", "\(kB(u.anonymous))"]
+    }
+
+    /// The JSON form (kB, plus exact Pss in pages as a string "64/3").
+    func json() -> JSON {
+        let ps = machine.pageSize
+        func fields(_ pages: Int, _ u: Usage) -> [(String, JSON)] {
+            [("Size", .int(kB(pages))), ("Rss", .int(kB(u.rss))), ("Pss", .int(u.pssKiB(pageSize: ps))),
+             ("PssPages", .string(u.pss.description)), ("Shared_Clean", .int(kB(u.sharedClean))),
+             ("Shared_Dirty", .int(kB(u.sharedDirty))), ("Private_Clean", .int(kB(u.privateClean))),
+             ("Private_Dirty", .int(kB(u.privateDirty))), ("Anonymous", .int(kB(u.anonymous)))]
+        }
+        let rows = rows()
+        let regions = rows.map { row -> JSON in
+            .object([("name", .string(row.name)), ("start", .int(row.start &* ps)), ("end", .int(row.end &* ps))] + fields(row.pages, row.usage))
+        }
+        let whole = machine.usage(of: info.pid) ?? Usage()
+        let pages = rows.reduce(0) { $0 + $1.pages }
+        return .object([("pid", .int(info.pid)), ("name", .string(info.name)), ("unit", .string("kB")),
+                        ("regions", .array(regions)), ("total", .object(fields(pages, whole)))])
+    }
+}
+
+/// `stats`: machine-wide counters.
+struct StatsReport {
+    let machine: Machine
+
+    /// The text form.
+    func lines() -> [String] {
+        let s = machine.stats
+        let c = machine.config
+        var table = TextTable([.init(""), .init("")], showsHeader: false)
+        table.add(["machine", "\(Format.frames(s.frames)) of \(c.pageSize) bytes, \(c.profile.rawValue) profile, fork \(c.forkMode.rawValue)"])
+        table.add(["frames", "\(s.used) used (anonymous \(s.anonymous), page cache \(s.pageCache), shared memory \(s.shmem) of it), \(s.free) free"])
+        table.add(["zero page", Format.count(s.zeroPageMappings, "mapping")])
+        table.add(["processes", "\(s.processes) alive, \(machine.processes.count) created"])
+        table.add(["faults", "\(s.minorFaults) minor, \(s.majorFaults) major"])
+        table.add(["copy-on-write", "\(Format.count(s.copies, "copy", "copies")), \(Format.count(s.reuses, "reuse"))"])
+        table.add(["sharing", "saves \(Format.frames(s.savedBySharing))"])
+        return table.render()
+    }
+
+    /// The JSON form.
+    func json() -> JSON {
+        let s = machine.stats
+        let c = machine.config
+        return .object([
+            ("frames", .int(s.frames)), ("pageSize", .int(c.pageSize)), ("profile", .string(c.profile.rawValue)),
+            ("forkMode", .string(c.forkMode.rawValue)), ("used", .int(s.used)), ("free", .int(s.free)),
+            ("anonymous", .int(s.anonymous)), ("pageCache", .int(s.pageCache)), ("shmem", .int(s.shmem)),
+            ("zeroPageMappings", .int(s.zeroPageMappings)), ("processes", .int(s.processes)),
+            ("minorFaults", .int(s.minorFaults)), ("majorFaults", .int(s.majorFaults)), ("copies", .int(s.copies)),
+            ("reuses", .int(s.reuses)), ("savedBySharing", .int(s.savedBySharing)),
+        ])
+    }
+}

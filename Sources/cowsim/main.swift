@@ -1,0 +1,71 @@
+// The `cowsim` executable: argument parsing only. Everything it does lives in CowLanguage
+// (scripts) and CowShell (the REPL).
+import ArgumentParser
+import CowLanguage
+import CowShell
+
+/// The root command. Subcommands (quiz, solve, test, ...) are added to `subcommands`; `run` is the
+/// default, so `cowsim script.cow` and `cowsim -c 'stats'` need no subcommand name.
+struct Cowsim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cowsim",
+        abstract: "A simulator that teaches how operating systems share memory: paging, copy-on-write fork, shared libraries.",
+        usage: "cowsim [--json] [--keep-going] [--seed <seed>] [--quiet] [-c <commands> ...] [<file> ...]\ncowsim <subcommand>",
+        discussion: """
+            cowsim FILE...         run scripts in order (`-` reads standard input)
+            cowsim -c 'CMD; CMD'   run commands
+            cowsim                 start the interactive shell on a terminal
+            Options of a run (--json, --keep-going, --seed, -c): `cowsim help run`.
+            Inside cowsim, `help` lists the commands; Grammar.md describes the language.
+            """,
+        version: "cowsim \(CowsimVersion.number)",
+        subcommands: [Run.self],
+        defaultSubcommand: Run.self
+    )
+}
+
+/// Runs scripts and commands (the default subcommand).
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run cowsim scripts and commands (the default).")
+
+    /// Options shared by every subcommand that runs scripts.
+    struct Common: ParsableArguments {
+        @Flag(help: "Print dump, smaps and stats as JSON.")
+        var json = false
+
+        @Flag(help: "Report an error and go on instead of stopping at the first one.")
+        var keepGoing = false
+
+        @Option(help: "Seed of random() and choose() (same seed, same problem).")
+        var seed: UInt64 = 0
+
+        @Flag(name: [.short, .long], help: "Print only errors, questions and `show` output (as if inside `quiet`).")
+        var quiet = false
+
+        /// The session options these flags stand for.
+        var sessionOptions: SessionOptions { SessionOptions(json: json, keepGoing: keepGoing, seed: seed, quiet: quiet) }
+    }
+
+    @OptionGroup var common: Common
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run COMMANDS (separated by `;`) after the files.", valueName: "commands"))
+    var commands: [String] = []
+
+    @Argument(help: ArgumentHelp("Scripts to run in order; `-` reads standard input.", valueName: "file"))
+    var files: [String] = []
+
+    func run() throws {
+        if files.isEmpty && commands.isEmpty && ScriptRunner.standardInputIsTerminal {
+            let status = REPL.run(sessionOptions: common.sessionOptions)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        var inputs: [ScriptRunner.Input] = files.map { .file($0) } + commands.map { .commands($0) }
+        if inputs.isEmpty { inputs = [.file("-")] }
+        let status = ScriptRunner.run(inputs, options: common.sessionOptions, output: ScriptRunner.standardOutput())
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+Cowsim.main()

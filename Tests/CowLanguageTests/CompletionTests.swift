@@ -1,0 +1,89 @@
+import Testing
+@testable import CowLanguage
+
+@Suite struct CompletionTests {
+    /// A session with two processes, a library, a file and a variable.
+    func session() -> Session {
+        let s = Session(output: BufferSink())
+        _ = s.run(source: """
+            library libc text 2 data 1 cached
+            file data pages 4
+            spawn shell
+            map-library shell libc at 0x400000
+            map shell anon 0x10000 pages 2 as heap
+            fork shell as ls
+            spawn gone
+            exit gone
+            let base = 0x10000
+            """, fileName: "setup")
+        return s
+    }
+
+    func complete(_ line: String) -> [String] { session().completions(line: line, cursor: line.utf8.count) }
+
+    @Test func commandNamesAtTheStart() {
+        #expect(complete("fo") == ["fork"])
+        #expect(complete("ma") == ["map", "map-library"])
+        #expect(complete("e") == ["echo", "end", "exec", "exit", "expect", "expect-error"])
+        #expect(complete("stats; sm") == ["smaps"])
+        #expect(complete("quiet dr") == ["drop-caches"])
+        #expect(complete("").contains("spawn"))
+    }
+
+    @Test func processNamesWhereAProcessGoes() {
+        #expect(complete("fork ") == ["ls", "shell"])
+        #expect(complete("write s") == ["shell"])
+        #expect(complete("dump ") == ["frames", "ls", "shell"])
+        #expect(complete("smaps l") == ["ls"])
+        #expect(complete("exit g") == [])          // dead processes are not offered
+    }
+
+    @Test func filesLibrariesAndKeywords() {
+        #expect(complete("map-library ls ") == ["libc"])
+        #expect(complete("map-library ls libc ") == ["at", "base", "frames_anonymous", "frames_free", "frames_page_cache",
+                                                     "frames_total", "frames_used", "page_size", "saved_by_sharing", "zero_page"])
+        #expect(complete("map ls ") == ["anon", "file"])
+        #expect(complete("map ls file ") == ["data", "libc"])
+        #expect(complete("map ls anon 0x1000 ") == ["as", "none", "pages", "r", "rw", "rwx", "rx", "shared"])
+        #expect(complete("map ls file data 0x1000 pages 2 r") == ["r", "rw", "rwx", "rx"])
+        #expect(complete("map ls file data 0x1000 pages 2 rw o") == ["offset"])
+        #expect(complete("fork shell ") == ["as"])
+        #expect(complete("protect ls 0x1000 pages 2 ") == ["none", "r", "rw", "rwx", "rx"])
+        #expect(complete("advise ls 0x1000 ") == ["dontfork", "normal", "pages", "wipeonfork"])
+        #expect(complete("dump ls ") == ["all"])
+    }
+
+    @Test func settingsProfilesAndHelp() {
+        #expect(complete("profile ") == ["linux", "textbook"])
+        #expect(complete("set ") == ["cow-reuse", "fault-around", "fork", "fork-skip", "prompt", "zero-page"])
+        #expect(complete("set fork ") == ["cow", "eager"])
+        #expect(complete("set zero-page o") == ["off", "on"])
+        #expect(complete("config ") == ["frames", "page-size"])
+        #expect(complete("library libc ") == ["text"])
+        #expect(complete("library libc text 3 ") == ["data"])
+        #expect(complete("file f pages 3 ") == ["cached"])
+        #expect(complete("help ma") == ["map", "map-library"])
+        #expect(complete("help fu") == ["functions"])
+    }
+
+    @Test func expressions() {
+        #expect(complete("expect rs") == ["rss"])
+        #expect(complete("expect rss(") == ["base", "ls", "shell"])
+        #expect(complete("expect rss(ls, ") == ["heap", "libc.data", "libc.text"])
+        #expect(complete("expect rss(ls, li") == ["libc.data", "libc.text"])
+        #expect(complete("let x = ba") == ["base"])
+        #expect(complete("expect pss(ls) > 1 a") == ["abs", "alive", "and", "anonymous"])
+        #expect(complete("echo \"rss is {pss(s") == ["shell"])
+        #expect(complete("echo \"rss is {fr") == ["frame", "frames_anonymous", "frames_free", "frames_page_cache", "frames_total", "frames_used"])
+        #expect(complete("echo \"plain te") == [])
+        #expect(complete("write ls (base + pa") == ["page_size"])
+    }
+
+    @Test func cursorInTheMiddleAndOutOfRange() {
+        let s = session()
+        #expect(s.completions(line: "fo shell", cursor: 2) == ["fork"])
+        #expect(s.completions(line: "fork", cursor: 99) == ["fork"])
+        #expect(s.completions(line: "fork", cursor: -3).contains("fork"))
+        #expect(s.completions(line: "é\u{0}\"{(", cursor: 7).isEmpty == false)
+    }
+}
