@@ -10,16 +10,21 @@ struct Cowsim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cowsim",
         abstract: "A simulator that teaches how operating systems share memory: paging, copy-on-write fork, shared libraries.",
-        usage: "cowsim [--json] [--keep-going] [--seed <seed>] [--quiet] [-c <commands> ...] [<file> ...]\ncowsim <subcommand>",
+        usage: "cowsim [--json] [--keep-going] [--seed <seed>] [--quiet] [-c <commands> ...] [<file> ...]\ncowsim --verify <file> | --update <file>\ncowsim quiz|solve|test ...",
         discussion: """
             cowsim FILE...         run scripts in order (`-` reads standard input)
             cowsim -c 'CMD; CMD'   run commands
             cowsim                 start the interactive shell on a terminal
+            cowsim --verify FILE   compare a script's output with its `#>` lines
+            cowsim --update FILE   rewrite a script's `#>` lines from its output
+            cowsim quiz FILE       answer a homework problem (--answers FILE grades a file)
+            cowsim solve FILE      print a homework problem's solution sheet
+            cowsim test [PATH...]  run every .cow script under the paths as a test
             Options of a run (--json, --keep-going, --seed, -c): `cowsim help run`.
             Inside cowsim, `help` lists the commands; Grammar.md describes the language.
             """,
         version: "cowsim \(CowsimVersion.number)",
-        subcommands: [Run.self],
+        subcommands: [Run.self, QuizCommand.self, Solve.self, TestCommand.self],
         defaultSubcommand: Run.self
     )
 }
@@ -55,7 +60,26 @@ struct Run: ParsableCommand {
     @Argument(help: ArgumentHelp("Scripts to run in order; `-` reads standard input.", valueName: "file"))
     var files: [String] = []
 
+    @Option(help: ArgumentHelp("Run FILE and compare each command's output with its `#>` lines (unified diff on mismatch).", valueName: "file"))
+    var verify: String?
+
+    @Option(help: ArgumentHelp("Run FILE and rewrite its `#>` lines from the real output.", valueName: "file"))
+    var update: String?
+
+    func validate() throws {
+        if verify != nil && update != nil { throw ValidationError("--verify and --update cannot be combined") }
+        if (verify != nil || update != nil) && !(files.isEmpty && commands.isEmpty) {
+            throw ValidationError("--verify and --update take one script, without other files or -c")
+        }
+    }
+
     func run() throws {
+        if let path = verify ?? update {
+            let check = verify != nil ? Transcript.verify : Transcript.update
+            let status = check(path, common.sessionOptions, ScriptRunner.standardOutput())
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         if files.isEmpty && commands.isEmpty && ScriptRunner.standardInputIsTerminal {
             let status = REPL.run(sessionOptions: common.sessionOptions)
             if status != 0 { throw ExitCode(status) }

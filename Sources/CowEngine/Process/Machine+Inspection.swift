@@ -7,6 +7,13 @@ extension Machine {
         return info(pid - 1)
     }
 
+    /// The name of process `pid`, nil if there is none. Cheap (no snapshot, no region list):
+    /// renderers call it once per event line.
+    public func processName(_ pid: PID) -> String? {
+        guard pid >= 1, pid <= procs.count else { return nil }
+        return procs[pid - 1].name
+    }
+
     /// The latest process called `name`, alive or dead.
     public func process(named name: String) -> ProcessInfo? {
         guard let i = procs.lastIndex(where: { $0.name == name }) else { return nil }

@@ -71,9 +71,7 @@ extension Session {
         guard machine.recordsEvents else { return }   // nothing can have been recorded (quiet)
         let events = withMachine { $0.takeEvents() }
         guard !quiet, options.showEvents, !events.isEmpty else { return }
-        for line in EventRenderer(machine: machine).render(events) {
-            output.write(line.text + "\n", style: line.style)
-        }
+        EventRenderer(machine: machine).write(events) { text, style in output.write(text, style: style) }
     }
 
     // MARK: - Commands
@@ -399,8 +397,10 @@ extension Session {
         var points = 1
         if let p = ask.points { points = try integer(p, "the points", in: 0...1_000_000) }
         let hint = try ask.hint.map { (h) throws(ScriptError) in try interpolate(h) }
-        let question = Question(number: questions.count + 1, text: text, answer: answer, points: points, hint: hint,
+        var question = Question(number: questions.count + 1, text: text, answer: answer, points: points, hint: hint,
                                 file: currentFile.name, line: ask.question.span.line)
+        // The homework layer (a handler is listening) wants the state behind the answer.
+        if askHandler != nil { question.explanation = explanation(of: ask.answer) }
         appendQuestion(question)
         if let askHandler {
             askHandler(question)

@@ -74,10 +74,8 @@ public struct Parser {
         if let last = tokens.last { lastOfPreviousLine = last.span }
         tokens.removeAll(keepingCapacity: true)
         index = 0
-        if var lx = lexer {
-            _ = lx.lexLine(into: &tokens)
-            lexer = lx
-        }
+        // Lexes in place (copying the lexer out and back costs retains on every line).
+        _ = lexer?.lexLine(into: &tokens)
         if tokens.isEmpty { tokens.append(Token(kind: .end, span: .none)) }
     }
 

@@ -67,8 +67,32 @@ public struct TextTable: Sendable {
 /// Number and address formatting shared by all renderers.
 enum Format {
     /// `0x10000`.
+    /// Written digit by digit into the string's own storage (addresses are printed for every
+    /// event line, so this is on the hot path of large scripts); same text as `String(radix: 16)`.
     static func hex(_ n: Int) -> String {
-        n < 0 ? "-0x" + String(n.magnitude, radix: 16) : "0x" + String(n, radix: 16)
+        let magnitude = n.magnitude
+        var digits = 1
+        var rest = magnitude >> 4
+        while rest != 0 {
+            digits += 1
+            rest >>= 4
+        }
+        let sign = n < 0 ? 1 : 0
+        let count = sign + 2 + digits
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            if sign == 1 { buffer[0] = UInt8(ascii: "-") }
+            buffer[sign] = UInt8(ascii: "0")
+            buffer[sign + 1] = UInt8(ascii: "x")
+            var value = magnitude
+            var index = count - 1
+            while index >= sign + 2 {
+                let digit = UInt8(truncatingIfNeeded: value & 15)
+                buffer[index] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                value >>= 4
+                index -= 1
+            }
+            return count
+        }
     }
 
     /// "1 page", "16 pages".

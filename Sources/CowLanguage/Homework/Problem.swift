@@ -1,0 +1,60 @@
+/// A homework problem: a script whose `ask` questions get their answers (and the state that
+/// explains them) from a run with a given seed. `cowsim solve` and `cowsim quiz --answers`
+/// start here; the same seed gives the same questions and answers on every machine.
+public struct Problem: Sendable {
+    /// The problem's name as sheets print it: the file name without directories, so a sheet
+    /// does not depend on where it was generated.
+    public var name: String
+    /// The seed it was generated with.
+    public var seed: UInt64
+    /// Every question asked, with answer and explanation.
+    public var questions: [Question]
+    /// Diagnostics if the script stopped with an error (the questions before it are kept).
+    public var error: String?
+
+    /// Runs the script at `path` silently with `seed`.
+    public static func load(path: String, seed: UInt64) -> Problem {
+        switch SystemIO.readFile(path) {
+        case .failure(let failure):
+            return Problem(name: baseName(path), seed: seed, questions: [],
+                           error: "\(path): error: cannot read \(path): \(failure.reason)\n")
+        case .success(let bytes):
+            return load(SourceFile(name: path, bytes: bytes, directory: SourceFile.directory(of: path)), seed: seed)
+        }
+    }
+
+    /// Runs a prepared source silently with `seed`.
+    public static func load(_ file: SourceFile, seed: UInt64) -> Problem {
+        let sink = CapturingSink(forwardingTo: nil)
+        let session = Session(options: SessionOptions(seed: seed, showEvents: false, quiet: true), output: sink)
+        session.askHandler = { _ in }
+        let ok = session.run(file)
+        return Problem(name: baseName(file.name), seed: seed, questions: session.questions,
+                       error: ok ? nil : (sink.errors.isEmpty ? "\(file.name): error: the script failed\n" : sink.errors))
+    }
+
+    /// Points available.
+    public var maxScore: Int { questions.reduce(0) { $0 + $1.points } }
+
+    /// Grades an answers file against this problem.
+    public func grade(_ sheet: AnswerSheet, reveals: Bool) -> GradeReport {
+        let graded = questions.map { GradedQuestion(question: $0, given: sheet.answer(for: $0.number)) }
+        var report = GradeReport(file: name, seed: seed, questions: graded, error: error.map(Problem.firstLine), reveals: reveals)
+        let extra = sheet.extraNumbers(beyond: questions.count)
+        if !extra.isEmpty {
+            let list = extra.map(String.init).joined(separator: ", ")
+            report.notes.append("the problem has \(questions.count) \(questions.count == 1 ? "question" : "questions"); "
+                                + "\(extra.count == 1 ? "the answer" : "answers") to \(list) \(extra.count == 1 ? "was" : "were") ignored")
+        }
+        return report
+    }
+
+    static func baseName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    static func firstLine(_ text: String) -> String {
+        String(text.split(separator: "\n", omittingEmptySubsequences: true).first ?? "")
+    }
+}

@@ -1,0 +1,251 @@
+/// Transcript checks: a script carries the expected output of a command as `#> ` lines right
+/// after it. `cowsim --verify FILE` and `cowsim test` run the script and compare; `cowsim
+/// --update FILE` rewrites those lines from the real output and leaves every other byte alone.
+/// Commands without `#>` lines are not checked; to start checking one, put a lone `#>` after it
+/// and run `--update`.
+public struct Transcript {
+    /// One command with `#>` lines: where they are, what they say, what the command printed.
+    public struct Check: Equatable, Sendable {
+        /// Line of the command (1-based).
+        public var commandLine: Int
+        /// Line of the first `#>` line (1-based).
+        public var firstLine: Int
+        /// The `#>` texts (without the `#> ` prefix).
+        public var expected: [String]
+        /// What the command printed, line by line.
+        public var actual: [String]
+        /// Whether they agree.
+        public var matches: Bool { expected == actual }
+    }
+
+    /// The script's source.
+    public let file: SourceFile
+    /// Every command that has `#>` lines, in order (up to where the script stopped).
+    public private(set) var checks: [Check] = []
+    /// The diagnostics that stopped the script (nil: it ran to the end).
+    public private(set) var error: String?
+
+    /// Runs `file` in a fresh session with `options` (`keepGoing` is ignored: a transcript
+    /// stops at its first error), capturing each command's output.
+    public init(file: SourceFile, options: SessionOptions) {
+        self.file = file
+        var sessionOptions = options
+        sessionOptions.keepGoing = false
+        let sink = CapturingSink(forwardingTo: nil)
+        let session = Session(options: sessionOptions, output: sink)
+        var parser = Parser(file: file)
+        while let next = parser.next(), !session.quitRequested {
+            switch next {
+            case .failure(let diagnostic):
+                error = diagnostic.rendered()
+                return
+            case .success(let statement):
+                if let nested = Transcript.nestedExpectedOutput(in: statement) {
+                    error = "\(file.name):\(nested): error: `#>` lines inside a `repeat`, `quiet` or `show` block are not checked; put them after its `end`\n"
+                    return
+                }
+                sink.clear()
+                let ok = session.execute(statement, in: file)
+                if !statement.expectedOutput.isEmpty {
+                    checks.append(Check(commandLine: statement.span.line, firstLine: statement.expectedOutputLine,
+                                        expected: statement.expectedOutput, actual: Transcript.lines(of: sink.text)))
+                }
+                if !ok {
+                    error = sink.errors.isEmpty ? "\(file.name): error: the script failed\n" : sink.errors
+                    return
+                }
+            }
+        }
+    }
+
+    /// Reads and runs a script file; nil plus the reason when it cannot be read.
+    public static func load(path: String, options: SessionOptions) -> Result<Transcript, SystemIO.Failure> {
+        switch SystemIO.readFile(path) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let bytes):
+            let file = SourceFile(name: path, bytes: bytes, directory: SourceFile.directory(of: path))
+            return .success(Transcript(file: file, options: options))
+        }
+    }
+
+    /// Commands whose output differs from their `#>` lines.
+    public var mismatches: [Check] { checks.filter { !$0.matches } }
+
+    /// True when the script ran to its end and every `#>` line matched.
+    public var passed: Bool { error == nil && mismatches.isEmpty }
+
+    /// "the output of line 12 differs from its `#>` lines (and 2 more commands)".
+    public var mismatchSummary: String? {
+        guard let first = mismatches.first else { return nil }
+        let more = mismatches.count - 1
+        return "the output of line \(first.commandLine) differs from its `#>` lines"
+            + (more > 0 ? " (and \(more) more \(more == 1 ? "command" : "commands"))" : "")
+    }
+
+    /// The unified diff from the file as it is to the file with its `#>` lines updated.
+    public func diff() -> [String] {
+        let old = Transcript.lines(of: String(decoding: file.bytes, as: UTF8.self))
+        let edits = mismatches.map { check in
+            UnifiedDiff.Edit(start: check.firstLine - 1,
+                             old: Array(old[min(old.count, check.firstLine - 1)..<min(old.count, check.firstLine - 1 + check.expected.count)]),
+                             new: check.actual.map { Transcript.expectedLine(indent: indent(of: check), text: $0) })
+        }
+        return UnifiedDiff.lines(old: old, edits: edits, oldName: file.name, newName: file.name + " (actual output)")
+    }
+
+    /// The file's bytes with every mismatching command's `#>` lines replaced by its real
+    /// output (same indentation and line ending as its first `#>` line); all other bytes stay.
+    /// Running it again changes nothing. An empty output removes the `#>` lines.
+    public func updatedBytes() -> [UInt8] {
+        let bytes = file.bytes
+        var lineStarts = [0]
+        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { lineStarts.append(i + 1) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var at = 0
+        for check in mismatches {
+            let first = check.firstLine - 1
+            let last = first + check.expected.count   // exclusive
+            guard first >= 0, first < lineStarts.count, at <= lineStarts[first] else { continue }
+            let start = lineStarts[first]
+            let end = last < lineStarts.count ? lineStarts[last] : bytes.count
+            let firstLineEnd = first + 1 < lineStarts.count ? lineStarts[first + 1] : bytes.count
+            let firstLine = bytes[start..<firstLineEnd]
+            let crlf = firstLine.count >= 2 && firstLine[firstLine.endIndex - 2] == UInt8(ascii: "\r") && firstLine.last == UInt8(ascii: "\n")
+            let hadNewline = bytes[start..<end].last == UInt8(ascii: "\n")
+            out += bytes[at..<start]
+            let indent = String(decoding: firstLine.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }, as: UTF8.self)
+            for (k, text) in check.actual.enumerated() {
+                out += Array(Transcript.expectedLine(indent: indent, text: text).utf8)
+                if k < check.actual.count - 1 || hadNewline { out += crlf ? [13, 10] : [10] }
+            }
+            at = end
+        }
+        out += bytes[at...]
+        return out
+    }
+
+    /// `#> text`, or `#>` alone for an empty line (no trailing blank).
+    static func expectedLine(indent: String, text: String) -> String {
+        text.isEmpty ? indent + "#>" : indent + "#> " + text
+    }
+
+    /// The leading blanks of a check's first `#>` line.
+    private func indent(of check: Check) -> String {
+        let start = lineStart(check.firstLine)
+        var end = start
+        while end < file.bytes.count, file.bytes[end] == UInt8(ascii: " ") || file.bytes[end] == UInt8(ascii: "\t") { end += 1 }
+        return file.text(from: start, to: end)
+    }
+
+    private func lineStart(_ line: Int) -> Int {
+        var current = 1
+        var i = 0
+        while current < line, i < file.bytes.count {
+            if file.bytes[i] == UInt8(ascii: "\n") { current += 1 }
+            i += 1
+        }
+        return i
+    }
+
+    /// Text as lines: the final newline ends the last line rather than starting an empty one;
+    /// a carriage return before a newline is dropped.
+    static func lines(of text: String) -> [String] {
+        guard !text.isEmpty else { return [] }
+        // "\r\n" is one Character in Swift: split on both.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
+        if text.hasSuffix("\n") || text.hasSuffix("\r\n") { lines.removeLast() }
+        return lines
+    }
+
+    /// The line of the first `#>` line inside a block (those are never compared), if any.
+    static func nestedExpectedOutput(in statement: Statement) -> Int? {
+        let body: [Statement]
+        switch statement.kind {
+        case .command: return nil
+        case .repeatBlock(_, _, let b), .quiet(let b), .show(let b): body = b
+        case .expectError(_, let inner): body = [inner]
+        }
+        for inner in body {
+            if !inner.expectedOutput.isEmpty { return inner.expectedOutputLine }
+            if let nested = nestedExpectedOutput(in: inner) { return nested }
+        }
+        return nil
+    }
+}
+
+/// Collects a session's output in memory (errors apart), optionally passing everything on.
+final class CapturingSink: OutputSink {
+    /// Ordinary output since the last `clear()`.
+    private(set) var text = ""
+    /// Diagnostics, in order, never cleared.
+    private(set) var errors = ""
+    private let next: OutputSink?
+
+    init(forwardingTo next: OutputSink?) { self.next = next }
+
+    func write(_ text: String, style: OutputStyle) {
+        if style == .error { errors += text } else { self.text += text }
+        next?.write(text, style: style)
+    }
+
+    func flush() { next?.flush() }
+
+    func clear() { text = "" }
+}
+
+extension Transcript {
+    /// `cowsim --verify FILE`: prints "FILE: N commands checked, transcript matches" or the
+    /// unified diff; diagnostics go to the error stream. Returns the exit status.
+    public static func verify(path: String, options: SessionOptions, output: OutputSink) -> Int32 {
+        let transcript: Transcript
+        switch load(path: path, options: options) {
+        case .failure(let failure):
+            output.write("\(path): error: cannot read \(path): \(failure.reason)\n", style: .error)
+            return 1
+        case .success(let t): transcript = t
+        }
+        let diff = transcript.diff()
+        if !diff.isEmpty { output.write(diff.joined(separator: "\n") + "\n", style: .plain) }
+        if let error = transcript.error {
+            output.write(error, style: .error)
+            return 1
+        }
+        if let summary = transcript.mismatchSummary {
+            output.write("\(path): \(summary)\n", style: .error)
+            return 1
+        }
+        let n = transcript.checks.count
+        output.write("\(path): transcript matches (\(n == 1 ? "1 command" : "\(n) commands") checked)\n", style: .success)
+        return 0
+    }
+
+    /// `cowsim --update FILE`: rewrites the `#>` lines from the real output, unless the
+    /// script fails (then nothing is written). Returns the exit status.
+    public static func update(path: String, options: SessionOptions, output: OutputSink) -> Int32 {
+        let transcript: Transcript
+        switch load(path: path, options: options) {
+        case .failure(let failure):
+            output.write("\(path): error: cannot read \(path): \(failure.reason)\n", style: .error)
+            return 1
+        case .success(let t): transcript = t
+        }
+        if let error = transcript.error {
+            output.write(error, style: .error)
+            output.write("\(path): not updated: the script fails\n", style: .error)
+            return 1
+        }
+        let changed = transcript.mismatches.count
+        guard changed > 0 else {
+            output.write("\(path): up to date (\(transcript.checks.count == 1 ? "1 command" : "\(transcript.checks.count) commands") checked)\n", style: .success)
+            return 0
+        }
+        let bytes = transcript.updatedBytes()
+        if case .failure(let failure) = FileTree.write(path, bytes: bytes) {
+            output.write("\(path): error: cannot write \(path): \(failure.reason)\n", style: .error)
+            return 1
+        }
+        output.write("\(path): updated the expected output of \(changed == 1 ? "1 command" : "\(changed) commands")\n", style: .success)
+        return 0
+    }
+}

@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CowLanguage
+
+/// Reads a student's quiz answers with GNU readline: line editing, and Up-arrow recalls the
+/// answers typed earlier in this quiz (nothing is saved to the history file).
+public final class ReadlineAnswerReader: AnswerReader {
+    private let editor: ReadlineEditor
+
+    /// A reader for the terminal on standard input (only one readline user at a time).
+    public init() {
+        editor = ReadlineEditor(historyCapacity: 100, completer: { _, _ in [] })
+    }
+
+    public func readAnswer(prompt: String) -> String? {
+        let line = editor.readLine(prompt: prompt)
+        if let line, !line.trimmingWhitespace().isEmpty { editor.addHistory(line) }
+        return line
+    }
+}
+
+/// How `cowsim quiz` reads answers.
+public enum AnswerPrompt {
+    /// readline when standard input is a terminal; plain lines (echoed to `output`) otherwise,
+    /// so a quiz can be piped or scripted.
+    public static func standardInput(output: OutputSink) -> AnswerReader {
+        isatty(STDIN_FILENO) == 1 ? ReadlineAnswerReader() : LineAnswerReader(output: output)
+    }
+}

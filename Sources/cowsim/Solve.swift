@@ -1,0 +1,40 @@
+import ArgumentParser
+import CowLanguage
+
+extension SolutionFormat: ExpressibleByArgument {}
+
+/// `cowsim solve`: the solution sheet of a homework problem.
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a homework problem's solution sheet: each question, its answer, and the state that explains it.")
+
+    @Argument(help: ArgumentHelp("The homework problem (a .cow script).", valueName: "file"))
+    var file: String
+
+    @Option(help: "Seed of the problem's random() and choose() (same seed, same sheet).")
+    var seed: UInt64 = 0
+
+    @Option(help: "text, markdown or json.")
+    var format: SolutionFormat = .text
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the sheet to FILE instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func run() throws {
+        let sink = ScriptRunner.standardOutput()
+        let problem = Problem.load(path: file, seed: seed)
+        if let error = problem.error {
+            sink.write(error, style: .error)
+            throw ExitCode(1)
+        }
+        let sheet = SolutionSheet(problem: problem).rendered(format)
+        guard let output else {
+            sink.write(sheet, style: .plain)
+            return
+        }
+        if case .failure(let failure) = SystemIO.writeFile(output, sheet) {
+            sink.write("\(output): error: cannot write \(output): \(failure.reason)\n", style: .error)
+            throw ExitCode(1)
+        }
+    }
+}

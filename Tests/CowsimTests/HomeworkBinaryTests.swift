@@ -1,0 +1,271 @@
+import Testing
+import CowLanguage
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fresh directory under /tmp with files in it, removed afterwards.
+final class HomeworkFolder {
+    let path: String
+
+    init() throws {
+        var template = Array("/tmp/cowsim-homework-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap { mkdtemp($0) } }
+        path = try #require(made.map { String(cString: $0) })
+    }
+
+    /// Writes `text` to `name` (one level of subdirectory is created as needed).
+    func write(_ name: String, _ text: String) {
+        if let slash = name.lastIndex(of: "/") { _ = mkdir(path + "/" + String(name[..<slash]), 0o755) }
+        _ = SystemIO.writeFile(path + "/" + name, text)
+    }
+
+    func read(_ name: String) -> String { readText(path + "/" + name) ?? "" }
+
+    deinit { remove(path) }
+
+    private func remove(_ path: String) {
+        if isDirectory(path) {
+            for name in listDirectory(path) { remove(path + "/" + name) }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+}
+
+/// The homework subcommands and transcript checks, through the built `cowsim` binary.
+@Suite struct HomeworkBinaryTests {
+    static let problem = """
+        quiet
+          spawn a
+          map a anon 0x10000 pages 3 rw as heap
+          write a 0x10000 pages 3 1
+          fork a as b
+          write b 0x11000 2
+        end
+        echo "a forks b; b writes one page"
+        ask "What is the Pss of b?" pss(b, heap) points 2 hint "two pages are shared by two"
+        ask "Which frame does b map at 0x10000?" frame(b, 0x10000) hint "b has not copied this page"
+        ask "What frame does b map at 0x20000?" frame(b, 0x20000)
+
+        """
+
+    // MARK: - cowsim test
+
+    @Test func testCountsPassesFailuresAndMismatches() throws {
+        let dir = try HomeworkFolder()
+        dir.write("ok.cow", "spawn a\n#> spawn  a (pid 1)\n")
+        dir.write("sub/broken.cow", "spawn a\nforc a\n")
+        dir.write("sub/drift.cow", "echo \"{1 + 1}\"\n#> 3\n")
+        dir.write("README.md", "not a script\n")
+        dir.write("ok.solution.md", "# not a script either\n")
+        let r = try runCowsim(["test", dir.path])
+        #expect(r.status == 1)
+        let d = dir.path
+        #expect(r.stdout == """
+            PASS \(d)/ok.cow
+            FAIL \(d)/sub/broken.cow: \(d)/sub/broken.cow:2:1: error: unknown command `forc`
+                    forc a
+                    ^~~~
+                note: did you mean `fork`?
+            FAIL \(d)/sub/drift.cow: the output of line 1 differs from its `#>` lines
+                --- \(d)/sub/drift.cow
+                +++ \(d)/sub/drift.cow (actual output)
+                @@ -1,2 +1,2 @@
+                 echo "{1 + 1}"
+                -#> 3
+                +#> 2
+            1 passed, 2 failed
+
+            """)
+        let brief = try runCowsim(["test", "--brief", d + "/sub/drift.cow", d + "/ok.cow"])
+        #expect(brief.status == 1)
+        #expect(brief.stdout == "FAIL \(d)/sub/drift.cow: the output of line 1 differs from its `#>` lines\nPASS \(d)/ok.cow\n1 passed, 1 failed\n")
+        let passing = try runCowsim(["test", d + "/ok.cow"])
+        #expect(passing.status == 0)
+        #expect(passing.stdout == "PASS \(d)/ok.cow\n1 passed, 0 failed\n")
+    }
+
+    @Test func everyShippedScriptPassesAsATest() throws {
+        let r = try runCowsim(["test", "--brief", root + "/Scripts"])
+        let count = files(under: root + "/Scripts", ext: "cow").count
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("\n\(count) passed, 0 failed\n"))
+        #expect(!r.stdout.contains("solution.md"))
+    }
+
+    // MARK: - Transcripts
+
+    @Test func verifyAndUpdateThroughTheBinary() throws {
+        let dir = try HomeworkFolder()
+        let script = "#!/usr/bin/env cowsim\nspawn a   # the shell\n#> spawn a\nrepeat 2\n  echo \"x\"\nend\n#> x\n"
+        dir.write("t.cow", script)
+        let verify = try runCowsim(["--verify", dir.path + "/t.cow"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout == """
+            --- \(dir.path)/t.cow
+            +++ \(dir.path)/t.cow (actual output)
+            @@ -1,7 +1,8 @@
+             #!/usr/bin/env cowsim
+             spawn a   # the shell
+            -#> spawn a
+            +#> spawn  a (pid 1)
+             repeat 2
+               echo "x"
+             end
+             #> x
+            +#> x
+
+            """)
+        #expect(verify.stderr == "\(dir.path)/t.cow: the output of line 2 differs from its `#>` lines (and 1 more command)\n")
+        let update = try runCowsim(["--update", dir.path + "/t.cow"])
+        #expect(update.status == 0)
+        #expect(update.stdout == "\(dir.path)/t.cow: updated the expected output of 2 commands\n")
+        #expect(dir.read("t.cow") == "#!/usr/bin/env cowsim\nspawn a   # the shell\n#> spawn  a (pid 1)\nrepeat 2\n  echo \"x\"\nend\n#> x\n#> x\n")
+        let again = try runCowsim(["--verify", dir.path + "/t.cow"])
+        #expect(again.status == 0)
+        #expect(again.stdout == "\(dir.path)/t.cow: transcript matches (2 commands checked)\n")
+        let misuse = try runCowsim(["--verify", dir.path + "/t.cow", "-c", "stats"])
+        #expect(misuse.status != 0 && misuse.stderr.contains("--verify and --update take one script"))
+    }
+
+    // MARK: - cowsim quiz
+
+    @Test func gradedQuizPrintsJSONAndExitsOneUnlessAllRight() throws {
+        let dir = try HomeworkFolder()
+        dir.write("hw.cow", Self.problem)
+        dir.write("answers.txt", "# my answers\n4/2\n3: zero\n")
+        let r = try runCowsim(["quiz", dir.path + "/hw.cow", "--seed", "5", "--answers", dir.path + "/answers.txt", "--json"])
+        #expect(r.status == 1)
+        #expect(r.stdout == """
+            {
+              "file": "hw.cow",
+              "seed": "5",
+              "score": 2,
+              "maxScore": 4,
+              "allRight": false,
+              "error": null,
+              "notes": [],
+              "questions": [
+                {
+                  "number": 1,
+                  "question": "What is the Pss of b?",
+                  "points": 2,
+                  "given": "4/2",
+                  "result": "right",
+                  "score": 2,
+                  "expected": "2",
+                  "message": null
+                },
+                {
+                  "number": 2,
+                  "question": "Which frame does b map at 0x10000?",
+                  "points": 1,
+                  "given": null,
+                  "result": "missing",
+                  "score": 0,
+                  "expected": "0",
+                  "message": "no answer given"
+                },
+                {
+                  "number": 3,
+                  "question": "What frame does b map at 0x20000?",
+                  "points": 1,
+                  "given": "zero",
+                  "result": "malformed",
+                  "score": 0,
+                  "expected": "none",
+                  "message": "`zero` is not an answer: write a whole number (12), a fraction (64/3), hex (0x1f) or none"
+                }
+              ]
+            }
+
+            """)
+        dir.write("right.txt", "1: 2\n2: 0x0\n3: none\n")
+        let right = try runCowsim(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/right.txt"])
+        #expect(right.status == 0)
+        #expect(right.stdout.hasSuffix("  answer `none`: right (+1 point)\nScore: 4/4 (3 of 3 questions right)\n"))
+        let fromStdin = try runCowsim(["quiz", dir.path + "/hw.cow", "--answers", "-"], input: "2\n0\nnone\n")
+        #expect(fromStdin.status == 0)
+    }
+
+    @Test func unusableAnswersFileOrProblemExitsTwo() throws {
+        let dir = try HomeworkFolder()
+        dir.write("hw.cow", Self.problem)
+        dir.write("twice.txt", "1: 2\n1: 3\n")
+        let twice = try runCowsim(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/twice.txt"])
+        #expect(twice.status == 2)
+        #expect(twice.stderr == "\(dir.path)/twice.txt:2: error: question 1 is answered twice (lines 1 and 2)\n")
+        let missing = try runCowsim(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/nope.txt"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "\(dir.path)/nope.txt: error: cannot read \(dir.path)/nope.txt: No such file or directory\n")
+        dir.write("bad.cow", "ask \"one?\" 1\nforc\n")
+        dir.write("one.txt", "1\n")
+        let bad = try runCowsim(["quiz", dir.path + "/bad.cow", "--answers", dir.path + "/one.txt"])
+        #expect(bad.status == 2)
+        #expect(bad.stdout.contains("The problem stopped with an error: \(dir.path)/bad.cow:2:1: error: unknown command `forc`\n"))
+        let jsonAlone = try runCowsim(["quiz", dir.path + "/hw.cow", "--json"])
+        #expect(jsonAlone.status != 0 && jsonAlone.stderr.contains("--json needs --answers FILE"))
+    }
+
+    @Test func pipedQuizReadsPlainLines() throws {
+        let dir = try HomeworkFolder()
+        dir.write("hw.cow", Self.problem)
+        let r = try runCowsim(["quiz", dir.path + "/hw.cow", "--no-hints"], input: "17/2\n2\n1\nnone\n")
+        #expect(r.status == 1)
+        #expect(r.stdout == """
+            a forks b; b writes one page
+            Q1 (2 points): What is the Pss of b?
+            answer> 17/2
+            wrong: the answer is 2
+            Q2 (1 point): Which frame does b map at 0x10000?
+            answer> 2
+            wrong: the answer is 0
+            Q3 (1 point): What frame does b map at 0x20000?
+            answer> 1
+            wrong: the answer is none
+            Score: 0/4 (0 of 3 questions right)
+
+            """)
+    }
+
+    // MARK: - cowsim solve
+
+    @Test func solveIsDeterministicAndFollowsTheSeed() throws {
+        let path = root + "/Scripts/homework/02-three-generations.cow"
+        let a = try runCowsim(["solve", path, "--seed", "9"])
+        let b = try runCowsim(["solve", path, "--seed", "9"])
+        let c = try runCowsim(["solve", path, "--seed", "10"])
+        #expect(a.status == 0 && a.stdout == b.stdout && a.stdout != c.stdout)
+        #expect(a.stdout.hasPrefix("Solution sheet: 02-three-generations.cow, seed 9: 8 questions, 12 points\n"))
+        let json = try runCowsim(["solve", path, "--format", "json"])
+        #expect(json.stdout.hasPrefix("{\n  \"file\": \"02-three-generations.cow\",\n  \"seed\": \"0\",\n  \"maxScore\": 12,\n"))
+        let broken = try runCowsim(["solve", "/nonexistent/hw.cow"])
+        #expect(broken.status == 1)
+        #expect(broken.stderr == "/nonexistent/hw.cow: error: cannot read /nonexistent/hw.cow: No such file or directory\n")
+    }
+
+    static let homework = files(under: root + "/Scripts/homework", ext: "cow")
+
+    @Test func thereAreSixHomeworkProblems() {
+        #expect(Self.homework == ["01-seed-story.cow", "02-three-generations.cow", "03-shared-library.cow",
+                                  "04-zero-page.cow", "05-eager-vs-cow.cow", "06-shared-vs-private.cow"])
+        let xv6 = files(under: root + "/Scripts/xv6", ext: "cow")
+        #expect(xv6 == ["filetest.cow", "manyforks.cow", "simpletest.cow", "threetest.cow"])
+    }
+
+    /// CI: the solution sheet checked in next to each problem is exactly what `cowsim solve`
+    /// prints now. After changing a problem, regenerate it with
+    /// `cowsim solve Scripts/homework/NN-name.cow --format markdown -o Scripts/homework/NN-name.solution.md`.
+    @Test(arguments: homework)
+    func checkedInSolutionSheetIsCurrent(_ name: String) throws {
+        let sheetName = String(name.dropLast(".cow".count)) + ".solution.md"
+        let checkedIn = try #require(readText(root + "/Scripts/homework/" + sheetName), "\(sheetName) is missing")
+        let r = try runCowsim(["solve", root + "/Scripts/homework/" + name, "--format", "markdown"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == checkedIn, "\(sheetName) is out of date: regenerate it with cowsim solve")
+    }
+}
