@@ -30,6 +30,12 @@ static inline void cowsim_rl_set_word_breaks(const char *characters) {
 
 static inline const char *cowsim_rl_line_buffer(void) { return rl_line_buffer; }
 
+/* The character readline appends after a unique completion (a space by default; 0 for none,
+ * as after `rss(`). readline resets it before every completion attempt. */
+static inline void cowsim_rl_set_append_character(int character) {
+    rl_completion_append_character = character;
+}
+
 /* --- SIGINT ---------------------------------------------------------------------------
  * state[0]: an interrupt is pending (polled by long commands through Session.isInterrupted).
  * state[1]: control is inside readline(); then readline has already cleaned up the terminal

@@ -56,6 +56,9 @@ private func completeForReadline(
         }
         return nil
     }
+    if matches.count == 1, matches[0].hasSuffix("(") {
+        cowsim_rl_set_append_character(0)       // `rss(`: the cursor stays inside the call
+    }
     return matchArray(matches)
 }
 

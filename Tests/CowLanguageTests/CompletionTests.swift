@@ -67,14 +67,14 @@ import Testing
     }
 
     @Test func expressions() {
-        #expect(complete("expect rs") == ["rss"])
+        #expect(complete("expect rs") == ["rss("])
         #expect(complete("expect rss(") == ["base", "ls", "shell"])
         #expect(complete("expect rss(ls, ") == ["heap", "libc.data", "libc.text"])
         #expect(complete("expect rss(ls, li") == ["libc.data", "libc.text"])
         #expect(complete("let x = ba") == ["base"])
-        #expect(complete("expect pss(ls) > 1 a") == ["abs", "alive", "and", "anonymous"])
+        #expect(complete("expect pss(ls) > 1 a") == ["abs(", "alive(", "and", "anonymous("])
         #expect(complete("echo \"rss is {pss(s") == ["shell"])
-        #expect(complete("echo \"rss is {fr") == ["frame", "frames_anonymous", "frames_free", "frames_page_cache", "frames_total", "frames_used"])
+        #expect(complete("echo \"rss is {fr") == ["frame(", "frames_anonymous", "frames_free", "frames_page_cache", "frames_total", "frames_used"])
         #expect(complete("echo \"plain te") == [])
         #expect(complete("write ls (base + pa") == ["page_size"])
     }

@@ -115,6 +115,21 @@ struct TerminalTests {
         shell.terminal.send("\u{15}")   // Ctrl-U: clear the line again
     }
 
+    @Test("Tab completes a function name with its opening parenthesis and no space")
+    func tabCompletesFunctionCall() throws {
+        let shell = try Shell()
+        #expect(shell.waitForPrompt())
+        _ = shell.run("spawn shell")
+        shell.terminal.mark()
+        shell.terminal.send("echo rs\t")
+        #expect(shell.terminal.waitFor("echo rss("), "screen: \(shell.terminal.textSinceMark)")
+        shell.terminal.send("sh\t")
+        #expect(shell.terminal.waitFor("echo rss(shell "), "screen: \(shell.terminal.textSinceMark)")
+        shell.terminal.send("\u{8})\r")     // Backspace over the space, close the call
+        #expect(shell.terminal.waitFor("\n0"), "screen: \(shell.terminal.textSinceMark)")
+        #expect(shell.waitForPrompt())
+    }
+
     @Test("file names are completed after `source`, and nowhere else")
     func fileNamesOnlyAfterSource() throws {
         let shell = try Shell()

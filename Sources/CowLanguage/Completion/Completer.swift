@@ -123,6 +123,12 @@ extension Session {
         Array(variables.keys) + FunctionCatalog.all.filter { $0.arguments.isEmpty }.map(\.name)
     }
 
+    /// Function names as they are typed: `rss(` for a function that takes arguments (so Tab
+    /// leaves the cursor inside the call), `frames_used` for one that takes none.
+    private func functionCandidates() -> [String] {
+        FunctionCatalog.all.map { $0.arguments.isEmpty ? $0.name : $0.name + "(" }
+    }
+
     /// Inside an expression: a process as a function's first argument, a region as a usage
     /// function's second, otherwise functions, variables and keywords.
     private func expressionCandidates(_ words: [String]) -> [String] {
@@ -144,7 +150,7 @@ extension Session {
             }
         }
         call = stack.last
-        let general = FunctionCatalog.names + Array(variables.keys) + ["and", "or", "not", "none", "true", "false"]
+        let general = functionCandidates() + Array(variables.keys) + ["and", "or", "not", "none", "true", "false"]
         guard let call, let spec = FunctionCatalog.spec(call.name), spec.arguments.hasPrefix("P") else { return general }
         if call.argument == 0 { return machine.processes.filter(\.isAlive).map(\.name) + Array(variables.keys) }
         if call.argument == 1, FunctionCatalog.usageNames.contains(call.name), call.firstArgument.count == 1,
