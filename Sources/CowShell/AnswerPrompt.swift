@@ -6,12 +6,15 @@ import Darwin
 import CowLanguage
 
 /// Reads a student's quiz answers with GNU readline: line editing, and Up-arrow recalls the
-/// answers typed earlier in this quiz (nothing is saved to the history file).
+/// answers typed earlier in this quiz (nothing is saved to the history file). Ctrl-C discards
+/// a half-typed answer and asks again, as at the REPL prompt (it used to end the whole quiz,
+/// score lost); Ctrl-D still ends the quiz with the remaining questions unanswered.
 public final class ReadlineAnswerReader: AnswerReader {
     private let editor: ReadlineEditor
 
     /// A reader for the terminal on standard input (only one readline user at a time).
     public init() {
+        Signals.installInterruptHandler()
         editor = ReadlineEditor(historyCapacity: 100, completer: { _, _ in [] })
     }
 

@@ -47,10 +47,10 @@ public final class History {
         guard let path else { return }
         switch readFile(path) {
         case .success(let text):
-            entries = []
-            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-                append(String(line))
-            }
+            // Only the newest `capacity` lines matter; keeping just those makes loading a huge
+            // file (written by something else) linear instead of shifting the array per line.
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: true).suffix(capacity)
+            entries = lines.map(String.init)
         case .failure(let error):
             if error.code != ENOENT && error.code != ENOTDIR { warnOnce("cannot read history file \(path): \(error.message)") }
         }

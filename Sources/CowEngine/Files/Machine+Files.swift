@@ -23,6 +23,7 @@ extension Machine {
     private mutating func addFileRecord(name: String, pages: Int, isLibrary: Bool, textPages: Int,
                                         dataPages: Int, cached: Bool) throws -> FileID {
         guard !name.isEmpty else { throw EngineError.invalidArgument("a file needs a name") }
+        try Machine.checkPrintable(name, "a file name")
         guard pages >= 1 else { throw EngineError.invalidArgument("a file needs at least one page, got \(pages)") }
         guard pages <= Machine.maxPages else {
             throw EngineError.limitExceeded("a file may have at most \(Machine.maxPages) pages, got \(pages)")

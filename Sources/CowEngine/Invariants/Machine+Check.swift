@@ -119,7 +119,7 @@ extension Machine {
         }
     }
 
-    /// Free bitmap agrees with kinds; used frames reachable; hint and free count right.
+    /// Free bitmap agrees with kinds; free frames cleared; used frames reachable; hint and free count right.
     private func checkFrames(_ problems: inout [String]) {
         var free = 0
         for f in 0..<frames.count {
@@ -128,6 +128,7 @@ extension Machine {
             if isFree {
                 free += 1
                 if f / 64 < frames.freeHint { problems.append("frame \(f) is free below the allocation hint") }
+                if !frames.isCleared(f) { problems.append("free frame \(f) still holds a value, a mapcount, a dirty bit or an owner") }
                 continue
             }
             let owner = Int(frames.owner[f]), page = Int(frames.ownerPage[f])

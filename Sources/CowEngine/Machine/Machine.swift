@@ -11,8 +11,8 @@ public struct Machine: Sendable {
     var shmemObjects: [ShmemObject] = []
     /// Processes by pid - 1, dead ones included (pids are never reused).
     var procs: [ProcessRecord] = []
-    /// Events since the last `takeEvents()`.
-    var events: [Event] = []
+    /// Events since they were last taken or drained.
+    var events = EventLog()
     /// Page-table entries held by all address spaces, bounded by `Machine.maxEntries`.
     var entryCount = 0
     /// Whether operations record `Event`s; benchmarks switch it off.
@@ -63,10 +63,23 @@ public struct Machine: Sendable {
         config.forkMode = mode
     }
 
-    /// Returns the events recorded since the last call, and forgets them.
+    /// Returns the events recorded since the last call, as a new array, and forgets them
+    /// (`drainEvents` lends them instead, without making an array).
     public mutating func takeEvents() -> [Event] {
-        defer { events.removeAll(keepingCapacity: true) }
-        return events
+        defer { events.removeAll() }
+        return Array(events.recorded)
+    }
+
+    /// Whether events were recorded since they were last taken or drained.
+    public var hasPendingEvents: Bool { !events.isEmpty }
+
+    /// Lends the events recorded since the last call to `body`, with the machine itself (for
+    /// process names and the page size), then forgets them. Unlike `takeEvents()` nothing is
+    /// allocated: the buffer is only lent, so an interpreter running a million commands reuses
+    /// one buffer instead of allocating one per command.
+    public mutating func drainEvents(_ body: (_ events: ArraySlice<Event>, _ machine: Machine) throws -> Void) rethrows {
+        defer { events.removeAll() }
+        try body(events.recorded, self)
     }
 
     /// Records `event` if recording is on.
@@ -125,4 +138,33 @@ extension Machine {
     func validateVPN(_ vpn: Int) throws {
         guard vpn >= 0, vpn < vpnLimit else { throw EngineError.addressOverflow }
     }
+}
+
+/// The events recorded since they were last taken: a buffer that is reused rather than emptied
+/// (only the count goes back to zero), so recording and draining the events of a million
+/// commands allocates nothing, and forgetting them costs nothing either.
+struct EventLog: Sendable {
+    /// The events, followed by stale ones from earlier commands.
+    private var storage: [Event] = []
+    /// How many of `storage` are current.
+    private var count = 0
+
+    /// Whether no event is recorded.
+    var isEmpty: Bool { count == 0 }
+
+    /// The recorded events, in order.
+    var recorded: ArraySlice<Event> { storage[0..<count] }
+
+    /// Records `event`.
+    mutating func append(_ event: Event) {
+        if count < storage.count {
+            storage[count] = event
+        } else {
+            storage.append(event)
+        }
+        count += 1
+    }
+
+    /// Forgets every event (keeping the storage for the next ones).
+    mutating func removeAll() { count = 0 }
 }

@@ -53,6 +53,10 @@ struct FrameTable: Sendable {
     }
 
     /// Takes the lowest free frame, zero-filled and clean, with mapcount 0; nil when memory is full.
+    /// A free frame already has value 0, mapcount 0, no dirty bit and no owner (`release` clears
+    /// them, and `Machine.check()` verifies it), so only what differs is written: every anonymous
+    /// fault of a million-page script allocates a frame, and each array written costs a
+    /// uniqueness check.
     mutating func allocate(_ kind: Kind, owner: Int = 0, page: Int = 0) -> Int? {
         guard freeCount > 0 else { return nil }
         var w = freeHint
@@ -63,13 +67,16 @@ struct FrameTable: Sendable {
         freeHint = w
         freeCount -= 1
         let f = w * 64 + bit
-        values[f] = 0
-        mapcount[f] = 0
         kinds[f] = kind
-        dirty[f] = false
-        self.owner[f] = Int32(truncatingIfNeeded: owner)
-        ownerPage[f] = Int32(truncatingIfNeeded: page)
+        if owner != 0 { self.owner[f] = Int32(truncatingIfNeeded: owner) }
+        if page != 0 { ownerPage[f] = Int32(truncatingIfNeeded: page) }
         return f
+    }
+
+    /// Whether frame `f`, which is free, is in the state `allocate` relies on: value 0, mapcount
+    /// 0, clean, no owner.
+    func isCleared(_ f: Int) -> Bool {
+        values[f] == 0 && mapcount[f] == 0 && !dirty[f] && owner[f] == 0 && ownerPage[f] == 0
     }
 
     /// Returns `frame` to the free pool (callers make sure nothing refers to it any more).

@@ -14,6 +14,7 @@ extension Machine {
     /// Refuses an empty or live-duplicate name, or a machine that made too many processes.
     func checkNewProcess(name: String) throws {
         guard !name.isEmpty else { throw EngineError.invalidArgument("a process needs a name") }
+        try Machine.checkPrintable(name, "a process name")
         guard procs.count < Machine.maxProcesses else {
             throw EngineError.limitExceeded("at most \(Machine.maxProcesses) processes can be created")
         }
@@ -26,6 +27,7 @@ extension Machine {
     /// shared (MAP_SHARED|MAP_ANONYMOUS: one set of frames for every process that inherits it).
     public mutating func mapAnonymous(_ pid: PID, at vpn: Int, pages: Int, permissions: Permissions,
                                       shared: Bool, name: String) throws {
+        try Machine.checkPrintable(name, "a region name")
         let space = try spaceForNewMapping(pid, vpn, pages)
         let info = Region(name: name, start: vpn, pages: pages, permissions: permissions, isShared: shared,
                           backing: .anonymous)
@@ -37,6 +39,7 @@ extension Machine {
     /// copies) or shared (writes go to the page cache, seen by every mapper).
     public mutating func mapFile(_ pid: PID, file: FileID, offset: Int, at vpn: Int, pages: Int,
                                  permissions: Permissions, shared: Bool, name: String) throws {
+        try Machine.checkPrintable(name, "a region name")
         let record = try fileRecord(file)
         let space = try spaceForNewMapping(pid, vpn, pages)
         guard offset >= 0 else { throw EngineError.invalidArgument("file offset must not be negative, got \(offset)") }

@@ -16,14 +16,15 @@ enum FileTree {
     }
 
     /// The scripts under `paths`: a file is taken as it is; a directory gives every `.cow` file
-    /// below it (recursively, hidden names skipped, symbolic links to directories not followed),
+    /// below it (recursively, hidden names skipped, symbolic links to directories not followed,
+    /// only regular files),
     /// sorted by path. The order of `paths` is kept.
     static func scripts(under paths: [String]) -> [Entry] {
         var entries: [Entry] = []
         for path in paths {
             switch kind(of: path, followLinks: true) {
             case .none: entries.append(.unusable(path, reason: lastError()))
-            case .some(.file): entries.append(.script(path))
+            case .some(.file), .some(.other): entries.append(.script(path))
             case .some(.directory):
                 let base = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
                 entries += walk(base).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { .script($0) }
@@ -32,13 +33,19 @@ enum FileTree {
         return entries
     }
 
-    enum Kind { case file, directory }
+    /// `other`: a FIFO, socket or device, which a directory walk skips (reading a FIFO named
+    /// `x.cow` would wait forever), but a path named on the command line is still run.
+    enum Kind { case file, directory, other }
 
     static func kind(of path: String, followLinks: Bool) -> Kind? {
         var info = stat()
         let result = followLinks ? stat(path, &info) : lstat(path, &info)
         guard result == 0 else { return nil }
-        return (info.st_mode & S_IFMT) == S_IFDIR ? .directory : .file
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG, S_IFLNK: return .file
+        default: return .other
+        }
     }
 
     private static func walk(_ directory: String) -> [String] {

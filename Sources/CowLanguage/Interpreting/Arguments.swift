@@ -36,9 +36,9 @@ extension Session {
     /// of `read` and `write`; the engine itself refuses dead processes).
     func pidAndName(_ ref: ProcessReference) throws(ScriptError) -> (pid: PID, name: String) {
         if case .name(let name) = ref.kind {
-            if name == lastPidLookup.name { return lastPidLookup }
+            if name == lastPidLookup.name { return (lastPidLookup.pid, name) }
             if let pid = pidByName[name] {
-                lastPidLookup = (pid, name)
+                lastPidLookup = PidLookup(pid: pid, name: name, shortName: ShortName(name.utf8))
                 return (pid, name)
             }
             if let info = machine.process(named: name) {
@@ -48,6 +48,12 @@ extension Session {
         }
         let info = try process(ref, allowDead: true)
         return (info.pid, info.name)
+    }
+
+    /// As `pidAndName(_:)` for a resolved access: the process named last costs one comparison.
+    func pidAndName(_ access: PageAccess) throws(ScriptError) -> (pid: PID, name: String) {
+        if case .name(let name) = access.process, name == lastPidLookup.shortName { return (lastPidLookup.pid, lastPidLookup.name) }
+        return try pidAndName(access.processReference)
     }
 
     /// A process from a value: a number is a pid, text a name.
@@ -125,11 +131,15 @@ extension Session {
 
     /// A byte address: whole, not negative, inside the 48-bit address space.
     func address(_ expr: Expr) throws(ScriptError) -> Int {
-        let a = try integer(expr, "an address")
-        guard a >= 0 else { throw fail("an address cannot be negative, found \(a)", at: expr.span) }
-        let limit = machine.vpnLimit &* machine.pageSize
+        try address(try integer(expr, "an address"), at: expr.span)
+    }
+
+    /// `a` checked as a byte address written at `span`.
+    func address(_ a: Int, at span: SourceSpan) throws(ScriptError) -> Int {
+        guard a >= 0 else { throw fail("an address cannot be negative, found \(a)", at: span) }
+        let limit = geometry.vpnLimit &* geometry.pageSize
         guard a < limit else {
-            throw fail("address \(Format.hex(a)) is beyond the 48-bit address space (it ends at \(Format.hex(limit)))", at: expr.span)
+            throw fail("address \(Format.hex(a)) is beyond the 48-bit address space (it ends at \(Format.hex(limit)))", at: span)
         }
         return a
     }
@@ -137,38 +147,64 @@ extension Session {
     /// The pages a range covers, as virtual page numbers. `aligned` (mappings) requires the start
     /// to be a multiple of the page size.
     func pageRange(_ range: RangeArgument, aligned: Bool) throws(ScriptError) -> Range<Int> {
-        let pageSize = machine.pageSize
         let start = try address(range.start)
-        if aligned, start % pageSize != 0 {
-            throw fail("address \(Format.hex(start)) is not a multiple of the page size (\(pageSize) = \(Format.hex(pageSize)))",
-                       at: range.start.span)
-        }
-        let first = start / pageSize
-        let limit = machine.vpnLimit
+        let first = try firstPage(start, at: range.start.span, aligned: aligned)
         switch range.extent {
         case .single:
             return first..<(first + 1)
         case .pages(let expr):
-            let n = try integer(expr, "the number of pages")
-            guard n != 0 else { throw fail("the range is empty: `pages 0` holds no page", at: expr.span) }
-            guard n > 0 else { throw fail("the number of pages must be positive, found \(n)", at: expr.span) }
-            let (end, overflow) = first.addingReportingOverflow(n)
-            guard !overflow, end <= limit else {
-                throw fail("\(Format.hex(start)) plus \(Format.pages(n)) goes beyond the 48-bit address space", at: range.span)
-            }
-            return first..<end
+            return try pages(from: first, start: start, count: try integer(expr, "the number of pages"), at: expr.span, range: range.span)
         case .end(let expr):
-            let end = try integer(expr, "an address")
-            guard end != start else { throw fail("the range is empty: \(Format.hex(start))..\(Format.hex(end)) holds no byte", at: range.span) }
-            guard end > start else {
-                throw fail("the range is reversed: its end \(Format.hex(end)) is below its start \(Format.hex(start))", at: range.span)
-            }
-            let lastPage = (end - 1) / pageSize
-            guard lastPage < limit else {
-                throw fail("address \(Format.hex(end)) is beyond the 48-bit address space", at: expr.span)
-            }
-            return first..<(lastPage + 1)
+            return try pages(from: first, start: start, end: try integer(expr, "an address"), at: expr.span, range: range.span)
         }
+    }
+
+    /// The pages of a resolved access's range (the literals checked as `pageRange` checks them).
+    func pageRange(_ access: PageAccess) throws(ScriptError) -> Range<Int> {
+        let start = try address(access.address, at: access.addressSpan)
+        let first = try firstPage(start, at: access.addressSpan, aligned: false)
+        switch access.extent {
+        case .single:
+            return first..<(first + 1)
+        case .pages(let count):
+            return try pages(from: first, start: start, count: count, at: access.extentSpan, range: access.rangeSpan)
+        case .end(let end):
+            return try pages(from: first, start: start, end: end, at: access.extentSpan, range: access.rangeSpan)
+        }
+    }
+
+    /// The page holding address `start` (written at `span`), which must begin a page if `aligned`.
+    private func firstPage(_ start: Int, at span: SourceSpan, aligned: Bool) throws(ScriptError) -> Int {
+        let pageSize = geometry.pageSize
+        if aligned, start % pageSize != 0 {
+            throw fail("address \(Format.hex(start)) is not a multiple of the page size (\(pageSize) = \(Format.hex(pageSize)))",
+                       at: span)
+        }
+        return start / pageSize
+    }
+
+    /// `ADDR pages N`: `n` pages from page `first` (`n` written at `span`).
+    private func pages(from first: Int, start: Int, count n: Int, at span: SourceSpan, range: SourceSpan) throws(ScriptError) -> Range<Int> {
+        guard n != 0 else { throw fail("the range is empty: `pages 0` holds no page", at: span) }
+        guard n > 0 else { throw fail("the number of pages must be positive, found \(n)", at: span) }
+        let (end, overflow) = first.addingReportingOverflow(n)
+        guard !overflow, end <= geometry.vpnLimit else {
+            throw fail("\(Format.hex(start)) plus \(Format.pages(n)) goes beyond the 48-bit address space", at: range)
+        }
+        return first..<end
+    }
+
+    /// `ADDR..END`: every page holding a byte in [start, end) (`end` written at `span`).
+    private func pages(from first: Int, start: Int, end: Int, at span: SourceSpan, range: SourceSpan) throws(ScriptError) -> Range<Int> {
+        guard end != start else { throw fail("the range is empty: \(Format.hex(start))..\(Format.hex(end)) holds no byte", at: range) }
+        guard end > start else {
+            throw fail("the range is reversed: its end \(Format.hex(end)) is below its start \(Format.hex(start))", at: range)
+        }
+        let lastPage = (end - 1) / geometry.pageSize
+        guard lastPage < geometry.vpnLimit else {
+            throw fail("address \(Format.hex(end)) is beyond the 48-bit address space", at: span)
+        }
+        return first..<(lastPage + 1)
     }
 
     /// "0x10000..0x20000" for a run of pages.

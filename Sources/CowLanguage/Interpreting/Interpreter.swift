@@ -8,7 +8,17 @@ extension Session {
         let saved = currentFile
         if saved !== file { currentFile = file }
         defer { if saved !== file { currentFile = saved } }
-        switch statement.kind {
+        switch statement.form {
+        case .access(let access):
+            try run(access)   // (it prints the events of its engine call itself)
+        case .general(let general):
+            try execute(general.kind, of: statement, file: file)
+        }
+    }
+
+    /// Runs a statement in its general form.
+    private func execute(_ kind: StatementKind, of statement: Statement, file: SourceFile) throws(ScriptError) {
+        switch kind {
         case .command(let command, let keyword):
             defer { showEvents() }
             try run(command, keyword: keyword)
@@ -50,7 +60,7 @@ extension Session {
             throw fail("expected `\(text)` to fail, but it succeeded", at: inner.span)
         case .quiet(let body), .show(let body):
             var isQuiet = false
-            if case .quiet = statement.kind { isQuiet = true }
+            if case .quiet = kind { isQuiet = true }
             let wasQuiet = quiet
             let wasRecording = machine.recordsEvents
             quiet = isQuiet
@@ -66,12 +76,38 @@ extension Session {
         }
     }
 
-    /// Prints (and always clears) the events the last command caused.
+    /// Prints (and always clears) the events the last command caused. They are rendered into a
+    /// buffer on the stack while the engine lends them (no copy of the machine, no array per
+    /// command), and handed to the sink once the machine is no longer being accessed.
     func showEvents() {
-        guard machine.recordsEvents else { return }   // nothing can have been recorded (quiet)
-        let events = withMachine { $0.takeEvents() }
-        guard !quiet, options.showEvents, !events.isEmpty else { return }
-        EventRenderer(machine: machine).write(events) { text, style in output.write(text, style: style) }
+        guard eventsAreShown else { return }
+        _ = withMachineShowingEvents { _ in }
+    }
+
+    /// Whether events are recorded and printed (not inside `quiet`, not switched off): the
+    /// machine records events exactly then.
+    private var eventsAreShown: Bool { !quiet && options.showEvents }
+
+    /// Runs `body` on the machine, then prints the events recorded so far, all in one access to
+    /// the machine (each access costs a run-time exclusivity check, and every `read` and `write`
+    /// of a long script comes this way). The events are rendered into a buffer on the stack
+    /// while the engine lends them (no copy of the machine, no array per command), and handed to
+    /// the sink once the machine is no longer being accessed. `body`'s error, if any, is
+    /// returned after the events are printed.
+    private func withMachineShowingEvents<T>(_ body: (inout Machine) throws -> T) -> Result<T, any Error> {
+        guard eventsAreShown else { return withMachine { machine in Result { try body(&machine) } } }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: StyledLines.scratchSize) { scratch in
+            var lines = StyledLines(scratch: scratch)
+            let result = withMachine { machine in
+                let result = Result { try body(&machine) }
+                if machine.hasPendingEvents {
+                    machine.drainEvents { events, machine in EventRenderer.render(events, of: machine, into: &lines) }
+                }
+                return result
+            }
+            lines.write(to: sink)
+            return result
+        }
     }
 
     // MARK: - Commands
@@ -185,25 +221,13 @@ extension Session {
             let info = try pidAndName(ref)
             let vpns = try pageRange(range, aligned: false)
             let spans = ErrorSpans(command: keyword, process: ref.span, range: range.span)
-            if vpns.count == 1 {
-                let outcome = try engine(spans) { try $0.read(info.pid, vpn: vpns.lowerBound) }
-                showEvents()
-                if case .value(let v) = outcome { say("\(info.name) \(Format.hex(vpns.lowerBound * machine.pageSize)) = \(v)") }
-            } else {
-                let result = try engine(spans) { try $0.read(info.pid, vpns: vpns) }
-                showEvents()
-                sayValues(info.name, start: vpns.lowerBound, result.values)
-            }
+            try read(vpns, of: info, spans: spans)
         case .write(let ref, let range, let valueExpr):
             let info = try pidAndName(ref)
             let vpns = try pageRange(range, aligned: false)
             let value = try integer(valueExpr, "the value to write")
             let spans = ErrorSpans(command: keyword, process: ref.span, range: range.span)
-            if vpns.count == 1 {
-                _ = try engine(spans) { try $0.write(info.pid, vpn: vpns.lowerBound, value: Int64(value)) }
-            } else {
-                _ = try engine(spans) { try $0.write(info.pid, vpns: vpns, value: Int64(value)) }
-            }
+            try write(value, to: vpns, of: info.pid, spans: spans)
         case .dump(.frames, let everyPage):
             if options.json { sayJSON(FrameDump(machine: machine).json()) } else {
                 say(lines: FrameDump(machine: machine).lines(everyFrame: everyPage))
@@ -257,6 +281,43 @@ extension Session {
             say(lines: try HelpText.lines(topic: topic, session: self))
         case .quit:
             requestQuit()
+        }
+    }
+
+    /// Runs a resolved `read` or `write`: the same steps, checks and messages as the general
+    /// commands, from literals instead of expressions.
+    func run(_ access: PageAccess) throws(ScriptError) {
+        let info = try pidAndName(access)
+        let vpns = try pageRange(access)
+        if access.isWrite {
+            try write(access.value, to: vpns, of: info.pid, spans: Self.errorSpans(access))
+        } else {
+            try read(vpns, of: info, spans: Self.errorSpans(access))
+        }
+    }
+
+    /// Where the errors of a resolved access point.
+    private static func errorSpans(_ access: PageAccess) -> ErrorSpans {
+        ErrorSpans(command: access.keyword, process: access.processSpan, range: access.rangeSpan)
+    }
+
+    /// `read`: reads the pages, prints the events, then the values.
+    private func read(_ vpns: Range<Int>, of info: (pid: PID, name: String), spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
+        if vpns.count == 1 {
+            let outcome = try engineShowingEvents(spans()) { try $0.read(info.pid, vpn: vpns.lowerBound) }
+            if case .value(let v) = outcome { say("\(info.name) \(Format.hex(vpns.lowerBound * machine.pageSize)) = \(v)") }
+        } else {
+            let result = try engineShowingEvents(spans()) { try $0.read(info.pid, vpns: vpns) }
+            sayValues(info.name, start: vpns.lowerBound, result.values)
+        }
+    }
+
+    /// `write`: writes `value` into the pages and prints the events.
+    private func write(_ value: Int, to vpns: Range<Int>, of pid: PID, spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
+        if vpns.count == 1 {
+            _ = try engineShowingEvents(spans()) { try $0.write(pid, vpn: vpns.lowerBound, value: Int64(value)) }
+        } else {
+            _ = try engineShowingEvents(spans()) { try $0.write(pid, vpns: vpns, value: Int64(value)) }
         }
     }
 
@@ -428,13 +489,24 @@ extension Session {
     // MARK: - Engine calls
 
     /// Runs an engine operation; an `EngineError` becomes a diagnostic at the argument it is about.
-    func engine<T>(_ spans: ErrorSpans, _ body: (inout Machine) throws -> T) throws(ScriptError) -> T {
+    /// (`spans` is only built when there is an error to place.)
+    func engine<T>(_ spans: @autoclosure () -> ErrorSpans, _ body: (inout Machine) throws -> T) throws(ScriptError) -> T {
         do {
             return try withMachine(body)
         } catch let error as EngineError {
-            throw fail(describe(error), at: spans.span(for: error))
+            throw fail(describe(error), at: spans().span(for: error))
         } catch {
-            throw fail("\(error)", at: spans.command)
+            throw fail("\(error)", at: spans().command)
+        }
+    }
+
+    /// As `engine`, printing the events the operation caused right after it (with one access to
+    /// the machine for both).
+    func engineShowingEvents<T>(_ spans: @autoclosure () -> ErrorSpans, _ body: (inout Machine) throws -> T) throws(ScriptError) -> T {
+        switch withMachineShowingEvents(body) {
+        case .success(let value): return value
+        case .failure(let error as EngineError): throw fail(describe(error), at: spans().span(for: error))
+        case .failure(let error): throw fail("\(error)", at: spans().command)
         }
     }
 

@@ -30,7 +30,10 @@ public final class Session {
     /// The options given at creation.
     public let options: SessionOptions
     /// Where output goes (replaceable, e.g. to capture one statement's output).
-    public var output: OutputSink
+    public var output: OutputSink {
+        get { sink }
+        set { sink = newValue }
+    }
     /// The simulated machine.
     public private(set) var machine: Machine
     /// Polled by long-running commands; when it returns true the command stops with "interrupted".
@@ -48,23 +51,49 @@ public final class Session {
     var random: SplitMix64
     var quiet = false
     var sourceDepth = 0
-    var transcriptFiles: [SourceFile] = []
-    /// Successful statements as (file index, start, end) triples, flat (a million-line script
-    /// records a million of them).
-    var transcriptEntries: [Int] = []
+    /// Successful top-level statements, for `save`.
+    var transcriptLog = TranscriptLog()
     var replLines = 0
     /// Latest pid of each process name (kept in step by spawn, fork, vfork, reset, config).
-    var pidByName: [String: PID] = [:] { didSet { lastPidLookup = (0, "") } }
+    var pidByName: [String: PID] = [:] { didSet { lastPidLookup = PidLookup() } }
     /// The last name looked up (a script usually names the same process many times in a row).
-    var lastPidLookup: (pid: PID, name: String) = (0, "")
+    var lastPidLookup = PidLookup()
+
+    /// A process found by name, and the name also as a `ShortName` (what resolved accesses hold).
+    struct PidLookup {
+        var pid: PID = 0
+        var name = ""
+        var shortName: ShortName?
+    }
     /// The source whose statement is running (diagnostics point into it).
     var currentFile = SourceFile(name: "<none>", text: "")
+    /// Where output goes. (Stored apart from the public `output` so that, being internal, its
+    /// accesses need no run-time exclusivity check: the compiler sees them all.)
+    var sink: OutputSink
+    /// The machine's page size and address-space end, kept beside it: every `read` and
+    /// `write` needs them, and reading them through `machine` costs a run-time exclusivity
+    /// check each time. They can only change when the machine is replaced.
+    private(set) var geometry: Geometry
+
+    /// See `geometry`.
+    struct Geometry {
+        /// Bytes per page.
+        var pageSize: Int
+        /// Virtual page numbers run below this.
+        var vpnLimit: Int
+
+        init(_ machine: Machine) {
+            pageSize = machine.pageSize
+            vpnLimit = machine.vpnLimit
+        }
+    }
 
     /// A fresh session with an empty default machine.
     public init(options: SessionOptions = .init(), output: OutputSink) {
         self.options = options
-        self.output = output
+        self.sink = output
         self.machine = Machine()
+        self.geometry = Geometry(machine)
         self.random = SplitMix64(seed: options.seed)
         self.quiet = options.quiet
         machine.recordsEvents = options.showEvents && !options.quiet
@@ -161,11 +190,7 @@ public final class Session {
     /// Successful commands of the session, as source text, for `save FILE`: replaying them
     /// rebuilds the same state. `source` is replaced by the commands it ran; `save`, `help` and
     /// `quit` are left out.
-    public var transcript: [String] {
-        stride(from: 0, to: transcriptEntries.count - 2, by: 3).map { k in
-            transcriptFiles[transcriptEntries[k]].text(from: transcriptEntries[k + 1], to: transcriptEntries[k + 2])
-        }
-    }
+    public var transcript: [String] { transcriptLog.lines }
 
     /// A variable's value (nil if unset).
     public func variable(_ name: String) -> Value? { variables[name] }
@@ -176,18 +201,17 @@ public final class Session {
     func runStatements(of file: SourceFile) -> Bool {
         var parser = Parser(file: file)
         var ok = true
-        while let next = parser.next() {
-            if quitRequested { break }
-            if isInterrupted() {
-                report(Diagnostic(file: file.name, message: "interrupted"))
-                return false
-            }
-            switch next {
+        while true {
+            switch parser.step() {
+            case .end:
+                return ok
             case .failure(let diagnostic):
+                if let end = endBeforeNext(of: file, ok: ok) { return end }
                 report(diagnostic)
                 ok = false
                 if !options.keepGoing { return false }
-            case .success(let statement):
+            case .statement(let statement):
+                if let end = endBeforeNext(of: file, ok: ok) { return end }
                 do {
                     try execute(statement, file: file)
                     record(statement, file: file)
@@ -199,7 +223,17 @@ public final class Session {
                 }
             }
         }
-        return ok
+    }
+
+    /// What `runStatements` returns if it must end before the next statement: `ok` after
+    /// `quit`, false (reported) on Ctrl-C; nil to go on.
+    private func endBeforeNext(of file: SourceFile, ok: Bool) -> Bool? {
+        if quitRequested { return ok }
+        if isInterrupted() {
+            report(Diagnostic(file: file.name, message: "interrupted"))
+            return false
+        }
+        return nil
     }
 
     /// Prints an error unless it was printed already.
@@ -218,20 +252,13 @@ public final class Session {
 
     /// Remembers a successful top-level statement for `transcript`.
     func record(_ statement: Statement, file: SourceFile) {
-        if case .command(.source, _) = statement.kind { return }
-        if case .command(.save, _) = statement.kind { return }
-        if case .command(.help, _) = statement.kind { return }
-        if case .command(.quit, _) = statement.kind { return }
-        let index: Int
-        if let last = transcriptFiles.indices.last, transcriptFiles[last] === file {
-            index = last
-        } else {
-            transcriptFiles.append(file)
-            index = transcriptFiles.count - 1
-        }
-        transcriptEntries.append(index)
-        transcriptEntries.append(statement.span.start)
-        transcriptEntries.append(statement.span.end)
+        guard statement.isReplayable else { return }
+        // The log is moved out and back: two brief accesses the compiler can check statically,
+        // where appending in place would cost a run-time exclusivity check per statement.
+        var log = TranscriptLog()
+        swap(&log, &transcriptLog)
+        log.append(statement.span, of: file)
+        swap(&log, &transcriptLog)
     }
 
     // MARK: - Output helpers
@@ -252,6 +279,7 @@ public final class Session {
     func replaceMachine(_ newMachine: Machine) {
         let recording = machine.recordsEvents
         machine = newMachine
+        geometry = Geometry(newMachine)
         machine.recordsEvents = recording
         pidByName.removeAll()
     }
@@ -276,4 +304,29 @@ enum ScriptError: Error {
     case reported
     /// Ctrl-C: stop even with --keep-going.
     case interrupted(Diagnostic)
+}
+
+/// The text of every successful top-level statement, as places in their sources: a million-line
+/// script records a million of them, so each is three integers in one flat array, and the
+/// statements of one file share its entry in `files`.
+struct TranscriptLog {
+    /// The sources, in the order they were first recorded from.
+    private var files: [SourceFile] = []
+    /// (index in `files`, start, end) for each statement, flat.
+    private var entries: [Int] = []
+
+    /// Records the statement at `span` of `file`.
+    mutating func append(_ span: SourceSpan, of file: SourceFile) {
+        if files.last !== file { files.append(file) }
+        entries.append(files.count - 1)
+        entries.append(span.start)
+        entries.append(span.end)
+    }
+
+    /// The statements' texts, in order.
+    var lines: [String] {
+        stride(from: 0, to: entries.count - 2, by: 3).map { k in
+            files[entries[k]].text(from: entries[k + 1], to: entries[k + 2])
+        }
+    }
 }

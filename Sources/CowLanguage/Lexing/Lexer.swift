@@ -21,6 +21,9 @@ public struct Lexer {
     private var position = 0
     private var line = 1
     private var words = WordCache()
+    /// What is wrong with each `.invalid` lexeme of the line lexed last (a lexeme holds an
+    /// index into it, so that lexemes stay plain data).
+    private var messages: [String] = []
 
     /// Starts at the beginning of `file` (after a UTF-8 byte-order mark, if an editor left one).
     public init(file: SourceFile) {
@@ -35,28 +38,10 @@ public struct Lexer {
     /// Appends the tokens of the next line to `tokens`, ending with `.newline` (or `.end` after the
     /// last line). Returns false when there was no line left (and appends `.end`).
     public mutating func lexLine(into tokens: inout [Token]) -> Bool {
-        let bytes = file.bytes
-        let lineStart = position
-        if lineStart >= bytes.count {
-            tokens.append(Token(kind: .end, span: SourceSpan(start: bytes.count, end: bytes.count, line: line, lineStart: lineStart)))
-            return false
-        }
-        let lineEnd = bytes.withUnsafeBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress,
-                  let found = memchr(base + lineStart, Int32(Ascii.newline), buffer.count - lineStart) else { return buffer.count }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        }
-        Self.scan(bytes, from: lineStart, to: lineEnd, line: line, lineStart: lineStart, wholeLine: true, into: &tokens, words: &words)
-        let span = SourceSpan(start: lineEnd, end: min(lineEnd + 1, bytes.count), line: line, lineStart: lineStart)
-        if lineEnd < bytes.count {
-            tokens.append(Token(kind: .newline, span: span))
-            position = lineEnd + 1
-            line += 1
-        } else {
-            tokens.append(Token(kind: .newline, span: span))
-            position = bytes.count
-        }
-        return true
+        var lexemes: [Lexeme] = []
+        let more = lexLine(into: &lexemes)
+        for lexeme in lexemes { tokens.append(token(lexeme)) }
+        return more
     }
 
     /// All tokens of a text (tests and completion use it; scripts are lexed line by line).
@@ -67,12 +52,139 @@ public struct Lexer {
         return result
     }
 
+    // MARK: - Lexemes (what the parser reads)
+
+    /// Appends the lexemes of the next line to `lexemes`, ending with `.newline` (or `.end` after
+    /// the last line). Returns false when there was no line left (and appends `.end`). The
+    /// messages of the previous line's invalid lexemes are forgotten.
+    mutating func lexLine(into lexemes: inout [Lexeme]) -> Bool {
+        let bytes = file.bytes
+        guard let next = peekLine() else {
+            lexemes.append(Lexeme(kind: .end, span: SourceSpan(start: bytes.count, end: bytes.count, line: line, lineStart: position)))
+            return false
+        }
+        if !messages.isEmpty { messages.removeAll(keepingCapacity: true) }
+        Self.scan(bytes, from: next.start, to: next.end, line: line, lineStart: next.start, wholeLine: true,
+                  into: &lexemes, messages: &messages)
+        lexemes.append(Lexeme(kind: .newline, span: skipLine(next)))
+        return true
+    }
+
+    /// The next line: its bytes `start..<end` (without the newline) and its number; nil when no
+    /// line is left.
+    func peekLine() -> (start: Int, end: Int, number: Int)? {
+        let bytes = file.bytes
+        let lineStart = position
+        guard lineStart < bytes.count else { return nil }
+        let lineEnd = bytes.withUnsafeBufferPointer { buffer -> Int in
+            guard let base = buffer.baseAddress,
+                  let found = memchr(base + lineStart, Int32(Ascii.newline), buffer.count - lineStart) else { return buffer.count }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+        return (lineStart, lineEnd, line)
+    }
+
+    /// Moves past `next` (what `peekLine` gave) and returns the span of its line break (the end
+    /// of the file for the last line). The parser calls it directly for a line it resolved
+    /// without lexing.
+    mutating func skipLine(_ next: (start: Int, end: Int, number: Int)) -> SourceSpan {
+        let bytes = file.bytes
+        let span = SourceSpan(start: next.end, end: min(next.end + 1, bytes.count), line: next.number, lineStart: next.start)
+        if next.end < bytes.count {
+            position = next.end + 1
+            line = next.number + 1
+        } else {
+            position = bytes.count
+        }
+        return span
+    }
+
+    /// Appends the lexemes of the inside of a `{...}` in a string (`range` of a line, the `}`
+    /// at its end), then `.end` at the `}`.
+    mutating func lexInterpolation(_ range: Range<Int>, line: Int, lineStart: Int, into lexemes: inout [Lexeme]) {
+        Self.scan(file.bytes, from: range.lowerBound, to: range.upperBound, line: line, lineStart: lineStart, wholeLine: false,
+                  into: &lexemes, messages: &messages)
+        let brace = SourceSpan(start: range.upperBound, end: range.upperBound + 1, line: line, lineStart: lineStart)
+        lexemes.append(Lexeme(kind: .end, span: brace))
+    }
+
+    /// The text of a `.word` lexeme (short words come from a cache, so a script that says
+    /// `write p` a million times makes the strings "write" and "p" once).
+    mutating func word(_ lexeme: Lexeme) -> String {
+        let span = lexeme.span
+        return file.bytes.withUnsafeBufferPointer { word(UnsafeBufferPointer(rebasing: $0[span.start..<span.end])) }
+    }
+
+    /// The word spelt by `bytes` (through the same cache).
+    mutating func word(_ bytes: UnsafeBufferPointer<UInt8>) -> String { words.word(bytes) }
+
+    /// Whether `lexeme` is the word `expected`, compared as bytes (no string is made).
+    func isWord(_ lexeme: Lexeme, _ expected: StaticString) -> Bool {
+        guard case .word = lexeme.kind, lexeme.span.end - lexeme.span.start == expected.utf8CodeUnitCount else { return false }
+        let bytes = file.bytes
+        var i = lexeme.span.start
+        var k = 0
+        let pointer = expected.utf8Start
+        while k < expected.utf8CodeUnitCount {
+            if bytes[i] != pointer[k] { return false }
+            i += 1
+            k += 1
+        }
+        return true
+    }
+
+    /// What is wrong with an `.invalid` lexeme of the line lexed last.
+    func message(_ index: Int) -> String {
+        index < messages.count ? messages[index] : "invalid token"
+    }
+
+    /// The pieces of a `.string` lexeme: text, and the byte ranges of its `{expr}`s.
+    func stringPieces(_ lexeme: Lexeme) -> [StringPiece] {
+        guard case .pieces(let pieces, _) = Self.scanString(file.bytes, from: lexeme.span.start, to: lexeme.span.end) else { return [] }
+        return pieces
+    }
+
+    /// The public token for a lexeme of the line lexed last (its word, string pieces with their
+    /// lexed `{expr}`s, or message filled in).
+    mutating func token(_ lexeme: Lexeme) -> Token {
+        let kind: TokenKind
+        switch lexeme.kind {
+        case .word: kind = .word(word(lexeme))
+        case .integer(let n): kind = .integer(n)
+        case .decimal(let n, let d): kind = .decimal(numerator: n, denominator: d)
+        case .symbol(let symbol): kind = .symbol(symbol)
+        case .expectedOutput(let start, let end): kind = .expectedOutput(String(decoding: file.bytes[start..<end], as: UTF8.self))
+        case .newline, .access: kind = .newline   // (`.access` comes from the parser, never from here)
+        case .end: kind = .end
+        case .invalid(let index): kind = .invalid(message(index))
+        case .string:
+            var parts: [RawStringPart] = []
+            for piece in stringPieces(lexeme) {
+                switch piece {
+                case .text(let text): parts.append(.text(text))
+                case .expression(let range):
+                    var inner: [Lexeme] = []
+                    lexInterpolation(range, line: lexeme.span.line, lineStart: lexeme.span.lineStart, into: &inner)
+                    let span = SourceSpan(start: range.lowerBound - 1, end: range.upperBound + 1, line: lexeme.span.line,
+                                          lineStart: lexeme.span.lineStart)
+                    parts.append(.expression(inner.map { token($0) }, span: span))
+                }
+            }
+            kind = .string(parts)
+        }
+        return Token(kind: kind, span: lexeme.span)
+    }
+
     // MARK: - Scanning one line (or the inside of a `{...}`)
 
     static func scan(_ b: [UInt8], from start: Int, to limit: Int, line: Int, lineStart: Int, wholeLine: Bool,
-                     into tokens: inout [Token], words: inout WordCache) {
+                     into lexemes: inout [Lexeme], messages: inout [String]) {
         var i = start
         func span(_ s: Int, _ e: Int) -> SourceSpan { SourceSpan(start: s, end: e, line: line, lineStart: lineStart) }
+        func invalid(_ message: String) -> Lexeme.Kind {
+            messages.append(message)
+            return .invalid(message: messages.count - 1)
+        }
         while i < limit {
             let c = b[i]
             if c == Ascii.space || c == Ascii.tab || c == Ascii.cr { i += 1; continue }
@@ -83,32 +195,43 @@ public struct Lexer {
                     if textStart < limit, b[textStart] == Ascii.space { textStart += 1 }
                     var textEnd = limit
                     if textEnd > textStart, b[textEnd - 1] == Ascii.cr { textEnd -= 1 }
-                    let text = String(decoding: b[textStart..<max(textStart, textEnd)], as: UTF8.self)
-                    tokens.append(Token(kind: .expectedOutput(text), span: span(i, limit)))
+                    lexemes.append(Lexeme(kind: .expectedOutput(textStart: textStart, textEnd: max(textStart, textEnd)), span: span(i, limit)))
                 }
                 return
             }
             if Ascii.isWordStart(c) {
                 let e = scanWord(b, from: i, to: limit)
-                let word = b.withUnsafeBufferPointer { words.word(UnsafeBufferPointer(rebasing: $0[i..<e])) }
-                tokens.append(Token(kind: .word(word), span: span(i, e)))
+                lexemes.append(Lexeme(kind: .word, span: span(i, e)))
                 i = e
                 continue
             }
             if Ascii.isDigit(c) {
-                let (kind, e) = scanNumber(b, from: i, to: limit)
-                tokens.append(Token(kind: kind, span: span(i, e)))
+                let (number, e) = scanNumber(b, from: i, to: limit)
+                let kind: Lexeme.Kind
+                switch number {
+                case .integer(let n): kind = .integer(n)
+                case .decimal(let n, let d): kind = .decimal(numerator: n, denominator: d)
+                case .invalid(let message): kind = invalid(message)
+                }
+                lexemes.append(Lexeme(kind: kind, span: span(i, e)))
                 i = e
                 continue
             }
             if c == Ascii.quote {
-                let (kind, e) = scanString(b, from: i, to: limit, line: line, lineStart: lineStart, words: &words)
-                tokens.append(Token(kind: kind, span: span(i, e)))
+                let e: Int
+                switch scanString(b, from: i, to: limit) {
+                case .pieces(_, let end):
+                    e = end
+                    lexemes.append(Lexeme(kind: .string, span: span(i, e)))
+                case .invalid(let message, let end):
+                    e = end
+                    lexemes.append(Lexeme(kind: invalid(message), span: span(i, e)))
+                }
                 i = e
                 continue
             }
             if let (symbol, e) = scanSymbol(b, from: i, to: limit) {
-                tokens.append(Token(kind: .symbol(symbol), span: span(i, e)))
+                lexemes.append(Lexeme(kind: .symbol(symbol), span: span(i, e)))
                 i = e
                 continue
             }
@@ -117,7 +240,7 @@ public struct Lexer {
             if c >= 0xC0 { while e < limit, b[e] & 0xC0 == 0x80 { e += 1 } }
             let shown = String(decoding: b[i..<e], as: UTF8.self)
             let what = c < 0x20 || c == 0x7F ? "control character (byte \(c))" : "character `\(shown)`"
-            tokens.append(Token(kind: .invalid("unexpected \(what)"), span: span(i, e)))
+            lexemes.append(Lexeme(kind: invalid("unexpected \(what)"), span: span(i, e)))
             i = e
         }
     }
@@ -131,7 +254,10 @@ public struct Lexer {
         return true
     }
 
-    static func scanWord(_ b: [UInt8], from start: Int, to limit: Int) -> Int {
+    /// Where the word starting at `start` ends. (Generic so that the parser's line resolver can
+    /// scan an unsafe buffer with exactly the same rules.)
+    static func scanWord<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, from start: Int, to limit: Int) -> Int
+    where Bytes.Index == Int {
         var i = start + 1
         while i < limit {
             let c = b[i]
@@ -143,7 +269,15 @@ public struct Lexer {
         return i
     }
 
-    static func scanNumber(_ b: [UInt8], from start: Int, to limit: Int) -> (TokenKind, Int) {
+    /// What `scanNumber` found.
+    enum NumberScan {
+        case integer(Int)
+        case decimal(numerator: Int, denominator: Int)
+        case invalid(String)
+    }
+
+    static func scanNumber(_ b: [UInt8], from start: Int, to limit: Int) -> (NumberScan, Int) {
+        if let plain = scanPlainInteger(b, from: start, to: limit) { return (.integer(plain.value), plain.end) }
         // One pass; the whole run of word characters is one number, anything odd in it is reported.
         func runEnd(_ from: Int) -> Int {
             var e = from
@@ -225,19 +359,52 @@ public struct Lexer {
         return (.integer(value), runEnd)
     }
 
-    static func scanString(_ b: [UInt8], from start: Int, to limit: Int, line: Int, lineStart: Int,
-                           words: inout WordCache) -> (TokenKind, Int) {
-        var parts: [RawStringPart] = []
+    /// What `scanString` found: the pieces of a well-formed string literal, or what is wrong;
+    /// and where the literal ends.
+    enum StringScan {
+        case pieces([StringPiece], end: Int)
+        case invalid(String, end: Int)
+    }
+
+    /// The common case of `scanNumber` in one quick pass: a decimal integer of at most 18 digits
+    /// or a hexadecimal one of at most 15 (neither can overflow), without `_`, and not followed
+    /// by a word character (or, for decimal, by `.` and a digit). Anything else is nil, and
+    /// `scanNumber` takes the careful way, which also words the errors.
+    static func scanPlainInteger<Bytes: RandomAccessCollection<UInt8>>(_ b: Bytes, from start: Int, to limit: Int)
+        -> (value: Int, end: Int)? where Bytes.Index == Int {
+        var i = start
+        var value = 0
+        if start + 1 < limit, b[start] == Ascii.zero, b[start + 1] == Ascii.lowerX || b[start + 1] == Ascii.upperX {
+            i += 2
+            while i < limit, let d = Ascii.hexValue(b[i]) {
+                value = value &<< 4 | d
+                i += 1
+            }
+            guard i > start + 2, i - (start + 2) <= 15 else { return nil }
+        } else {
+            while i < limit, Ascii.isDigit(b[i]) {
+                value = value &* 10 &+ Int(b[i] &- Ascii.zero)
+                i += 1
+            }
+            guard i - start <= 18 else { return nil }
+            if i + 1 < limit, b[i] == Ascii.dot, Ascii.isDigit(b[i + 1]) { return nil }
+        }
+        if i < limit, Ascii.isWordStart(b[i]) || Ascii.isDigit(b[i]) { return nil }
+        return (value, i)
+    }
+
+    static func scanString(_ b: [UInt8], from start: Int, to limit: Int) -> StringScan {
+        var pieces: [StringPiece] = []
         var text: [UInt8] = []
         var i = start + 1
         func flushText() {
-            if !text.isEmpty { parts.append(.text(String(decoding: text, as: UTF8.self))); text.removeAll() }
+            if !text.isEmpty { pieces.append(.text(String(decoding: text, as: UTF8.self))); text.removeAll() }
         }
         while i < limit {
             let c = b[i]
             if c == Ascii.quote {
                 flushText()
-                return (.string(parts), i + 1)
+                return .pieces(pieces, end: i + 1)
             }
             if c == Ascii.backslash {
                 guard i + 1 < limit else { break }
@@ -250,7 +417,7 @@ public struct Lexer {
                     var k = i + 2
                     if e >= 0xC0 { while k < limit, b[k] & 0xC0 == 0x80 { k += 1 } }
                     let shown = String(decoding: b[(i + 1)..<k], as: UTF8.self)
-                    return (.invalid("unknown escape `\\\(shown)` in a string (known: \\\" \\\\ \\n \\t \\{ \\})"), closingQuote(b, from: k, to: limit))
+                    return .invalid("unknown escape `\\\(shown)` in a string (known: \\\" \\\\ \\n \\t \\{ \\})", end: closingQuote(b, from: k, to: limit))
                 }
                 i += 2
                 continue
@@ -259,23 +426,20 @@ public struct Lexer {
                 var j = i + 1
                 while j < limit, b[j] != Ascii.rightBrace, b[j] != Ascii.quote { j += 1 }
                 guard j < limit, b[j] == Ascii.rightBrace else {
-                    return (.invalid("unterminated `{` in a string (write `\\{` for a brace)"), closingQuote(b, from: j, to: limit))
+                    return .invalid("unterminated `{` in a string (write `\\{` for a brace)", end: closingQuote(b, from: j, to: limit))
                 }
                 flushText()
-                var inner: [Token] = []
-                scan(b, from: i + 1, to: j, line: line, lineStart: lineStart, wholeLine: false, into: &inner, words: &words)
-                inner.append(Token(kind: .end, span: SourceSpan(start: j, end: j + 1, line: line, lineStart: lineStart)))
-                parts.append(.expression(inner, span: SourceSpan(start: i, end: j + 1, line: line, lineStart: lineStart)))
+                pieces.append(.expression((i + 1)..<j))
                 i = j + 1
                 continue
             }
             if c == Ascii.rightBrace {
-                return (.invalid("unmatched `}` in a string (write `\\}` for a brace)"), closingQuote(b, from: i, to: limit))
+                return .invalid("unmatched `}` in a string (write `\\}` for a brace)", end: closingQuote(b, from: i, to: limit))
             }
             text.append(c)
             i += 1
         }
-        return (.invalid("unterminated string (missing the closing `\"` on this line)"), limit)
+        return .invalid("unterminated string (missing the closing `\"` on this line)", end: limit)
     }
 
     private static func closingQuote(_ b: [UInt8], from: Int, to limit: Int) -> Int {

@@ -71,3 +71,58 @@ public struct Token: Sendable, Equatable {
         }
     }
 }
+
+/// A token as the parser reads it: its kind, any number it holds, and where it is. It is plain
+/// data (no strings, no arrays), so a line's lexemes are made and dropped without reference
+/// counting or allocation, which matters when a script has a million lines. What a `Token`
+/// carries as values is looked up when the parser needs it: a word's text is read from the
+/// source (`Lexer.word`), a string's pieces are scanned when the parser reaches the string, and
+/// an invalid token's message is kept by the lexer.
+struct Lexeme: Equatable {
+    /// What kind of token, with its numbers.
+    enum Kind: Equatable {
+        /// A word; its text is the source at `span`.
+        case word
+        case integer(Int)
+        case decimal(numerator: Int, denominator: Int)
+        /// A well-formed string literal (`Lexer.stringPieces` gives its pieces).
+        case string
+        case symbol(Symbol)
+        /// A `#>` line; its text is the source's bytes `textStart..<textEnd`.
+        case expectedOutput(textStart: Int, textEnd: Int)
+        case newline
+        case end
+        /// Not a token; the lexer's message number `message` says why.
+        case invalid(message: Int)
+        /// A whole literal `read`/`write` statement that the parser resolved from its line's
+        /// bytes without lexing it (`Parser.resolveAccessLine`). The lexer never makes one.
+        case access
+    }
+
+    /// What it is.
+    var kind: Kind
+    /// Where it is.
+    var span: SourceSpan
+
+    /// Whether this lexeme is the given symbol.
+    func isSymbol(_ s: Symbol) -> Bool {
+        if case .symbol(let t) = kind { return t == s }
+        return false
+    }
+
+    /// Whether this lexeme ends a statement (`;`, end of line, end of file).
+    var endsStatement: Bool {
+        switch kind {
+        case .newline, .end, .expectedOutput: return true
+        case .symbol(.semicolon): return true
+        default: return false
+        }
+    }
+}
+
+/// A piece of a string literal as scanned: text (escapes resolved), or the byte range of the
+/// inside of a `{expr}` (lexed when the parser gets to it).
+enum StringPiece {
+    case text(String)
+    case expression(Range<Int>)
+}

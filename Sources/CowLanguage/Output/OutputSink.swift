@@ -8,11 +8,20 @@ public enum OutputStyle: Sendable, Equatable {
 public protocol OutputSink: AnyObject {
     /// Writes `text` (one or more complete lines) in the given style.
     func write(_ text: String, style: OutputStyle)
+    /// Writes UTF-8 `text` (one or more complete lines) in the given style. Event lines come
+    /// this way (a million-line script prints a million of them); a sink that stores bytes
+    /// implements it to skip making a `String` per line.
+    func write(utf8 text: UnsafeBufferPointer<UInt8>, style: OutputStyle)
     /// Pushes buffered text out; the session calls it at the end of every script and REPL line.
     func flush()
 }
 
 extension OutputSink {
+    /// Default: the bytes as a `String`, through `write(_:style:)`.
+    public func write(utf8 text: UnsafeBufferPointer<UInt8>, style: OutputStyle) {
+        write(String(decoding: text, as: UTF8.self), style: style)
+    }
+
     /// Default: nothing is buffered.
     public func flush() {}
 }
@@ -46,16 +55,24 @@ public final class BufferSink: OutputSink {
 /// million-line script does not make a million system calls. Colours with ANSI escapes when asked.
 public final class StandardOutputSink: OutputSink {
     private let colour: Bool
-    private var buffer: [UInt8] = []
-    private let limit = 1 << 16
+    /// Bytes waiting for standard output, in a buffer allocated once: appending a line is a
+    /// bounds check and a copy (growing an array per line, with its exclusivity check, cost
+    /// several times more, and a million-line script prints a million lines). `append` never
+    /// writes past `buffer.count`.
+    private let buffer: UnsafeMutableBufferPointer<UInt8>
+    /// How many bytes of `buffer` are waiting.
+    private var count = 0
 
     /// `colour`: use ANSI colours (the caller decides: a terminal and no `NO_COLOR`).
     public init(colour: Bool) {
         self.colour = colour
-        buffer.reserveCapacity(limit)
+        self.buffer = .allocate(capacity: 1 << 16)
     }
 
-    deinit { flush() }
+    deinit {
+        flush()
+        buffer.deallocate()
+    }
 
     /// Buffers `text` for standard output; errors go to standard error at once (after flushing
     /// what came before, so the order on a terminal stays right).
@@ -66,19 +83,36 @@ public final class StandardOutputSink: OutputSink {
             SystemIO.writeAll(fd: 2, Array(coloured.utf8))
             return
         }
-        if colour, style != .plain {
-            buffer.append(contentsOf: Self.paint(text, style: style).utf8)
-        } else {
-            buffer.append(contentsOf: text.utf8)
+        var shown = colour && style != .plain ? Self.paint(text, style: style) : text
+        shown.withUTF8 { append($0) }
+    }
+
+    /// Buffers UTF-8 `text` as it is when no colour applies (the common case: output to a file
+    /// or a pipe); otherwise as `write(_:style:)` does.
+    public func write(utf8 text: UnsafeBufferPointer<UInt8>, style: OutputStyle) {
+        guard style != .error, !colour || style == .plain else {
+            write(String(decoding: text, as: UTF8.self), style: style)
+            return
         }
-        if buffer.count >= limit { flush() }
+        append(text)
     }
 
     /// Writes the buffered text to standard output.
     public func flush() {
-        guard !buffer.isEmpty else { return }
-        SystemIO.writeAll(fd: 1, buffer)
-        buffer.removeAll(keepingCapacity: true)
+        guard count > 0 else { return }
+        SystemIO.writeAll(fd: 1, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[0..<count])))
+        count = 0
+    }
+
+    /// Adds `bytes` to the buffer, writing the buffer out first if they do not fit (and `bytes`
+    /// themselves straight away if they are longer than the whole buffer).
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if bytes.count > buffer.count - count { flush() }
+        guard bytes.count <= buffer.count else { return SystemIO.writeAll(fd: 1, UnsafeRawBufferPointer(bytes)) }
+        if let source = bytes.baseAddress, let target = buffer.baseAddress {
+            (target + count).update(from: source, count: bytes.count)   // fits: checked above
+        }
+        count += bytes.count
     }
 
     /// Wraps each line of `text` in the ANSI colour of `style` (the newline stays outside).

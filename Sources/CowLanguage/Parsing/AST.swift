@@ -3,21 +3,226 @@ import CowEngine
 /// One statement of a script: a command or a block, with the `#>` expected-output lines that
 /// follow it (transcript checks compare them with the real output; a plain run ignores them).
 public struct Statement: Sendable {
-    /// What to do.
-    public var kind: StatementKind
-    /// The statement's text in its source (a block spans from its keyword to its `end`).
-    public var span: SourceSpan
-    /// The `#> ` lines right after it, without the `#> ` prefix.
-    public var expectedOutput: [String]
-    /// Line number of the first `#>` line (0 when there are none).
-    public var expectedOutputLine: Int
+    /// How the parser stored it: a resolved page access (the bulk of a long trace-like script,
+    /// kept as plain data so that it is made, moved and dropped without allocation or reference
+    /// counting), or the general syntax tree with everything else.
+    enum Form: Sendable {
+        case access(PageAccess)
+        indirect case general(General)
+    }
+
+    /// A statement in its general form.
+    struct General: Sendable {
+        var kind: StatementKind
+        var span: SourceSpan
+        var expectedOutput: [String]
+        var expectedOutputLine: Int
+    }
+
+    /// The stored form (the interpreter runs a resolved access directly).
+    var form: Form
 
     /// A statement without expected output.
     public init(kind: StatementKind, span: SourceSpan, expectedOutput: [String] = [], expectedOutputLine: Int = 0) {
-        self.kind = kind
-        self.span = span
-        self.expectedOutput = expectedOutput
-        self.expectedOutputLine = expectedOutputLine
+        form = .general(General(kind: kind, span: span, expectedOutput: expectedOutput, expectedOutputLine: expectedOutputLine))
+    }
+
+    /// A resolved page access (see `PageAccess`).
+    init(access: PageAccess) {
+        form = .access(access)
+    }
+
+    /// The statement in its general form (a resolved access as the `.read` or `.write` command it
+    /// stands for).
+    private var general: General {
+        switch form {
+        case .access(let access):
+            return General(kind: .command(access.command, keyword: access.keyword), span: access.span, expectedOutput: [],
+                           expectedOutputLine: 0)
+        case .general(let general):
+            return general
+        }
+    }
+
+    /// What to do. A resolved page access shows as the `.read` or `.write` command it stands for.
+    public var kind: StatementKind {
+        get { general.kind }
+        set {
+            var changed = general
+            changed.kind = newValue
+            form = .general(changed)
+        }
+    }
+
+    /// The statement's text in its source (a block spans from its keyword to its `end`).
+    public var span: SourceSpan {
+        get {
+            if case .access(let access) = form { return access.span }
+            return general.span
+        }
+        set {
+            var changed = general
+            changed.span = newValue
+            form = .general(changed)
+        }
+    }
+
+    /// The `#> ` lines right after it, without the `#> ` prefix.
+    public var expectedOutput: [String] {
+        get {
+            if case .access = form { return [] }
+            return general.expectedOutput
+        }
+        set {
+            var changed = general
+            changed.expectedOutput = newValue
+            form = .general(changed)
+        }
+    }
+
+    /// Line number of the first `#>` line (0 when there are none).
+    public var expectedOutputLine: Int {
+        get {
+            if case .access = form { return 0 }
+            return general.expectedOutputLine
+        }
+        set {
+            var changed = general
+            changed.expectedOutputLine = newValue
+            form = .general(changed)
+        }
+    }
+
+    /// Whether `save` replays it: everything but `source` (replaced by the commands it ran),
+    /// `save`, `help` and `quit`.
+    var isReplayable: Bool {
+        guard case .general(let general) = form, case .command(let command, _) = general.kind else { return true }
+        switch command {
+        case .source, .save, .help, .quit: return false
+        default: return true
+        }
+    }
+}
+
+/// `read P ADDR` or `write P ADDR VALUE` (the range may also be `ADDR pages N` or `ADDR..END`)
+/// where every operand is a literal: a process name or decimal pid, and numbers. Most lines of a
+/// long trace-like script have this shape, so the parser resolves it into this value instead of
+/// a command with expression trees. It is plain data (even the process name is kept inline), so
+/// making, moving and dropping it costs no allocation and no reference counting. It means exactly
+/// what the general command means (`command` rebuilds that), and the interpreter checks it with
+/// the same functions, so output and errors are the same.
+struct PageAccess: Sendable {
+    /// How the process is named.
+    enum Process: Sendable {
+        case name(ShortName)
+        case pid(Int)
+    }
+
+    /// How far the range reaches, as written after the address.
+    enum Extent: Sendable {
+        case single
+        case pages(Int)
+        case end(Int)
+    }
+
+    /// Where a part is written on the statement's line, as byte offsets from the line's start
+    /// (spans are built from these when needed; five full `SourceSpan`s would triple the size).
+    struct Place: Sendable {
+        var start: UInt32
+        var end: UInt32
+    }
+
+    var process: Process
+    var address: Int
+    var extent: Extent
+    /// The value to write (0 for a read).
+    var value: Int
+    /// The line and where it starts (every part is on it).
+    var line: Int
+    var lineStart: Int
+    var keywordPlace: Place
+    var processPlace: Place
+    var addressPlace: Place
+    /// The `pages` count or the end address (the address itself for `.single`).
+    var extentPlace: Place
+    /// The value (the range's last part for a read).
+    var valuePlace: Place
+    /// `write` (else `read`).
+    var isWrite: Bool
+
+    private func span(_ place: Place) -> SourceSpan {
+        SourceSpan(start: lineStart + Int(place.start), end: lineStart + Int(place.end), line: line, lineStart: lineStart)
+    }
+
+    var keyword: SourceSpan { span(keywordPlace) }
+    var processSpan: SourceSpan { span(processPlace) }
+    var addressSpan: SourceSpan { span(addressPlace) }
+    var extentSpan: SourceSpan { span(extentPlace) }
+    var valueSpan: SourceSpan { span(valuePlace) }
+
+    /// The whole range as written.
+    var rangeSpan: SourceSpan { span(Place(start: addressPlace.start, end: extentPlace.end)) }
+
+    /// The statement's text, from the keyword to the last operand.
+    var span: SourceSpan { span(Place(start: keywordPlace.start, end: valuePlace.end)) }
+
+    /// The process as the general syntax names it.
+    var processReference: ProcessReference {
+        switch process {
+        case .name(let name): return ProcessReference(kind: .name(name.string), span: processSpan)
+        case .pid(let pid): return ProcessReference(kind: .pid(Self.number(pid, processSpan)), span: processSpan)
+        }
+    }
+
+    /// The range as the general syntax has it.
+    var rangeArgument: RangeArgument {
+        let start = Self.number(address, addressSpan)
+        switch extent {
+        case .single: return RangeArgument(start: start, extent: .single, span: rangeSpan)
+        case .pages(let count): return RangeArgument(start: start, extent: .pages(Self.number(count, extentSpan)), span: rangeSpan)
+        case .end(let end): return RangeArgument(start: start, extent: .end(Self.number(end, extentSpan)), span: rangeSpan)
+        }
+    }
+
+    /// The general command this access stands for.
+    var command: Command {
+        isWrite ? .write(processReference, rangeArgument, value: Self.number(value, valueSpan)) : .read(processReference, rangeArgument)
+    }
+
+    /// A literal number as an expression (as the parser builds one).
+    private static func number(_ n: Int, _ span: SourceSpan) -> Expr { Expr(.number(Rational(n)), span: span) }
+}
+
+/// A name of at most 16 bytes kept inline, as plain data (see `PageAccess`). Names are words, so
+/// they never hold a zero byte; the bytes are packed low byte first into two integers, padded
+/// with zeros.
+struct ShortName: Equatable, Sendable {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+
+    /// The name spelt by `bytes`; nil if it is longer than 16 bytes or holds a zero byte.
+    init?(_ bytes: some Collection<UInt8>) {
+        guard bytes.count <= 16 else { return nil }
+        var k: UInt64 = 0
+        for byte in bytes {
+            guard byte != 0 else { return nil }
+            if k < 8 { low |= UInt64(byte) << (8 * k) } else { high |= UInt64(byte) << (8 * (k - 8)) }
+            k += 1
+        }
+    }
+
+    /// The name as a string.
+    var string: String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+            var count = 0
+            for k in 0..<16 {
+                let byte = UInt8(truncatingIfNeeded: (k < 8 ? low >> (8 * k) : high >> (8 * (k - 8))))
+                if byte == 0 { break }
+                buffer[k] = byte
+                count += 1
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
+        }
     }
 }
 

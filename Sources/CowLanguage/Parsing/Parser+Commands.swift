@@ -2,7 +2,7 @@ import CowEngine
 
 /// The commands, one function each; the keyword has been consumed.
 extension Parser {
-    mutating func parseCommand(_ keyword: String, keywordToken k: Token) throws(Diagnostic) -> Command {
+    mutating func parseCommand(_ keyword: String, keywordToken k: Lexeme) throws(Diagnostic) -> Command {
         switch keyword {
         case "read":
             let process = try parseProcess(after: k)
@@ -39,7 +39,7 @@ extension Parser {
             let process = try parseProcess(after: k)
             let library = try parseNameArgument(what: "a library name", after: previousToken)
             var before = previousToken
-            if current.isWord("at") {
+            if atWord("at") {
                 before = current
                 advance()
             }
@@ -63,7 +63,7 @@ extension Parser {
         case "fork", "vfork":
             let process = try parseProcess(after: k)
             var child: NameArgument?
-            if current.isWord("as") {
+            if atWord("as") {
                 let asToken = current
                 advance()
                 child = try parseNameArgument(what: "a name for the child", after: asToken)
@@ -76,7 +76,7 @@ extension Parser {
         case "quit": return .quit
         case "dump":
             let target: DumpTarget
-            if current.isWord("frames") {
+            if atWord("frames") {
                 advance()
                 target = .frames
             } else {
@@ -94,7 +94,7 @@ extension Parser {
             if case .string(let literal) = e.kind { return .echo(literal) }
             return .echoValue(e)
         case "let":
-            guard let name = current.word, !Keywords.isReserved(name) else {
+            guard let name = word(current), !Keywords.isReserved(name) else {
                 throw expected("a variable name", after: k)
             }
             let nameToken = current
@@ -111,7 +111,7 @@ extension Parser {
             return keyword == "source" ? .source(path: path, span: span) : .save(path: path, span: span)
         case "help":
             if current.endsStatement { return .help(topic: nil) }
-            guard let word = current.word else { throw expected("a command name", after: k) }
+            guard let word = word(current) else { throw expected("a command name", after: k) }
             let topic = Name(word, span: current.span)
             advance()
             return .help(topic: topic)
@@ -128,7 +128,7 @@ extension Parser {
 
     // MARK: - Pieces
 
-    private mutating func parseConfig(_ k: Token) throws(Diagnostic) -> Command {
+    private mutating func parseConfig(_ k: Lexeme) throws(Diagnostic) -> Command {
         let word = try expectChoice(["frames", "page-size"], what: "`frames` or `page-size`", after: k)
         let before = previousToken
         guard !current.endsStatement else { throw expected("a number", after: before) }
@@ -136,9 +136,9 @@ extension Parser {
         return word == "frames" ? .configFrames(value) : .configPageSize(value)
     }
 
-    private mutating func parseSet(_ k: Token) throws(Diagnostic) -> Command {
+    private mutating func parseSet(_ k: Lexeme) throws(Diagnostic) -> Command {
         let known = ["fork", "prompt"] + Behaviours.switchNames
-        guard let word = current.word else { throw expected("a setting (\(known.joined(separator: ", ")))", after: k) }
+        guard let word = word(current) else { throw expected("a setting (\(known.joined(separator: ", ")))", after: k) }
         let nameToken = current
         switch word {
         case "fork":
@@ -159,16 +159,16 @@ extension Parser {
         }
     }
 
-    private mutating func parseOnOff(after before: Token) throws(Diagnostic) -> Bool {
+    private mutating func parseOnOff(after before: Lexeme) throws(Diagnostic) -> Bool {
         try expectChoice(["on", "off"], what: "`on` or `off`", after: before) == "on"
     }
 
-    private mutating func parseMap(_ k: Token) throws(Diagnostic) -> Command {
+    private mutating func parseMap(_ k: Lexeme) throws(Diagnostic) -> Command {
         let process = try parseProcess(after: k)
         let kindToken = current
         let source: MapSource
         let fileName: NameArgument?
-        switch current.word {
+        switch word(current) {
         case "anon", "anonymous":
             advance()
             source = .anonymous
@@ -188,13 +188,13 @@ extension Parser {
         while !current.endsStatement {
             let clause = current
             let allowed = fileName == nil ? ["shared", "as"] : ["shared", "as", "offset"]
-            guard let word = clause.word, allowed.contains(word) else {
+            guard let word = word(clause), allowed.contains(word) else {
                 let list = fileName == nil ? "`shared`, `as NAME`" : "`shared`, `as NAME`, `offset N`"
                 var notes: [String] = []
-                if let w = clause.word, let near = Suggestions.nearest(to: w, in: allowed + ["r", "rw", "rx", "rwx"]) {
+                if let w = word(clause), let near = Suggestions.nearest(to: w, in: allowed + ["r", "rw", "rx", "rwx"]) {
                     notes.append("did you mean `\(near)`?")
                 }
-                if case .invalid(let message) = clause.kind { throw error(message, at: clause.span) }
+                if let message = invalidMessage(clause) { throw error(message, at: clause.span) }
                 throw error("expected \(list) or the end of the line, found \(describe(clause))", at: clause.span, notes: notes)
             }
             guard seen.insert(word).inserted else { throw error("`\(word)` is given twice", at: clause.span) }
@@ -211,27 +211,27 @@ extension Parser {
         return .map(command)
     }
 
-    private mutating func parseAsk(_ k: Token) throws(Diagnostic) -> Command {
-        guard case .string(let parts) = current.kind else { throw expected("the question in quotes", after: k) }
-        let question = try stringLiteral(parts, span: current.span)
+    private mutating func parseAsk(_ k: Lexeme) throws(Diagnostic) -> Command {
+        guard case .string = current.kind else { throw expected("the question in quotes", after: k) }
+        let question = try stringLiteral(current)
         advance()
         guard !current.endsStatement else { throw expected("the expression that computes the answer", after: previousToken) }
         let answer = try parseExpression()
         var ask = AskCommand(question: question, answer: answer, points: nil, hint: nil)
         while !current.endsStatement {
             let clause = current
-            switch clause.word {
+            switch word(clause) {
             case "points" where ask.points == nil:
                 advance()
                 guard !current.endsStatement else { throw expected("a number of points", after: clause) }
                 ask.points = try parseOperand(after: clause)
             case "hint" where ask.hint == nil:
                 advance()
-                guard case .string(let hintParts) = current.kind else { throw expected("the hint in quotes", after: clause) }
-                ask.hint = try stringLiteral(hintParts, span: current.span)
+                guard case .string = current.kind else { throw expected("the hint in quotes", after: clause) }
+                ask.hint = try stringLiteral(current)
                 advance()
             default:
-                if case .invalid(let message) = clause.kind { throw error(message, at: clause.span) }
+                if let message = invalidMessage(clause) { throw error(message, at: clause.span) }
                 throw error("expected `points N`, `hint \"...\"` or the end of the line, found \(describe(clause))", at: clause.span)
             }
         }
@@ -240,13 +240,13 @@ extension Parser {
 
     /// A file path: a string, or the raw text up to `;`, `#` or the end of the line (so
     /// `source ../lib/setup.cow` needs no quotes).
-    private mutating func parseRawPath(after k: Token) throws(Diagnostic) -> (String, SourceSpan) {
+    private mutating func parseRawPath(after k: Lexeme) throws(Diagnostic) -> (String, SourceSpan) {
         guard !current.endsStatement else { throw expected("a file name", after: k) }
-        if case .string(let parts) = current.kind {
+        if case .string = current.kind {
             let span = current.span
             var text = ""
-            for part in parts {
-                guard case .text(let t) = part else {
+            for piece in lexer.stringPieces(current) {
+                guard case .text(let t) = piece else {
                     throw error("a file name cannot contain `{...}`", at: span)
                 }
                 text += t
@@ -267,49 +267,49 @@ extension Parser {
     // MARK: - Arguments
 
     /// A process: a name, a decimal pid, `(expr)` (a pid) or a string (a name).
-    mutating func parseProcess(after before: Token, what: String = "a process name") throws(Diagnostic) -> ProcessReference {
+    mutating func parseProcess(after before: Lexeme, what: String = "a process name") throws(Diagnostic) -> ProcessReference {
         let token = current
         switch token.kind {
-        case .word(let name) where !Keywords.isReserved(name):
+        case .word where !isReserved(token):
             advance()
-            return ProcessReference(kind: .name(name), span: token.span)
+            return ProcessReference(kind: .name(lexer.word(token)), span: token.span)
         case .integer(let n) where !text(of: token).lowercased().hasPrefix("0x"):
             advance()
             return ProcessReference(kind: .pid(Expr(.number(Rational(n)), span: token.span)), span: token.span)
         case .symbol(.leftParen):
             let e = try parseOperand(after: before)
             return ProcessReference(kind: .pid(e), span: e.span)
-        case .string(let parts):
+        case .string:
             advance()
-            return ProcessReference(kind: .string(try stringLiteral(parts, span: token.span)), span: token.span)
+            return ProcessReference(kind: .string(try stringLiteral(token)), span: token.span)
         default:
             throw expected(what, after: before, notes: ["a process is named by its name or its pid"])
         }
     }
 
     /// A name: a word or a string.
-    mutating func parseNameArgument(what: String, after before: Token) throws(Diagnostic) -> NameArgument {
+    mutating func parseNameArgument(what: String, after before: Lexeme) throws(Diagnostic) -> NameArgument {
         let token = current
         switch token.kind {
-        case .word(let w) where !Keywords.isReserved(w):
+        case .word where !isReserved(token):
             advance()
-            return NameArgument(kind: .word(w), span: token.span)
-        case .string(let parts):
+            return NameArgument(kind: .word(lexer.word(token)), span: token.span)
+        case .string:
             advance()
-            return NameArgument(kind: .string(try stringLiteral(parts, span: token.span)), span: token.span)
+            return NameArgument(kind: .string(try stringLiteral(token)), span: token.span)
         default:
             throw expected(what, after: before)
         }
     }
 
     /// `ADDR`, `ADDR pages N` or `ADDR..END`.
-    mutating func parseRange(after before: Token) throws(Diagnostic) -> RangeArgument {
+    mutating func parseRange(after before: Lexeme) throws(Diagnostic) -> RangeArgument {
         guard !current.endsStatement else { throw expected("an address", after: before) }
-        if let word = current.word, !isOperandWord(word) {
+        if let word = word(current), !isOperandWord(word) {
             throw expected("an address", after: before)
         }
         let start = try parseOperand(after: before)
-        if current.isWord("pages") {
+        if atWord("pages") {
             let pagesToken = current
             advance()
             guard !current.endsStatement else { throw expected("a number of pages", after: pagesToken) }
@@ -334,7 +334,7 @@ extension Parser {
 
     /// Permissions word: r, w, x combinations in that order, or `none`.
     mutating func parsePermissions(required: Bool) throws(Diagnostic) -> (Permissions, SourceSpan)? {
-        guard let word = current.word else { return nil }
+        guard let word = word(current) else { return nil }
         guard let permissions = Self.permissions(word) else {
             if required {
                 var notes: [String] = []
@@ -361,14 +361,14 @@ extension Parser {
 
     // MARK: - Small helpers
 
-    mutating func expectWord(_ word: String, after before: Token) throws(Diagnostic) -> Token {
-        guard current.isWord(word) else { throw expected("`\(word)`", after: before) }
+    mutating func expectWord(_ word: StaticString, after before: Lexeme) throws(Diagnostic) -> Lexeme {
+        guard atWord(word) else { throw expected("`\(word)`", after: before) }
         let token = current
         advance()
         return token
     }
 
-    mutating func expectSymbol(_ symbol: Symbol, after before: Token) throws(Diagnostic) -> Token {
+    mutating func expectSymbol(_ symbol: Symbol, after before: Lexeme) throws(Diagnostic) -> Lexeme {
         guard current.isSymbol(symbol) else { throw expected("`\(symbol.rawValue)`", after: before) }
         let token = current
         advance()
@@ -376,11 +376,11 @@ extension Parser {
     }
 
     /// One of a fixed set of words; a near miss gets a suggestion.
-    mutating func expectChoice(_ choices: [String], what: String, after before: Token) throws(Diagnostic) -> String {
+    mutating func expectChoice(_ choices: [String], what: String, after before: Lexeme) throws(Diagnostic) -> String {
         let list = choices.map { "`\($0)`" }.joined(separator: ", ")
-        guard let word = current.word, choices.contains(word) else {
+        guard let word = word(current), choices.contains(word) else {
             var notes: [String] = []
-            if let w = current.word, let near = Suggestions.nearest(to: w, in: choices) {
+            if let w = word(current), let near = Suggestions.nearest(to: w, in: choices) {
                 notes.append("did you mean `\(near)`?")
             } else if choices.count > 2 || !what.contains("`") {
                 notes.append("one of \(list)")
@@ -391,8 +391,8 @@ extension Parser {
         return word
     }
 
-    mutating func acceptWord(_ word: String) -> Bool {
-        guard current.isWord(word) else { return false }
+    mutating func acceptWord(_ word: StaticString) -> Bool {
+        guard atWord(word) else { return false }
         advance()
         return true
     }

@@ -28,7 +28,7 @@ extension Parser {
 
     /// A number position in a command: a number, variable, call, `-` operand, or `(expr)`.
     /// Whole expressions need parentheses there: `write ls (base + 4096) 7`.
-    mutating func parseOperand(after before: Token) throws(Diagnostic) -> Expr {
+    mutating func parseOperand(after before: Lexeme) throws(Diagnostic) -> Expr {
         switch current.kind {
         case .integer(let n):
             // The common case (`write p 0x10000 7`) without the expression machinery.
@@ -55,7 +55,7 @@ extension Parser {
 
     private mutating func parseOr() throws(Diagnostic) -> Expr {
         var left = try parseAnd()
-        while current.isWord("or") {
+        while atWord("or") {
             advance()
             let right = try parseAnd()
             left = try node(.binary(.or, left, right), left.span.through(right.span))
@@ -65,7 +65,7 @@ extension Parser {
 
     private mutating func parseAnd() throws(Diagnostic) -> Expr {
         var left = try parseNot()
-        while current.isWord("and") {
+        while atWord("and") {
             advance()
             let right = try parseNot()
             left = try node(.binary(.and, left, right), left.span.through(right.span))
@@ -74,7 +74,7 @@ extension Parser {
     }
 
     private mutating func parseNot() throws(Diagnostic) -> Expr {
-        if current.isWord("not") {
+        if atWord("not") {
             let keyword = current
             advance()
             expressionDepth += 1
@@ -111,7 +111,7 @@ extension Parser {
         }
     }
 
-    private mutating func parseSum(after before: Token? = nil) throws(Diagnostic) -> Expr {
+    private mutating func parseSum(after before: Lexeme? = nil) throws(Diagnostic) -> Expr {
         var left = try parseProduct(after: before)
         while true {
             let op: BinaryOperator
@@ -127,7 +127,7 @@ extension Parser {
         }
     }
 
-    private mutating func parseProduct(after before: Token? = nil) throws(Diagnostic) -> Expr {
+    private mutating func parseProduct(after before: Lexeme? = nil) throws(Diagnostic) -> Expr {
         var left = try parseUnary(after: before)
         while true {
             let op: BinaryOperator
@@ -144,7 +144,7 @@ extension Parser {
         }
     }
 
-    private mutating func parseUnary(after before: Token? = nil) throws(Diagnostic) -> Expr {
+    private mutating func parseUnary(after before: Lexeme? = nil) throws(Diagnostic) -> Expr {
         if current.isSymbol(.minus) {
             let minus = current
             advance()
@@ -157,7 +157,7 @@ extension Parser {
         return try parsePrimary(after: before)
     }
 
-    private mutating func parsePrimary(after before: Token?) throws(Diagnostic) -> Expr {
+    private mutating func parsePrimary(after before: Lexeme?) throws(Diagnostic) -> Expr {
         let token = current
         switch token.kind {
         case .integer(let n):
@@ -166,10 +166,11 @@ extension Parser {
         case .decimal(let n, let d):
             advance()
             return try node(.number(Rational(n, d) ?? Rational(0)), token.span)
-        case .string(let parts):
+        case .string:
             advance()
-            return try node(.string(try stringLiteral(parts, span: token.span)), token.span)
-        case .word(let w):
+            return try node(.string(try stringLiteral(token)), token.span)
+        case .word:
+            let w = lexer.word(token)
             advance()
             switch w {
             case "none": return try node(.none, token.span)
@@ -189,8 +190,8 @@ extension Parser {
             }
             advance()
             return Expr(inner.kind, span: token.span.through(previousToken.span))
-        case .invalid(let message):
-            throw error(message, at: token.span)
+        case .invalid(let index):
+            throw error(lexer.message(index), at: token.span)
         default:
             if let before {
                 throw expected("a value", after: before)
@@ -224,18 +225,20 @@ extension Parser {
         }
     }
 
-    private func column(of token: Token) -> Int {
+    private func column(of token: Lexeme) -> Int {
         file.text(from: token.span.lineStart, to: token.span.start).count + 1
     }
 
-    /// Parses the `{expr}` pieces of a string literal.
-    mutating func stringLiteral(_ raw: [RawStringPart], span: SourceSpan) throws(Diagnostic) -> StringLiteral {
+    /// The string literal `token` (a `.string` lexeme), its `{expr}` pieces parsed.
+    mutating func stringLiteral(_ token: Lexeme) throws(Diagnostic) -> StringLiteral {
         var parts: [StringLiteral.Part] = []
-        for piece in raw {
+        for piece in lexer.stringPieces(token) {
             switch piece {
             case .text(let t): parts.append(.text(t))
-            case .expression(let tokens, let pieceSpan):
-                var inner = Parser(tokens: tokens, file: file)
+            case .expression(let range):
+                let pieceSpan = SourceSpan(start: range.lowerBound - 1, end: range.upperBound + 1, line: token.span.line,
+                                           lineStart: token.span.lineStart)
+                var inner = Parser(interpolation: range, line: token.span.line, lineStart: token.span.lineStart, file: file)
                 if case .end = inner.current.kind {
                     throw error("empty `{}` in a string (write `\\{` for a brace)", at: pieceSpan)
                 }
@@ -246,6 +249,6 @@ extension Parser {
                 parts.append(.expression(e))
             }
         }
-        return StringLiteral(parts: parts, span: span)
+        return StringLiteral(parts: parts, span: token.span)
     }
 }

@@ -5,8 +5,12 @@ import CowEngine
 /// order; after an error the parser skips to the next line, so `--keep-going` can continue.
 public struct Parser {
     let file: SourceFile
-    private var lexer: Lexer?
-    private var tokens: [Token] = []
+    /// Lexes the source line by line, and knows the words and messages of the lexemes.
+    var lexer: Lexer
+    /// Whether more lines follow the current ones (false inside a `{...}`).
+    private let readsLines: Bool
+    /// The current line's lexemes (plain data; see `Lexeme`).
+    private var tokens: [Lexeme] = []
     private var index = 0
     private var pending: [Diagnostic] = []
     /// The last token of the previous line (what `previousToken` is at a line's start).
@@ -16,36 +20,63 @@ public struct Parser {
     var expressionNodes = 0
     /// What `.end` is called in messages ("the end of the file", or "`}`" inside interpolation).
     private let endName: String
+    /// The statement of a line resolved without lexing (see `resolveAccessLine`); an `.access`
+    /// lexeme stands for it in `tokens`.
+    var resolvedAccess: PageAccess?
 
     /// A parser over a whole source.
     public init(file: SourceFile) {
         self.file = file
         self.lexer = Lexer(file: file)
+        self.readsLines = true
         self.endName = "the end of the file"
         tokens.reserveCapacity(16)
         refill()
     }
 
-    /// A parser over already lexed tokens (the inside of a `{...}` in a string); they end in `.end`.
-    init(tokens: [Token], file: SourceFile) {
+    /// A parser over the inside of a `{...}` in a string: the bytes `range` of a line (`}` at its
+    /// end); it ends at the `}`.
+    init(interpolation range: Range<Int>, line: Int, lineStart: Int, file: SourceFile) {
         self.file = file
-        self.lexer = nil
-        self.tokens = tokens
+        self.lexer = Lexer(file: file)
+        self.readsLines = false
         self.endName = "`}`"
-        if tokens.isEmpty {
-            self.tokens = [Token(kind: .end, span: .none)]
-        }
+        lexer.lexInterpolation(range, line: line, lineStart: lineStart, into: &tokens)
     }
 
     /// The next statement, a diagnostic, or nil at the end of the source.
     public mutating func next() -> Result<Statement, Diagnostic>? {
+        switch step() {
+        case .statement(let statement): return .success(statement)
+        case .failure(let diagnostic): return .failure(diagnostic)
+        case .end: return nil
+        }
+    }
+
+    /// What `step()` found.
+    enum Step {
+        case statement(Statement)
+        case failure(Diagnostic)
+        case end
+    }
+
+    /// The next statement, a diagnostic, or the end of the source (as `next()`, but a concrete
+    /// enum: the session's run loop calls it once per statement, and moving and destroying a
+    /// generic `Optional<Result<...>>` goes through the runtime's generic value witnesses).
+    mutating func step() -> Step {
         if !pending.isEmpty { return .failure(pending.removeFirst()) }
         skipSeparators()
-        if case .end = current.kind { return nil }
-        let statement = parseStatementRecovering()
-        if !pending.isEmpty { return .failure(pending.removeFirst()) }
-        guard let statement else { return nil }
-        return .success(statement)
+        if case .end = current.kind { return .end }
+        do {
+            let statement = try parseStatement()
+            // Errors inside a block were queued; they are reported instead of running it.
+            if !pending.isEmpty { return .failure(pending.removeFirst()) }
+            return .statement(statement)
+        } catch {
+            pending.append(error)
+            skipRestOfLine()
+            return .failure(pending.removeFirst())
+        }
     }
 
     /// Parses a whole source: every statement, and every diagnostic.
@@ -64,26 +95,71 @@ public struct Parser {
 
     // MARK: - Token access
 
-    var current: Token { tokens[index] }
+    var current: Lexeme { tokens[index] }
 
     /// Where the token consumed last is (for "expected ... after `...`", which quotes its source
-    /// text). Only the span is kept: copying the token's value on every step would cost time.
-    var previousToken: Token { Token(kind: .newline, span: index > 0 ? tokens[index - 1].span : lastOfPreviousLine) }
+    /// text). Only the span is kept.
+    var previousToken: Lexeme { Lexeme(kind: .newline, span: index > 0 ? tokens[index - 1].span : lastOfPreviousLine) }
+
+    /// The text of `lexeme` if it is a word.
+    mutating func word(_ lexeme: Lexeme) -> String? {
+        guard case .word = lexeme.kind else { return nil }
+        return lexer.word(lexeme)
+    }
+
+    /// Whether `lexeme` is the word `expected` (compared as bytes).
+    func isWord(_ lexeme: Lexeme, _ expected: StaticString) -> Bool { lexer.isWord(lexeme, expected) }
+
+    /// Whether `lexeme` is a reserved word (`and`, `or`, `not`, `none`, `true`, `false`).
+    func isReserved(_ lexeme: Lexeme) -> Bool {
+        guard case .word = lexeme.kind else { return false }
+        return Keywords.isReserved(utf8: file.bytes[lexeme.span.start..<lexeme.span.end])
+    }
+
+    /// Whether the current token is the word `expected`.
+    func atWord(_ expected: StaticString) -> Bool { lexer.isWord(current, expected) }
+
+    /// The lexer's message for an invalid token (nil for any other).
+    func invalidMessage(_ lexeme: Lexeme) -> String? {
+        guard case .invalid(let index) = lexeme.kind else { return nil }
+        return lexer.message(index)
+    }
+
+    /// The text of a `#>` line.
+    func expectedOutputText(_ lexeme: Lexeme) -> String? {
+        guard case .expectedOutput(let start, let end) = lexeme.kind else { return nil }
+        return String(decoding: file.bytes[start..<end], as: UTF8.self)
+    }
 
     private mutating func refill() {
         if let last = tokens.last { lastOfPreviousLine = last.span }
-        tokens.removeAll(keepingCapacity: true)
         index = 0
+        if readsLines, let newline = resolveAccessLine() {
+            // A literal `read`/`write` line: its statement is ready (`resolvedAccess`), no lexing
+            // needed. Most lines of a long script are such lines, so the two tokens standing for
+            // it reuse the array's first two slots rather than emptying and refilling it.
+            let placeholder = Lexeme(kind: .access, span: resolvedAccess?.span ?? newline)
+            if tokens.count == 2 {
+                tokens[0] = placeholder
+                tokens[1] = Lexeme(kind: .newline, span: newline)
+            } else {
+                tokens.removeAll(keepingCapacity: true)
+                tokens.append(placeholder)
+                tokens.append(Lexeme(kind: .newline, span: newline))
+            }
+            return
+        }
+        tokens.removeAll(keepingCapacity: true)
         // Lexes in place (copying the lexer out and back costs retains on every line).
-        _ = lexer?.lexLine(into: &tokens)
-        if tokens.isEmpty { tokens.append(Token(kind: .end, span: .none)) }
+        if readsLines { _ = lexer.lexLine(into: &tokens) }
+        if tokens.isEmpty { tokens.append(Lexeme(kind: .end, span: .none)) }
     }
 
     mutating func advance() {
         if case .end = current.kind { return }
         index += 1
         if index >= tokens.count {
-            if lexer != nil {
+            if readsLines {
                 refill()
             } else {
                 index = tokens.count - 1
@@ -119,7 +195,7 @@ public struct Parser {
     }
 
     /// How a token is named in "found ..." (the source text in backquotes).
-    func describe(_ token: Token) -> String {
+    func describe(_ token: Lexeme) -> String {
         switch token.kind {
         case .newline, .expectedOutput: return "the end of the line"
         case .end: return endName
@@ -133,11 +209,11 @@ public struct Parser {
     }
 
     /// The source text of a token, for "after `...`" in messages.
-    func text(of token: Token) -> String { file.text(from: token.span.start, to: token.span.end) }
+    func text(of token: Lexeme) -> String { file.text(from: token.span.start, to: token.span.end) }
 
     /// "expected WHAT after `PREVIOUS`, found `CURRENT`" (or the lexer's own complaint).
-    func expected(_ what: String, after previous: Token, notes: [String] = []) -> Diagnostic {
-        if case .invalid(let message) = current.kind { return error(message, at: current.span) }
+    func expected(_ what: String, after previous: Lexeme, notes: [String] = []) -> Diagnostic {
+        if let message = invalidMessage(current) { return error(message, at: current.span) }
         return error("expected \(what) after `\(text(of: previous))`, found \(describe(current))", at: current.span, notes: notes)
     }
 
@@ -156,36 +232,50 @@ public struct Parser {
     /// One statement and the separator after it (plus any `#>` lines that follow its line).
     mutating func parseStatement() throws(Diagnostic) -> Statement {
         let first = current
-        guard let keyword = first.word else {
-            if case .invalid(let message) = first.kind { throw error(message, at: first.span) }
+        if case .access = first.kind, let access = resolvedAccess.take() {
+            advance()
+            var statement = Statement(access: access)
+            try finishStatement(&statement, keyword: Lexeme(kind: .word, span: access.keyword))
+            return statement
+        }
+        guard case .word = first.kind else {
+            if let message = invalidMessage(first) { throw error(message, at: first.span) }
             throw error("expected a command, found \(describe(first))", at: first.span,
                         notes: ["type `help` for the list of commands"])
         }
         var statement: Statement
-        switch keyword {
-        case "repeat": statement = try parseRepeat()
-        case "quiet", "show": statement = try parseQuietOrShow(show: keyword == "show")
-        case "expect-error": statement = try parseExpectError()
-        case "end":
+        if atWord("repeat") {
+            statement = try parseRepeat()
+        } else if atWord("quiet") || atWord("show") {
+            statement = try parseQuietOrShow(show: atWord("show"))
+        } else if atWord("expect-error") {
+            statement = try parseExpectError()
+        } else if atWord("end") {
             throw error("`end` without a matching `repeat`, `quiet` or `show`", at: first.span)
-        default:
-            advance()
-            let command = try parseCommand(keyword, keywordToken: first)
-            statement = Statement(kind: .command(command, keyword: first.span), span: first.span.through(lastSpan(from: first)))
+        } else {
+            statement = try parseCommandStatement()
         }
         try finishStatement(&statement, keyword: first)
         return statement
     }
 
+    /// A command in its general form (its keyword is the current token).
+    private mutating func parseCommandStatement() throws(Diagnostic) -> Statement {
+        let first = current
+        advance()
+        let command = try parseCommand(word(first) ?? "", keywordToken: first)
+        return Statement(kind: .command(command, keyword: first.span), span: first.span.through(lastSpan(from: first)))
+    }
+
     /// The span from `first` to the token before the current one (same line).
-    func lastSpan(from first: Token) -> SourceSpan {
+    func lastSpan(from first: Lexeme) -> SourceSpan {
         first.span.through(previousToken.span)
     }
 
     /// Requires the end of the statement, then attaches following `#>` lines.
-    private mutating func finishStatement(_ statement: inout Statement, keyword: Token) throws(Diagnostic) {
+    private mutating func finishStatement(_ statement: inout Statement, keyword: Lexeme) throws(Diagnostic) {
         guard current.endsStatement else {
-            if case .invalid(let message) = current.kind { throw error(message, at: current.span) }
+            if let message = invalidMessage(current) { throw error(message, at: current.span) }
             throw error("unexpected \(describe(current)) after the `\(text(of: keyword))` command",
                         at: current.span, notes: ["put one command on a line, or separate commands with `;`"])
         }
@@ -194,7 +284,7 @@ public struct Parser {
             return
         }
         if case .newline = current.kind { advance() }
-        while case .expectedOutput(let text) = current.kind {
+        while let text = expectedOutputText(current) {
             if statement.expectedOutput.isEmpty { statement.expectedOutputLine = current.span.line }
             statement.expectedOutput.append(text)
             advance()
@@ -208,10 +298,10 @@ public struct Parser {
         guard !current.endsStatement else { throw expected("a number of repetitions", after: keyword) }
         let count = try parseOperand(after: keyword)
         var variable: Name?
-        if current.isWord("as") {
+        if atWord("as") {
             let asToken = current
             advance()
-            guard let name = current.word, !Keywords.isReserved(name) else {
+            guard let name = word(current), !Keywords.isReserved(name) else {
                 throw expected("a variable name", after: asToken)
             }
             variable = Name(name, span: current.span)
@@ -235,28 +325,22 @@ public struct Parser {
     }
 
     /// The statement after a prefix keyword (`quiet`, `show`, `expect-error`).
-    private mutating func parsePrefixed(after keyword: Token) throws(Diagnostic) -> Statement {
-        guard let word = current.word, word != "end" else {
+    private mutating func parsePrefixed(after keyword: Lexeme) throws(Diagnostic) -> Statement {
+        guard case .word = current.kind, !atWord("end") else {
             throw expected("a command", after: keyword)
         }
-        switch word {
-        case "repeat": return try parseRepeat()
-        case "quiet", "show": return try parseQuietOrShow(show: word == "show")
-        case "expect-error": return try parseExpectError()
-        default:
-            let first = current
-            advance()
-            let command = try parseCommand(word, keywordToken: first)
-            return Statement(kind: .command(command, keyword: first.span), span: first.span.through(lastSpan(from: first)))
-        }
+        if atWord("repeat") { return try parseRepeat() }
+        if atWord("quiet") || atWord("show") { return try parseQuietOrShow(show: atWord("show")) }
+        if atWord("expect-error") { return try parseExpectError() }
+        return try parseCommandStatement()
     }
 
     private mutating func parseExpectError() throws(Diagnostic) -> Statement {
         let keyword = current
         advance()
         var message: StringLiteral?
-        if case .string(let parts) = current.kind {
-            message = try stringLiteral(parts, span: current.span)
+        if case .string = current.kind {
+            message = try stringLiteral(current)
             advance()
         }
         let inner = try parsePrefixed(after: previousToken)
@@ -265,7 +349,7 @@ public struct Parser {
 
     /// Statements up to the matching `end` (which is consumed). Errors inside are queued and the
     /// block is still returned, so parsing stays in step; `next()` then reports them.
-    private mutating func parseBlockBody(opener: Token) throws(Diagnostic) -> ([Statement], Int) {
+    private mutating func parseBlockBody(opener: Lexeme) throws(Diagnostic) -> ([Statement], Int) {
         guard current.endsStatement else {
             throw error("unexpected \(describe(current)) after `\(text(of: opener))`", at: current.span,
                         notes: ["the block's commands start on the next line (or after `;`)"])
@@ -273,7 +357,7 @@ public struct Parser {
         var body: [Statement] = []
         while true {
             skipSeparators()
-            if current.isWord("end") {
+            if atWord("end") {
                 let end = current.span.end
                 advance()
                 return (body, end)
@@ -288,7 +372,7 @@ public struct Parser {
 
 /// A span from a block's keyword to the end of its `end` (several lines: carets stop at the
 /// first line's end, transcripts take the whole text).
-private func blockSpan(_ keyword: Token, _ end: Int) -> SourceSpan {
+private func blockSpan(_ keyword: Lexeme, _ end: Int) -> SourceSpan {
     SourceSpan(start: keyword.span.start, end: end, line: keyword.span.line, lineStart: keyword.span.lineStart)
 }
 
@@ -299,10 +383,16 @@ public enum Keywords {
 
     /// Whether `word` is reserved (a fast check for the parser's hot path).
     public static func isReserved(_ word: String) -> Bool {
-        let n = word.utf8.count
-        guard n >= 2, n <= 5 else { return false }
-        switch word {
-        case "and", "or", "not", "none", "true", "false": return true
+        isReserved(utf8: word.utf8)
+    }
+
+    /// Whether the word spelt by the UTF-8 `bytes` is reserved (checked without making a string).
+    static func isReserved(utf8 bytes: some Collection<UInt8>) -> Bool {
+        switch bytes.count {
+        case 2: return bytes.elementsEqual("or".utf8)
+        case 3: return bytes.elementsEqual("and".utf8) || bytes.elementsEqual("not".utf8)
+        case 4: return bytes.elementsEqual("none".utf8) || bytes.elementsEqual("true".utf8)
+        case 5: return bytes.elementsEqual("false".utf8)
         default: return false
         }
     }

@@ -43,10 +43,13 @@ public enum ScriptRunner {
     }
 
     /// An output sink for the process's standard streams, coloured only on a terminal and when
-    /// `NO_COLOR` is not set.
-    public static func standardOutput() -> StandardOutputSink {
-        let colour = SystemIO.isTerminal(1) && SystemIO.environment("NO_COLOR") == nil && SystemIO.environment("TERM") != "dumb"
-        return StandardOutputSink(colour: colour)
+    /// `NO_COLOR` is not set; on a terminal every line appears as soon as it is written (a long
+    /// script shows its progress, and Ctrl-C loses nothing), elsewhere output is buffered.
+    public static func standardOutput() -> OutputSink {
+        let terminal = SystemIO.isTerminal(1)
+        let colour = terminal && SystemIO.environment("NO_COLOR") == nil && SystemIO.environment("TERM") != "dumb"
+        let sink = StandardOutputSink(colour: colour)
+        return terminal ? LineFlushingSink(sink) : sink
     }
 
     /// Whether standard input is a terminal (no arguments + terminal = the REPL).

@@ -15,31 +15,46 @@ public enum SystemIO {
 
     /// Writes every byte to a file descriptor, retrying short writes.
     public static func writeAll(fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            guard var base = raw.baseAddress else { return }
-            var left = raw.count
-            while left > 0 {
-                #if canImport(Glibc)
-                let n = Glibc.write(fd, base, left)
-                #else
-                let n = Darwin.write(fd, base, left)
-                #endif
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                left -= n
-                base = base.advanced(by: n)
+        bytes.withUnsafeBytes { writeAll(fd: fd, $0) }
+    }
+
+    /// Writes every byte of `raw` to a file descriptor, retrying short writes.
+    public static func writeAll(fd: Int32, _ raw: UnsafeRawBufferPointer) {
+        guard var base = raw.baseAddress else { return }
+        var left = raw.count
+        while left > 0 {
+            #if canImport(Glibc)
+            let n = Glibc.write(fd, base, left)
+            #else
+            let n = Darwin.write(fd, base, left)
+            #endif
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
             }
+            left -= n
+            base = base.advanced(by: n)
         }
     }
 
+    /// The most a script, an answers file or a transcript may hold: far above any real script (a
+    /// million commands take about 25 MB), low enough that `source /dev/zero` or an endless pipe
+    /// ends with an error instead of eating all memory.
+    public static let maxReadBytes = 1 << 28
+
+    /// "larger than 256 MB ...": why a read stopped at `limit` bytes.
+    static func tooLarge(_ limit: Int) -> Failure {
+        let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MB" : "\(limit) bytes"
+        return Failure(reason: "larger than \(size), the most cowsim reads (is it a device such as /dev/zero?)")
+    }
+
     /// Reads everything from a file descriptor until end of file (`sizeHint`: the expected size,
-    /// so a regular file is read straight into one buffer).
-    public static func readAll(fd: Int32, sizeHint: Int = 0) -> Result<[UInt8], Failure> {
+    /// so a regular file is read straight into one buffer). Fails after `limit` bytes.
+    public static func readAll(fd: Int32, sizeHint: Int = 0, limit: Int = maxReadBytes) -> Result<[UInt8], Failure> {
         var result: [UInt8] = []
-        var capacity = max(1 << 16, sizeHint + 1)
+        var capacity = max(1 << 16, min(sizeHint, limit) + 1)
         while true {
+            if result.count > limit { return .failure(tooLarge(limit)) }
             var failed = false
             let before = result.count
             result.reserveCapacity(capacity)
@@ -62,12 +77,12 @@ public enum SystemIO {
             result.removeLast(spare - n)
             if failed { return .failure(Failure(reason: errorText())) }
             if n == 0 { return .success(result) }
-            if result.count == capacity { capacity *= 2 }
+            if result.count == capacity { capacity = min(capacity * 2, limit + 1) }
         }
     }
 
-    /// Reads a whole file.
-    public static func readFile(_ path: String) -> Result<[UInt8], Failure> {
+    /// Reads a whole file (at most `limit` bytes: see `maxReadBytes`).
+    public static func readFile(_ path: String, limit: Int = maxReadBytes) -> Result<[UInt8], Failure> {
         let fd = open(path, O_RDONLY)
         if fd < 0 { return .failure(Failure(reason: errorText())) }
         defer { close(fd) }
@@ -76,8 +91,9 @@ public enum SystemIO {
         if fstat(fd, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFDIR { return .failure(Failure(reason: "Is a directory")) }
             size = max(0, Int(info.st_size))
+            if size > limit { return .failure(tooLarge(limit)) }
         }
-        return readAll(fd: fd, sizeHint: size)
+        return readAll(fd: fd, sizeHint: size, limit: limit)
     }
 
     /// Creates or replaces a file with the given text.
