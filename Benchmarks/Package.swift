@@ -11,7 +11,7 @@ let package = Package(
     dependencies: [
         // The root package. An explicit name: a fresh clone's folder name is not "cowsim".
         .package(name: "cowsim", path: ".."),
-        // package-benchmark resolves only with this trait list (see /work/shared/notes).
+        // package-benchmark resolves only with this trait list (see ../shared/notes/readline-in-swift.md beside this repository).
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [

@@ -1,7 +1,7 @@
 import Testing
 @testable import CowEngine
 
-/// Scenarios L1-L5 of /work/shared/conformance/README.md under the `linux` profile. Every
+/// Scenarios L1-L5 of the conformance figures (../shared/conformance/README.md beside this repository) under the `linux` profile. Every
 /// expected figure is copied from the README tables (measured on Linux 6.18), not computed.
 /// N = 64 pages; regions start on 16-page boundaries so fault-around windows line up as there.
 @Suite("Conformance L1-L5, linux profile")
