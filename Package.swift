@@ -35,7 +35,9 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "CowLanguageTests", dependencies: ["CowLanguage"]),
-        .testTarget(name: "CowShellTests", dependencies: ["CowShell", "cowsim"]),
-        .testTarget(name: "CowsimTests", dependencies: ["CowLanguage", "cowsim"], exclude: ["Failing"]),
+        .target(name: "CowTestSupport", path: "Tests/CowTestSupport"),
+        .testTarget(name: "CowShellTests", dependencies: ["CowShell", "cowsim", "CowTestSupport"]),
+        .testTarget(
+            name: "CowsimTests", dependencies: ["CowLanguage", "cowsim", "CowTestSupport"], exclude: ["Failing"]),
     ]
 )

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Testing
+import CowTestSupport
 @testable import CowShell
 
 @Suite("History file")
@@ -45,11 +46,11 @@ struct HistoryTests {
         let history = History(path: path, capacity: 3, warn: { _ in })
         for line in ["a", "b", "c", "d"] { history.add(line) }
         history.save()
-        #expect(Files.read(path) == "b\nc\nd\n")
-        #expect(Files.mode(path) == 0o600)
-        #expect(Files.mode(directory.path + "/state/cowsim") == 0o700)
+        #expect(readText(path) == "b\nc\nd\n")
+        #expect(fileMode(path) == 0o600)
+        #expect(fileMode(directory.path + "/state/cowsim") == 0o700)
 
-        Files.write(path, "1\n2\n\n3\n4\n5\n")
+        writeText(path, "1\n2\n\n3\n4\n5\n")
         let reloaded = History(path: path, capacity: 3, warn: { _ in })
         reloaded.load()
         #expect(reloaded.entries == ["3", "4", "5"])
@@ -59,14 +60,14 @@ struct HistoryTests {
     func tightensMode() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/history"
-        Files.write(path, "old\n")
+        writeText(path, "old\n")
         chmod(path, 0o644)
         let history = History(path: path, warn: { _ in })
         history.load()
         history.add("new")
         history.save()
-        #expect(Files.read(path) == "old\nnew\n")
-        #expect(Files.mode(path) == 0o600)
+        #expect(readText(path) == "old\nnew\n")
+        #expect(fileMode(path) == 0o600)
     }
 
     @Test("a missing file is an empty history, without a warning")
@@ -82,7 +83,7 @@ struct HistoryTests {
     @Test("a file that cannot be written gives exactly one warning however often it is saved")
     func unwritableWarnsOnce() throws {
         let directory = try TemporaryDirectory()
-        Files.write(directory.path + "/blocker", "not a directory\n")
+        writeText(directory.path + "/blocker", "not a directory\n")
         var warnings: [String] = []
         let history = History(path: directory.path + "/blocker/cowsim/history", warn: { warnings.append($0) })
         history.load()

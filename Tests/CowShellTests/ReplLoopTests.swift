@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Testing
+import CowTestSupport
 import CowLanguage
 @testable import CowShell
 
@@ -78,7 +79,7 @@ struct ReplLoopTests {
     func quitStopsAndSaves() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/h/history"
-        Files.write(directory.path + "/seed", "")
+        writeText(directory.path + "/seed", "")
         let host = FakeHost()
         let editor = ScriptedEditor(["spawn a", "spawn a", "quit", "never run"])
         let status = makeLoop(host, editor, History(path: path, warn: { _ in }), RecordingSink(), style: .plain).run()
@@ -86,7 +87,7 @@ struct ReplLoopTests {
         #expect(host.ran == ["spawn a", "spawn a", "quit"])
         #expect(editor.history == ["spawn a", "quit"])
         #expect(editor.prompts.allSatisfy { $0 == "cowsim> " })
-        #expect(Files.read(path) == "spawn a\nquit\n")
+        #expect(readText(path) == "spawn a\nquit\n")
     }
 
     @Test("an open `repeat` block is read with the continuation prompt and run as one text")
@@ -112,11 +113,11 @@ struct ReplLoopTests {
     func loadsHistory() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/history"
-        Files.write(path, "dump a\nstats\n")
+        writeText(path, "dump a\nstats\n")
         let editor = ScriptedEditor(["check"])
         _ = makeLoop(FakeHost(), editor, History(path: path, warn: { _ in }), RecordingSink()).run()
         #expect(editor.history == ["dump a", "stats", "check"])
-        #expect(Files.read(path) == "dump a\nstats\ncheck\n")
+        #expect(readText(path) == "dump a\nstats\ncheck\n")
     }
 
     @Test("the host's interrupt hook is the Ctrl-C flag, and a real SIGINT raises it")

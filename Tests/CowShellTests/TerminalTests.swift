@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Testing
+import CowTestSupport
 
 /// The built `cowsim` in a real pseudo-terminal: what a student gets when typing at the REPL.
 /// Each test starts its own process with HOME and XDG_STATE_HOME in a fresh temporary directory.
@@ -16,9 +17,7 @@ struct TerminalTests {
         var historyPath: String { home.path + "/state/cowsim/history" }
 
         init(home: TemporaryDirectory? = nil, environment extra: [String: String] = [:]) throws {
-            guard let binary = CowsimBinary.path() else {
-                throw PseudoTerminal.Failure.system("finding the built cowsim binary", ENOENT)
-            }
+            let binary = try CowsimBinary.require()
             let home = try home ?? TemporaryDirectory()
             var environment = [
                 "HOME": home.path,
@@ -44,10 +43,15 @@ struct TerminalTests {
         /// Types `line` and Enter, and waits for the next prompt. Returns the output lines in
         /// between (the echoed command line first).
         func run(_ line: String) -> [String] {
-            terminal.mark()
-            terminal.send(line + "\r")
+            type(line + "\r")
             _ = waitForPrompt()
             return lines()
+        }
+
+        /// Starts a new mark and types `text`, so the next waits look only at what answers it.
+        func type(_ text: String) {
+            terminal.mark()
+            terminal.send(text)
         }
 
         /// Output since the last mark, as lines.
@@ -96,8 +100,7 @@ struct TerminalTests {
     func tabCompletesCommand() throws {
         let shell = try Shell()
         #expect(shell.waitForPrompt())
-        shell.terminal.mark()
-        shell.terminal.send("spaw\t")
+        shell.type("spaw\t")
         #expect(shell.terminal.waitFor("spawn "), "screen: \(shell.terminal.textSinceMark)")
         shell.terminal.send("shell\r")
         #expect(shell.waitForPrompt())
@@ -109,8 +112,7 @@ struct TerminalTests {
         let shell = try Shell()
         #expect(shell.waitForPrompt())
         _ = shell.run("spawn shell")
-        shell.terminal.mark()
-        shell.terminal.send("fork sh\t")
+        shell.type("fork sh\t")
         #expect(shell.terminal.waitFor("fork shell "), "screen: \(shell.terminal.textSinceMark)")
         shell.terminal.send("\u{15}")   // Ctrl-U: clear the line again
     }
@@ -120,8 +122,7 @@ struct TerminalTests {
         let shell = try Shell()
         #expect(shell.waitForPrompt())
         _ = shell.run("spawn shell")
-        shell.terminal.mark()
-        shell.terminal.send("echo rs\t")
+        shell.type("echo rs\t")
         #expect(shell.terminal.waitFor("echo rss("), "screen: \(shell.terminal.textSinceMark)")
         shell.terminal.send("sh\t")
         #expect(shell.terminal.waitFor("echo rss(shell "), "screen: \(shell.terminal.textSinceMark)")
@@ -133,16 +134,14 @@ struct TerminalTests {
     @Test("file names are completed after `source`, and nowhere else")
     func fileNamesOnlyAfterSource() throws {
         let shell = try Shell()
-        Files.write(shell.home.path + "/homework-one.cow", "echo \"from the file\"\n")
+        writeText(shell.home.path + "/homework-one.cow", "echo \"from the file\"\n")
         #expect(shell.waitForPrompt())
-        shell.terminal.mark()
-        shell.terminal.send("source \(shell.home.path)/homework-o\t")
+        shell.type("source \(shell.home.path)/homework-o\t")
         #expect(shell.terminal.waitFor("homework-one.cow"), "screen: \(shell.terminal.textSinceMark)")
         let lines = shell.run("")
         #expect(lines.contains("from the file"), "saw \(lines)")
 
-        shell.terminal.mark()
-        shell.terminal.send("spawn \(shell.home.path)/homework-o\t")
+        shell.type("spawn \(shell.home.path)/homework-o\t")
         #expect(!shell.terminal.waitFor("homework-one", timeout: .milliseconds(300)))
         shell.terminal.send("\u{15}")   // Ctrl-U
     }
@@ -152,8 +151,7 @@ struct TerminalTests {
         let shell = try Shell()
         #expect(shell.waitForPrompt())
         _ = shell.run("echo \"once more\"")
-        shell.terminal.mark()
-        shell.terminal.send("\u{1B}[A")
+        shell.type("\u{1B}[A")
         #expect(shell.terminal.waitFor("echo \"once more\""), "screen: \(shell.terminal.textSinceMark)")
         shell.terminal.send("\r")
         #expect(shell.waitForPrompt())
@@ -164,11 +162,9 @@ struct TerminalTests {
     func controlCDiscardsLine() throws {
         let shell = try Shell()
         #expect(shell.waitForPrompt())
-        shell.terminal.mark()
-        shell.terminal.send("echo \"discarded\"")
+        shell.type("echo \"discarded\"")
         #expect(shell.terminal.waitFor("echo \"discarded\""))   // echoed before Ctrl-C (see notes)
-        shell.terminal.mark()
-        shell.terminal.send("\u{03}")
+        shell.type("\u{03}")
         #expect(shell.waitForPrompt(), "screen: \(shell.terminal.textSinceMark)")
         let lines = shell.run("echo \"kept\"")
         #expect(lines.contains("kept"), "saw \(lines)")
@@ -180,19 +176,16 @@ struct TerminalTests {
     func blocksAndControlC() throws {
         let shell = try Shell()
         #expect(shell.waitForPrompt())
-        shell.terminal.mark()
-        shell.terminal.send("repeat 2\r")
+        shell.type("repeat 2\r")
         #expect(shell.terminal.waitFor("...> "))
         let lines = shell.run("echo \"twice\"\rend")
         #expect(lines.filter { $0 == "twice" }.count == 2, "saw \(lines)")
 
-        shell.terminal.mark()
-        shell.terminal.send("repeat 3\r")
+        shell.type("repeat 3\r")
         #expect(shell.terminal.waitFor("...> "))
         shell.terminal.send("echo \"abandoned\"")
         #expect(shell.terminal.waitFor("echo \"abandoned\""))
-        shell.terminal.mark()
-        shell.terminal.send("\u{03}")
+        shell.type("\u{03}")
         #expect(shell.waitForPrompt(), "back at the normal prompt: \(shell.terminal.textSinceMark)")
         let after = shell.run("echo \"once\"")
         #expect(after.filter { $0 == "once" }.count == 1, "saw \(after)")
@@ -204,8 +197,7 @@ struct TerminalTests {
         let shell = try Shell()
         #expect(shell.waitForPrompt())
         _ = shell.run("spawn a; map a anon 0x10000 pages 1 rw")
-        shell.terminal.mark()
-        shell.terminal.send("repeat 1000000000; write a 0x10000 1; end\r")
+        shell.type("repeat 1000000000; write a 0x10000 1; end\r")
         #expect(shell.terminal.waitFor("demand-zero"), "screen: \(shell.terminal.textSinceMark)")
         shell.terminal.send("\u{03}")
         #expect(shell.terminal.waitFor("interrupted"), "screen: \(shell.terminal.textSinceMark)")
@@ -256,8 +248,8 @@ struct TerminalTests {
         _ = shell.run("echo \"two\"")       // a repeat is not recorded twice
         shell.terminal.send("quit\r")
         #expect(shell.terminal.waitForExit() == 0)
-        #expect(Files.read(shell.historyPath) == "echo \"one\"\necho \"two\"\nquit\n")
-        #expect(Files.mode(shell.historyPath) == 0o600)
+        #expect(readText(shell.historyPath) == "echo \"one\"\necho \"two\"\nquit\n")
+        #expect(fileMode(shell.historyPath) == 0o600)
     }
 
     @Test("history from an earlier run is recalled with Up-arrow")
@@ -272,8 +264,7 @@ struct TerminalTests {
         }
         let second = try Shell(home: home)
         #expect(second.waitForPrompt())
-        second.terminal.mark()
-        second.terminal.send("\u{1B}[A\r")
+        second.type("\u{1B}[A\r")
         #expect(second.waitForPrompt())
         #expect(second.lines().contains("from the first run"), "saw \(second.lines())")
     }
@@ -281,7 +272,7 @@ struct TerminalTests {
     @Test("a history file that cannot be written gives one warning, never a crash")
     func unwritableHistoryWarnsOnce() throws {
         let home = try TemporaryDirectory()
-        Files.write(home.path + "/state", "a plain file where a directory should be\n")
+        writeText(home.path + "/state", "a plain file where a directory should be\n")
         let shell = try Shell(home: home)
         #expect(shell.waitForPrompt())
         _ = shell.run("echo \"fine\"")
@@ -298,9 +289,10 @@ struct PipedInputTests {
     func pipedInputRunsAsScript() throws {
         let binary = try #require(CowsimBinary.path(), "the built cowsim binary")
         let home = try TemporaryDirectory()
-        let result = try PipedRun.run(binary, input: "echo \"first\"\necho \"second\"\n",
-                                      environment: ["HOME": home.path, "PATH": "/usr/bin:/bin", "TERM": "xterm"])
+        let result = try ProcessRunner.run(binary, input: "echo \"first\"\necho \"second\"\n",
+                                           environment: ["HOME": home.path, "PATH": "/usr/bin:/bin", "TERM": "xterm"],
+                                           standardErrorToOutput: true, timeout: .seconds(10))
         #expect(result.status == 0)
-        #expect(result.output == "first\nsecond\n")
+        #expect(result.stdout == "first\nsecond\n")
     }
 }

@@ -1,40 +1,5 @@
 import Testing
-import CowLanguage
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// A fresh directory under /tmp with files in it, removed afterwards.
-final class HomeworkFolder {
-    let path: String
-
-    init() throws {
-        var template = Array("/tmp/cowsim-homework-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap { mkdtemp($0) } }
-        path = try #require(made.map { String(cString: $0) })
-    }
-
-    /// Writes `text` to `name` (one level of subdirectory is created as needed).
-    func write(_ name: String, _ text: String) {
-        if let slash = name.lastIndex(of: "/") { _ = mkdir(path + "/" + String(name[..<slash]), 0o755) }
-        _ = SystemIO.writeFile(path + "/" + name, text)
-    }
-
-    func read(_ name: String) -> String { readText(path + "/" + name) ?? "" }
-
-    deinit { remove(path) }
-
-    private func remove(_ path: String) {
-        if isDirectory(path) {
-            for name in listDirectory(path) { remove(path + "/" + name) }
-            rmdir(path)
-        } else {
-            unlink(path)
-        }
-    }
-}
+import CowTestSupport
 
 /// The homework subcommands and transcript checks, through the built `cowsim` binary.
 @Suite struct HomeworkBinaryTests {
@@ -56,13 +21,13 @@ final class HomeworkFolder {
     // MARK: - cowsim test
 
     @Test func testCountsPassesFailuresAndMismatches() throws {
-        let dir = try HomeworkFolder()
+        let dir = try TemporaryDirectory(prefix: "cowsim-homework")
         dir.write("ok.cow", "spawn a\n#> spawn  a (pid 1)\n")
         dir.write("sub/broken.cow", "spawn a\nforc a\n")
         dir.write("sub/drift.cow", "echo \"{1 + 1}\"\n#> 3\n")
         dir.write("README.md", "not a script\n")
         dir.write("ok.solution.md", "# not a script either\n")
-        let r = try runCowsim(["test", dir.path])
+        let r = try CowsimBinary.run(["test", dir.path])
         #expect(r.status == 1)
         let d = dir.path
         #expect(r.stdout == """
@@ -81,16 +46,16 @@ final class HomeworkFolder {
             1 passed, 2 failed
 
             """)
-        let brief = try runCowsim(["test", "--brief", d + "/sub/drift.cow", d + "/ok.cow"])
+        let brief = try CowsimBinary.run(["test", "--brief", d + "/sub/drift.cow", d + "/ok.cow"])
         #expect(brief.status == 1)
         #expect(brief.stdout == "FAIL \(d)/sub/drift.cow: the output of line 1 differs from its `#>` lines\nPASS \(d)/ok.cow\n1 passed, 1 failed\n")
-        let passing = try runCowsim(["test", d + "/ok.cow"])
+        let passing = try CowsimBinary.run(["test", d + "/ok.cow"])
         #expect(passing.status == 0)
         #expect(passing.stdout == "PASS \(d)/ok.cow\n1 passed, 0 failed\n")
     }
 
     @Test func everyShippedScriptPassesAsATest() throws {
-        let r = try runCowsim(["test", "--brief", root + "/Scripts"])
+        let r = try CowsimBinary.run(["test", "--brief", root + "/Scripts"])
         let count = files(under: root + "/Scripts", ext: "cow").count
         #expect(r.status == 0, "\(r.stdout)")
         #expect(r.stdout.hasSuffix("\n\(count) passed, 0 failed\n"))
@@ -100,10 +65,10 @@ final class HomeworkFolder {
     // MARK: - Transcripts
 
     @Test func verifyAndUpdateThroughTheBinary() throws {
-        let dir = try HomeworkFolder()
+        let dir = try TemporaryDirectory(prefix: "cowsim-homework")
         let script = "#!/usr/bin/env cowsim\nspawn a   # the shell\n#> spawn a\nrepeat 2\n  echo \"x\"\nend\n#> x\n"
         dir.write("t.cow", script)
-        let verify = try runCowsim(["--verify", dir.path + "/t.cow"])
+        let verify = try CowsimBinary.run(["--verify", dir.path + "/t.cow"])
         #expect(verify.status == 1)
         #expect(verify.stdout == """
             --- \(dir.path)/t.cow
@@ -121,24 +86,24 @@ final class HomeworkFolder {
 
             """)
         #expect(verify.stderr == "\(dir.path)/t.cow: the output of line 2 differs from its `#>` lines (and 1 more command)\n")
-        let update = try runCowsim(["--update", dir.path + "/t.cow"])
+        let update = try CowsimBinary.run(["--update", dir.path + "/t.cow"])
         #expect(update.status == 0)
         #expect(update.stdout == "\(dir.path)/t.cow: updated the expected output of 2 commands\n")
         #expect(dir.read("t.cow") == "#!/usr/bin/env cowsim\nspawn a   # the shell\n#> spawn  a (pid 1)\nrepeat 2\n  echo \"x\"\nend\n#> x\n#> x\n")
-        let again = try runCowsim(["--verify", dir.path + "/t.cow"])
+        let again = try CowsimBinary.run(["--verify", dir.path + "/t.cow"])
         #expect(again.status == 0)
         #expect(again.stdout == "\(dir.path)/t.cow: transcript matches (2 commands checked)\n")
-        let misuse = try runCowsim(["--verify", dir.path + "/t.cow", "-c", "stats"])
+        let misuse = try CowsimBinary.run(["--verify", dir.path + "/t.cow", "-c", "stats"])
         #expect(misuse.status != 0 && misuse.stderr.contains("--verify and --update take one script"))
     }
 
     // MARK: - cowsim quiz
 
     @Test func gradedQuizPrintsJSONAndExitsOneUnlessAllRight() throws {
-        let dir = try HomeworkFolder()
+        let dir = try TemporaryDirectory(prefix: "cowsim-homework")
         dir.write("hw.cow", Self.problem)
         dir.write("answers.txt", "# my answers\n4/2\n3: zero\n")
-        let r = try runCowsim(["quiz", dir.path + "/hw.cow", "--seed", "5", "--answers", dir.path + "/answers.txt", "--json"])
+        let r = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--seed", "5", "--answers", dir.path + "/answers.txt", "--json"])
         #expect(r.status == 1)
         #expect(r.stdout == """
             {
@@ -185,36 +150,36 @@ final class HomeworkFolder {
 
             """)
         dir.write("right.txt", "1: 2\n2: 0x0\n3: none\n")
-        let right = try runCowsim(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/right.txt"])
+        let right = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/right.txt"])
         #expect(right.status == 0)
         #expect(right.stdout.hasSuffix("  answer `none`: right (+1 point)\nScore: 4/4 (3 of 3 questions right)\n"))
-        let fromStdin = try runCowsim(["quiz", dir.path + "/hw.cow", "--answers", "-"], input: "2\n0\nnone\n")
+        let fromStdin = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", "-"], input: "2\n0\nnone\n")
         #expect(fromStdin.status == 0)
     }
 
     @Test func unusableAnswersFileOrProblemExitsTwo() throws {
-        let dir = try HomeworkFolder()
+        let dir = try TemporaryDirectory(prefix: "cowsim-homework")
         dir.write("hw.cow", Self.problem)
         dir.write("twice.txt", "1: 2\n1: 3\n")
-        let twice = try runCowsim(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/twice.txt"])
+        let twice = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/twice.txt"])
         #expect(twice.status == 2)
         #expect(twice.stderr == "\(dir.path)/twice.txt:2: error: question 1 is answered twice (lines 1 and 2)\n")
-        let missing = try runCowsim(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/nope.txt"])
+        let missing = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/nope.txt"])
         #expect(missing.status == 2)
         #expect(missing.stderr == "\(dir.path)/nope.txt: error: cannot read \(dir.path)/nope.txt: No such file or directory\n")
         dir.write("bad.cow", "ask \"one?\" 1\nforc\n")
         dir.write("one.txt", "1\n")
-        let bad = try runCowsim(["quiz", dir.path + "/bad.cow", "--answers", dir.path + "/one.txt"])
+        let bad = try CowsimBinary.run(["quiz", dir.path + "/bad.cow", "--answers", dir.path + "/one.txt"])
         #expect(bad.status == 2)
         #expect(bad.stdout.contains("The problem stopped with an error: \(dir.path)/bad.cow:2:1: error: unknown command `forc`\n"))
-        let jsonAlone = try runCowsim(["quiz", dir.path + "/hw.cow", "--json"])
+        let jsonAlone = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--json"])
         #expect(jsonAlone.status != 0 && jsonAlone.stderr.contains("--json needs --answers FILE"))
     }
 
     @Test func pipedQuizReadsPlainLines() throws {
-        let dir = try HomeworkFolder()
+        let dir = try TemporaryDirectory(prefix: "cowsim-homework")
         dir.write("hw.cow", Self.problem)
-        let r = try runCowsim(["quiz", dir.path + "/hw.cow", "--no-hints"], input: "17/2\n2\n1\nnone\n")
+        let r = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--no-hints"], input: "17/2\n2\n1\nnone\n")
         #expect(r.status == 1)
         #expect(r.stdout == """
             a forks b; b writes one page
@@ -236,14 +201,14 @@ final class HomeworkFolder {
 
     @Test func solveIsDeterministicAndFollowsTheSeed() throws {
         let path = root + "/Scripts/homework/02-three-generations.cow"
-        let a = try runCowsim(["solve", path, "--seed", "9"])
-        let b = try runCowsim(["solve", path, "--seed", "9"])
-        let c = try runCowsim(["solve", path, "--seed", "10"])
+        let a = try CowsimBinary.run(["solve", path, "--seed", "9"])
+        let b = try CowsimBinary.run(["solve", path, "--seed", "9"])
+        let c = try CowsimBinary.run(["solve", path, "--seed", "10"])
         #expect(a.status == 0 && a.stdout == b.stdout && a.stdout != c.stdout)
         #expect(a.stdout.hasPrefix("Solution sheet: 02-three-generations.cow, seed 9: 8 questions, 12 points\n"))
-        let json = try runCowsim(["solve", path, "--format", "json"])
+        let json = try CowsimBinary.run(["solve", path, "--format", "json"])
         #expect(json.stdout.hasPrefix("{\n  \"file\": \"02-three-generations.cow\",\n  \"seed\": \"0\",\n  \"maxScore\": 12,\n"))
-        let broken = try runCowsim(["solve", "/nonexistent/hw.cow"])
+        let broken = try CowsimBinary.run(["solve", "/nonexistent/hw.cow"])
         #expect(broken.status == 1)
         #expect(broken.stderr == "/nonexistent/hw.cow: error: cannot read /nonexistent/hw.cow: No such file or directory\n")
     }
@@ -264,7 +229,7 @@ final class HomeworkFolder {
     func checkedInSolutionSheetIsCurrent(_ name: String) throws {
         let sheetName = String(name.dropLast(".cow".count)) + ".solution.md"
         let checkedIn = try #require(readText(root + "/Scripts/homework/" + sheetName), "\(sheetName) is missing")
-        let r = try runCowsim(["solve", root + "/Scripts/homework/" + name, "--format", "markdown"])
+        let r = try CowsimBinary.run(["solve", root + "/Scripts/homework/" + name, "--format", "markdown"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == checkedIn, "\(sheetName) is out of date: regenerate it with cowsim solve")
     }

@@ -1,5 +1,6 @@
 import Testing
 import CowLanguage
+import CowTestSupport
 
 /// README.md shows an example session and the output it prints; this keeps the two true.
 @Suite struct ReadmeTests {

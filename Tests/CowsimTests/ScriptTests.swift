@@ -1,5 +1,6 @@
 import Testing
 import CowLanguage
+import CowTestSupport
 
 /// The repository's root directory (this file is Tests/CowsimTests/ScriptTests.swift).
 let root: String = {
@@ -24,11 +25,6 @@ func files(under directory: String, ext: String) -> [String] {
         }
     }
     return result.sorted()
-}
-
-func readText(_ path: String) -> String? {
-    guard case .success(let bytes) = SystemIO.readFile(path) else { return nil }
-    return String(decoding: bytes, as: UTF8.self)
 }
 
 @Suite struct ScriptTests {

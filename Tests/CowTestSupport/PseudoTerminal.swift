@@ -7,17 +7,10 @@ import Darwin
 /// A program running in a pseudo-terminal, for typing at it in tests: it becomes a session
 /// leader whose controlling terminal is the pty, so readline is active and Ctrl-C (byte 0x03)
 /// turns into a real SIGINT. Every wait has a timeout, so a test can never hang.
-final class PseudoTerminal {
-    enum Failure: Error, CustomStringConvertible {
-        case system(String, Int32)
-        var description: String {
-            switch self {
-            case .system(let call, let code): return "\(call) failed: \(String(cString: strerror(code)))"
-            }
-        }
-    }
-
-    let pid: pid_t
+/// Shared by the REPL tests (CowShellTests) and the `cowsim quiz` terminal test (CowsimTests),
+/// so there is one pty driver to keep right.
+public final class PseudoTerminal {
+    public let pid: pid_t
     private let master: Int32
     private var bytes: [UInt8] = []
     private var exitStatus: Int32?
@@ -26,17 +19,17 @@ final class PseudoTerminal {
 
     /// Starts `executable` with exactly `environment`, its standard input, output and error on
     /// a fresh 80x24 pty.
-    init(executable: String, arguments: [String] = [], environment: [String: String]) throws {
+    public init(executable: String, arguments: [String] = [], environment: [String: String]) throws {
         var masterFD: Int32 = -1
         var slaveFD: Int32 = -1
         var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
-        guard openpty(&masterFD, &slaveFD, nil, nil, &size) == 0 else { throw Failure.system("openpty", errno) }
+        guard openpty(&masterFD, &slaveFD, nil, nil, &size) == 0 else { throw TestSupportFailure.system("openpty", errno) }
         defer { close(slaveFD) }
         _ = fcntl(masterFD, F_SETFD, FD_CLOEXEC)
         _ = fcntl(slaveFD, F_SETFD, FD_CLOEXEC)
         guard let name = ttyname(slaveFD) else {
             close(masterFD)
-            throw Failure.system("ttyname", errno)
+            throw TestSupportFailure.system("ttyname", errno)
         }
         let slavePath = String(cString: name)
 
@@ -73,7 +66,7 @@ final class PseudoTerminal {
         let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard result == 0 else {
             close(masterFD)
-            throw Failure.system("posix_spawn \(executable)", result)
+            throw TestSupportFailure.system("posix_spawn \(executable)", result)
         }
         pid = child
         master = masterFD
@@ -92,7 +85,7 @@ final class PseudoTerminal {
 
     /// Types `text` (use "\r" for Enter, "\u{03}" for Ctrl-C, "\u{04}" for Ctrl-D, "\t" for Tab,
     /// "\u{1B}[A" for Up-arrow).
-    func send(_ text: String) {
+    public func send(_ text: String) {
         let data = Array(text.utf8)
         var offset = 0
         while offset < data.count {
@@ -104,29 +97,36 @@ final class PseudoTerminal {
     // MARK: reading
 
     /// Everything the program wrote so far, escape sequences and all.
-    var rawOutput: String { String(decoding: bytes, as: UTF8.self) }
+    public var rawOutput: String { String(decoding: bytes, as: UTF8.self) }
 
     /// What a reader sees: escape sequences and carriage returns removed, backspaces applied
     /// crudely (enough for readline's simple redraws).
-    var screenText: String { PseudoTerminal.strip(rawOutput) }
+    public var screenText: String { PseudoTerminal.strip(rawOutput) }
 
     /// Output written since the last `mark()`, stripped like `screenText`.
-    var textSinceMark: String { PseudoTerminal.strip(String(decoding: bytes[markOffset...], as: UTF8.self)) }
+    public var textSinceMark: String { PseudoTerminal.strip(String(decoding: bytes[markOffset...], as: UTF8.self)) }
 
     /// Later `waitFor` calls only look at output that arrives after this point.
-    func mark() {
+    public func mark() {
         drain(timeout: .zero)
         markOffset = bytes.count
     }
 
     /// Waits until `text` appears in the stripped output since the last mark; false on timeout.
     @discardableResult
-    func waitFor(_ text: String, timeout: Duration = .seconds(10)) -> Bool {
+    public func waitFor(_ text: String, timeout: Duration = .seconds(10)) -> Bool {
         waitUntil(timeout: timeout) { $0.textSinceMark.contains(text) }
     }
 
+    /// Waits until the stripped output since the last mark ends with `suffix` (a prompt the
+    /// program is now waiting at); false on timeout.
+    @discardableResult
+    public func waitFor(suffix: String, timeout: Duration = .seconds(10)) -> Bool {
+        waitUntil(timeout: timeout) { $0.textSinceMark.hasSuffix(suffix) }
+    }
+
     /// Waits until `condition` holds for this terminal; false on timeout.
-    func waitUntil(timeout: Duration = .seconds(10), _ condition: (PseudoTerminal) -> Bool) -> Bool {
+    public func waitUntil(timeout: Duration = .seconds(10), _ condition: (PseudoTerminal) -> Bool) -> Bool {
         let deadline = ContinuousClock.now + timeout
         while true {
             if condition(self) { return true }
@@ -139,7 +139,7 @@ final class PseudoTerminal {
     }
 
     /// Waits for the program to end; its exit status, or nil on timeout or death by a signal.
-    func waitForExit(timeout: Duration = .seconds(10)) -> Int32? {
+    public func waitForExit(timeout: Duration = .seconds(10)) -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while exitStatus == nil {
             var status: Int32 = 0
@@ -177,7 +177,7 @@ final class PseudoTerminal {
 
     /// Removes ANSI escape sequences (CSI `ESC [ ... final`, OSC `ESC ] ... BEL`, two-byte
     /// `ESC x`), carriage returns and bells; a backspace erases the previous character.
-    static func strip(_ text: String) -> String {
+    public static func strip(_ text: String) -> String {
         var result = String.UnicodeScalarView()
         var scalars = text.unicodeScalars.makeIterator()
         while let scalar = scalars.next() {
