@@ -11,21 +11,8 @@ extension Machine {
         let regions = procs[spaceIndex(i)].regions.filter { region == nil || $0.info.name == region }
         if region != nil && regions.isEmpty { return nil }
         var total = Usage()
-        for record in regions { add(regionUsage(record), to: &total) }
+        for record in regions { total.add(regionUsage(record)) }
         return total
-    }
-
-    /// Adds one region's usage into a running total.
-    private func add(_ part: Usage, to total: inout Usage) {
-        total.rss += part.rss
-        total.uss += part.uss
-        total.sharedClean += part.sharedClean
-        total.sharedDirty += part.sharedDirty
-        total.privateClean += part.privateClean
-        total.privateDirty += part.privateDirty
-        total.anonymous += part.anonymous
-        total.pss = total.pss.adding(part.pss) ?? approximate(total.pss.doubleValue + part.pss.doubleValue)
-        total.regionPss.append(part.pss)
     }
 
     /// Usage of one region: Shared/Private by current mapcount (rule 5), Dirty if the entry or
@@ -67,12 +54,7 @@ extension Machine {
             }
             sum = next
         }
-        return exact ? sum : approximate(approx)
-    }
-
-    /// A fraction with denominator 10^6 close to `value`.
-    func approximate(_ value: Double) -> Rational {
-        Rational(Int((value * 1_000_000).rounded()), 1_000_000) ?? .zero
+        return exact ? sum : Rational(approximating: approx)
     }
 
     /// Indices of live processes that own an address space (vfork children borrow one).

@@ -92,4 +92,15 @@ public struct Rational: Hashable, Comparable, Sendable, CustomStringConvertible 
         numerator = n
         denominator = d
     }
+
+    /// The fraction with denominator 10^6 nearest to `value`, for the rare sum whose exact
+    /// denominator would overflow; zero for a value too large to represent.
+    public init(approximating value: Double) {
+        let scaled = (value * 1_000_000).rounded()
+        guard scaled.magnitude < 9.0e18, let r = Rational(Int(scaled), 1_000_000) else {
+            self = .zero
+            return
+        }
+        self = r
+    }
 }

@@ -46,6 +46,21 @@ public struct Usage: Equatable, Sendable {
             && a.swap == b.swap && a.pss == b.pss
     }
 
+    /// Adds another region's usage: the regions of a process, or the parts of a region that
+    /// `protect` or `advise` split. Pss stays exact unless the sum overflows; then it is the
+    /// nearest millionth (Pss never exceeds the page count, so that is far below one page).
+    public mutating func add(_ part: Usage) {
+        rss += part.rss
+        uss += part.uss
+        sharedClean += part.sharedClean
+        sharedDirty += part.sharedDirty
+        privateClean += part.privateClean
+        privateDirty += part.privateDirty
+        anonymous += part.anonymous
+        pss = pss.adding(part.pss) ?? Rational(approximating: pss.doubleValue + part.pss.doubleValue)
+        regionPss.append(part.pss)
+    }
+
     /// Pss in KiB as Linux prints it: truncated to whole KiB per region, then summed
     /// (64/3 pages of 4 KiB show as 85 kB, not 85.33).
     public func pssKiB(pageSize: Int) -> Int {

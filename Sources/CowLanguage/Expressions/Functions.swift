@@ -59,6 +59,9 @@ public enum FunctionCatalog {
         FunctionSpec(name: "ceil", arguments: "X", summary: "smallest whole number not below X", group: "numbers"),
     ]
 
+    /// The functions without arguments (written as bare names, like variables).
+    public static let constantNames: Set<String> = Set(all.filter { $0.arguments.isEmpty }.map(\.name))
+
     /// All function names.
     public static let names: [String] = all.map(\.name)
 

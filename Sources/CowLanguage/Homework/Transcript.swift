@@ -195,16 +195,21 @@ final class CapturingSink: OutputSink {
 }
 
 extension Transcript {
-    /// `cowsim --verify FILE`: prints "FILE: N commands checked, transcript matches" or the
-    /// unified diff; diagnostics go to the error stream. Returns the exit status.
-    public static func verify(path: String, options: SessionOptions, output: OutputSink) -> Int32 {
-        let transcript: Transcript
+    /// The script's transcript, or nil after saying on `output` why the file cannot be read.
+    private static func loadReportingFailure(path: String, options: SessionOptions, output: OutputSink) -> Transcript? {
         switch load(path: path, options: options) {
         case .failure(let failure):
             output.write("\(path): error: cannot read \(path): \(failure.reason)\n", style: .error)
-            return 1
-        case .success(let t): transcript = t
+            return nil
+        case .success(let transcript):
+            return transcript
         }
+    }
+
+    /// `cowsim --verify FILE`: prints "FILE: N commands checked, transcript matches" or the
+    /// unified diff; diagnostics go to the error stream. Returns the exit status.
+    public static func verify(path: String, options: SessionOptions, output: OutputSink) -> Int32 {
+        guard let transcript = loadReportingFailure(path: path, options: options, output: output) else { return 1 }
         let diff = transcript.diff()
         if !diff.isEmpty { output.write(diff.joined(separator: "\n") + "\n", style: .plain) }
         if let error = transcript.error {
@@ -223,13 +228,7 @@ extension Transcript {
     /// `cowsim --update FILE`: rewrites the `#>` lines from the real output, unless the
     /// script fails (then nothing is written). Returns the exit status.
     public static func update(path: String, options: SessionOptions, output: OutputSink) -> Int32 {
-        let transcript: Transcript
-        switch load(path: path, options: options) {
-        case .failure(let failure):
-            output.write("\(path): error: cannot read \(path): \(failure.reason)\n", style: .error)
-            return 1
-        case .success(let t): transcript = t
-        }
+        guard let transcript = loadReportingFailure(path: path, options: options, output: output) else { return 1 }
         if let error = transcript.error {
             output.write(error, style: .error)
             output.write("\(path): not updated: the script fails\n", style: .error)

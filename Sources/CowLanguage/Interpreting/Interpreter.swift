@@ -18,10 +18,21 @@ extension Session {
 
     /// Runs a statement in its general form.
     private func execute(_ kind: StatementKind, of statement: Statement, file: SourceFile) throws(ScriptError) {
-        switch kind {
-        case .command(let command, let keyword):
+        if case .command(let command, let keyword) = kind {
             defer { showEvents() }
             try run(command, keyword: keyword)
+            return
+        }
+        // A block: running it recurses, so the nesting (across sourced files) is bounded.
+        executionDepth += 1
+        defer { executionDepth -= 1 }
+        guard executionDepth <= Self.maximumExecutionDepth else {
+            throw .fatal(Diagnostic("blocks nested too deeply (more than \(Self.maximumExecutionDepth) levels, counting sourced files)",
+                                    at: statement.span, in: file))
+        }
+        switch kind {
+        case .command:
+            break
         case .repeatBlock(let countExpr, let variable, let body):
             let count = try integer(countExpr, "the number of repetitions")
             guard count >= 0 else { throw fail("the number of repetitions cannot be negative, found \(count)", at: countExpr.span) }
@@ -43,7 +54,7 @@ extension Session {
                 try execute(inner, file: file)
             } catch {
                 switch error {
-                case .interrupted: throw error
+                case .interrupted, .fatal, .stopped: throw error
                 case .reported:
                     say("expected error (reported above)", style: .dim)
                     return
@@ -146,6 +157,14 @@ extension Session {
             let name = try self.name(nameArgument)
             let text = try integer(textExpr, "the number of text pages")
             let data = try integer(dataExpr, "the number of data pages")
+            // The counts are checked here so that the caret is under the count at fault.
+            guard text >= 1 else { throw fail("a library needs at least one text page, got \(text)", at: textExpr.span) }
+            guard data >= 0 else { throw fail("data pages must not be negative, got \(data)", at: dataExpr.span) }
+            let (total, overflow) = text.addingReportingOverflow(data)
+            guard !overflow, total <= Machine.maxPages else {
+                throw fail("a file may have at most \(Machine.maxPages) pages" + (overflow ? "" : ", got \(total)"),
+                           at: textExpr.span.through(dataExpr.span))
+            }
             try engine(ErrorSpans(command: keyword, file: nameArgument.span, name: nameArgument.span)) {
                 _ = try $0.addLibrary(name: name, textPages: text, dataPages: data, cached: cached)
             }
@@ -153,6 +172,11 @@ extension Session {
         case .file(let nameArgument, let pagesExpr, let cached):
             let name = try self.name(nameArgument)
             let pages = try integer(pagesExpr, "the number of pages")
+            try checkPrintable(name, "a file name", at: nameArgument.span)
+            guard pages >= 1 else { throw fail("a file needs at least one page, got \(pages)", at: pagesExpr.span) }
+            guard pages <= Machine.maxPages else {
+                throw fail("a file may have at most \(Machine.maxPages) pages, got \(pages)", at: pagesExpr.span)
+            }
             try engine(ErrorSpans(command: keyword, file: nameArgument.span, name: nameArgument.span)) {
                 _ = try $0.addFile(name: name, pages: pages, cached: cached)
             }
@@ -274,6 +298,10 @@ extension Session {
                 throw fail("cannot write \(resolved): \(failure.reason)", at: span)
             }
             say("saved \(Format.count(lines.count, "command")) to \(resolved)", style: .success)
+            if partlyFailedStatements > 0 {
+                say("note: \(Format.count(partlyFailedStatements, "block")) that failed part-way \(partlyFailedStatements == 1 ? "is" : "are") not saved; "
+                    + "the saved script may not rebuild the same state", style: .dim)
+            }
         case .reset:
             replaceMachine(Machine(config: machine.config))
             say("reset: an empty machine (\(Format.frames(machine.config.frames)), \(machine.config.profile.rawValue) profile)", style: .dim)
@@ -355,6 +383,7 @@ extension Session {
         }
         if let nameArgument = m.name {
             regionName = try name(nameArgument)
+            try checkPrintable(regionName, "a region name", at: nameArgument.span)
             if info.regions.contains(where: { $0.name == regionName }) {
                 throw fail("\(info.name) already has a region named `\(regionName)`", at: nameArgument.span)
             }
@@ -446,6 +475,9 @@ extension Session {
 
     private func runAsk(_ ask: AskCommand) throws(ScriptError) {
         let text = try interpolate(ask.question)
+        guard text.contains(where: { !$0.isWhitespace }) else {
+            throw fail("the question is empty; write the question between the quotes", at: ask.question.span)
+        }
         let value = try evaluate(ask.answer)
         let answer: Rational?
         switch value {
@@ -472,7 +504,7 @@ extension Session {
 
     private func runSource(_ path: String, span: SourceSpan) throws(ScriptError) {
         guard sourceDepth < 16 else {
-            throw fail("`source` nested more than 16 deep: does a file source itself?", at: span)
+            throw .fatal(Diagnostic("`source` nested more than 16 deep: does a file source itself?", at: span, in: currentFile))
         }
         let resolved = SourceFile.resolve(path, against: currentFile.directory)
         let bytes: [UInt8]
@@ -483,7 +515,7 @@ extension Session {
         let file = SourceFile(name: resolved, bytes: bytes, directory: SourceFile.directory(of: resolved))
         sourceDepth += 1
         defer { sourceDepth -= 1 }
-        guard runStatements(of: file) else { throw .reported }
+        guard runStatements(of: file) else { throw stopping ? .stopped : .reported }
     }
 
     // MARK: - Engine calls

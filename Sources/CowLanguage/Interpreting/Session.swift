@@ -51,9 +51,20 @@ public final class Session {
     var random: SplitMix64
     var quiet = false
     var sourceDepth = 0
+    /// Blocks and prefixes being run, across sourced files (execution recurses; see
+    /// `maximumExecutionDepth`).
+    var executionDepth = 0
+    /// The most blocks that may be running inside one another, counting those of sourced files.
+    static let maximumExecutionDepth = 256
+    /// Set when an error that stops everything (Ctrl-C, a nesting limit) was reported inside a
+    /// sourced file: the `source` commands around it stop too, and `expect-error` cannot catch it.
+    var stopping = false
     /// Successful top-level statements, for `save`.
     var transcriptLog = TranscriptLog()
     var replLines = 0
+    /// Blocks (and `expect-error` statements) that failed after running some of their commands:
+    /// `save` leaves them out, so it warns that its script may not rebuild the same state.
+    var partlyFailedStatements = 0
     /// Latest pid of each process name (kept in step by spawn, fork, vfork, reset, config).
     var pidByName: [String: PID] = [:] { didSet { lastPidLookup = PidLookup() } }
     /// The last name looked up (a script usually names the same process many times in a row).
@@ -154,6 +165,15 @@ public final class Session {
     /// Whether `text` opens a block (`repeat`, `quiet`, `show`) it does not close, so the REPL
     /// should read more lines before running it.
     public func isIncomplete(_ text: String) -> Bool {
+        guard opensBlock(text) else { return false }
+        // A block that already has an error other than its missing `end` (`repeat (1`) is
+        // complete: the REPL shows the error at once rather than asking for more lines.
+        let (_, diagnostics) = Parser.parse(SourceFile(name: "<repl>", text: text))
+        return diagnostics.allSatisfy { $0.message.hasPrefix("this `") && $0.message.hasSuffix("` has no matching `end`") }
+    }
+
+    /// Whether `text` opens more blocks than it closes (counting words only).
+    private func opensBlock(_ text: String) -> Bool {
         var depth = 0
         var statement: [String] = []
         func close() {
@@ -199,6 +219,7 @@ public final class Session {
 
     /// Runs every statement of `file`; true when none failed.
     func runStatements(of file: SourceFile) -> Bool {
+        if sourceDepth == 0 { stopping = false }
         var parser = Parser(file: file)
         var ok = true
         while true {
@@ -209,6 +230,10 @@ public final class Session {
                 if let end = endBeforeNext(of: file, ok: ok) { return end }
                 report(diagnostic)
                 ok = false
+                if parser.stoppedFatally {
+                    stopping = true
+                    return false
+                }
                 if !options.keepGoing { return false }
             case .statement(let statement):
                 if let end = endBeforeNext(of: file, ok: ok) { return end }
@@ -218,7 +243,11 @@ public final class Session {
                 } catch {
                     handle(error)
                     ok = false
-                    if case .interrupted = error { return false }
+                    if statement.mayFailPartWay { partlyFailedStatements += 1 }
+                    if error.stopsEverything {
+                        stopping = true
+                        return false
+                    }
                     if !options.keepGoing { return false }
                 }
             }
@@ -231,6 +260,7 @@ public final class Session {
         if quitRequested { return ok }
         if isInterrupted() {
             report(Diagnostic(file: file.name, message: "interrupted"))
+            stopping = true
             return false
         }
         return nil
@@ -241,7 +271,8 @@ public final class Session {
         switch error {
         case .failed(let d): report(d)
         case .reported: break
-        case .interrupted(let d): report(d)
+        case .interrupted(let d), .fatal(let d): report(d)
+        case .stopped: break
         }
     }
 
@@ -304,6 +335,20 @@ enum ScriptError: Error {
     case reported
     /// Ctrl-C: stop even with --keep-going.
     case interrupted(Diagnostic)
+    /// A limit that protects cowsim itself (nesting depth): stop even with --keep-going, and
+    /// `expect-error` cannot catch it.
+    case fatal(Diagnostic)
+    /// An `.interrupted` or `.fatal` error already printed (inside a sourced file).
+    case stopped
+
+    /// Whether the error ends the whole run (not caught by `expect-error`, not skipped by
+    /// --keep-going).
+    var stopsEverything: Bool {
+        switch self {
+        case .interrupted, .fatal, .stopped: return true
+        case .failed, .reported: return false
+        }
+    }
 }
 
 /// The text of every successful top-level statement, as places in their sources: a million-line

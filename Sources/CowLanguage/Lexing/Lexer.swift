@@ -201,6 +201,14 @@ public struct Lexer {
             }
             if Ascii.isWordStart(c) {
                 let e = scanWord(b, from: i, to: limit)
+                if e < limit, b[e] < 0x20 && b[e] != Ascii.tab && b[e] != Ascii.cr || b[e] == 0x7F {
+                    // A control byte inside a word (`ec\0ho`): the error is the byte, not the
+                    // piece of word before it.
+                    lexemes.append(Lexeme(kind: invalid("unexpected control character (byte \(b[e]))"), span: span(e, e + 1)))
+                    i = e + 1
+                    while i < limit, Ascii.isWordStart(b[i]) || Ascii.isDigit(b[i]) { i += 1 }
+                    continue
+                }
                 lexemes.append(Lexeme(kind: .word, span: span(i, e)))
                 i = e
                 continue

@@ -95,6 +95,14 @@ public struct Statement: Sendable {
 
     /// Whether `save` replays it: everything but `source` (replaced by the commands it ran),
     /// `save`, `help` and `quit`.
+    /// Whether the statement runs other statements (a block, `expect-error`), so that when it
+    /// fails some of them may have changed the machine already.
+    var mayFailPartWay: Bool {
+        guard case .general(let general) = form else { return false }
+        if case .command = general.kind { return false }
+        return true
+    }
+
     var isReplayable: Bool {
         guard case .general(let general) = form, case .command(let command, _) = general.kind else { return true }
         switch command {

@@ -98,6 +98,7 @@ extension Parser {
                 throw expected("a variable name", after: k)
             }
             let nameToken = current
+            try refuseFunctionName(name, at: nameToken.span)
             advance()
             _ = try expectSymbol(.equal, after: nameToken)
             guard !current.endsStatement else { throw expected("an expression", after: previousToken) }
@@ -187,6 +188,13 @@ extension Parser {
         var seen: Set<String> = []
         while !current.endsStatement {
             let clause = current
+            // Permissions may come anywhere among the clauses after the range (once).
+            if let w = word(clause), let permissions = Self.permissions(w) {
+                guard command.permissions == nil else { throw error("permissions are given twice", at: clause.span) }
+                command.permissions = (permissions, clause.span)
+                advance()
+                continue
+            }
             let allowed = fileName == nil ? ["shared", "as"] : ["shared", "as", "offset"]
             guard let word = word(clause), allowed.contains(word) else {
                 let list = fileName == nil ? "`shared`, `as NAME`" : "`shared`, `as NAME`, `offset N`"
@@ -230,6 +238,8 @@ extension Parser {
                 guard case .string = current.kind else { throw expected("the hint in quotes", after: clause) }
                 ask.hint = try stringLiteral(current)
                 advance()
+            case "points", "hint":
+                throw error("`\(text(of: clause))` is given twice", at: clause.span)
             default:
                 if let message = invalidMessage(clause) { throw error(message, at: clause.span) }
                 throw error("expected `points N`, `hint \"...\"` or the end of the line, found \(describe(clause))", at: clause.span)

@@ -18,6 +18,14 @@ public struct Parser {
     /// Expression nesting and size so far (hostile input must not overflow the stack).
     var expressionDepth = 0
     var expressionNodes = 0
+    /// Block nesting (`repeat`/`quiet`/`show` blocks and the `quiet`/`show`/`expect-error`
+    /// prefixes) so far: parsing them recurses, so hostile input must not overflow the stack.
+    private var statementDepth = 0
+    /// The most blocks and prefixes that may nest.
+    static let maximumStatementDepth = 64
+    /// Set by an error that ends the whole source (blocks nested too deeply): the parser reports
+    /// it and then stops, as the rest of the source cannot be parsed in step.
+    public private(set) var stoppedFatally = false
     /// What `.end` is called in messages ("the end of the file", or "`}`" inside interpolation).
     private let endName: String
     /// The statement of a line resolved without lexing (see `resolveAccessLine`); an `.access`
@@ -65,6 +73,7 @@ public struct Parser {
     /// generic `Optional<Result<...>>` goes through the runtime's generic value witnesses).
     mutating func step() -> Step {
         if !pending.isEmpty { return .failure(pending.removeFirst()) }
+        if stoppedFatally { return .end }
         skipSeparators()
         if case .end = current.kind { return .end }
         do {
@@ -74,7 +83,7 @@ public struct Parser {
             return .statement(statement)
         } catch {
             pending.append(error)
-            skipRestOfLine()
+            if !stoppedFatally { skipRestOfStatement() }
             return .failure(pending.removeFirst())
         }
     }
@@ -176,15 +185,24 @@ public struct Parser {
         }
     }
 
-    private mutating func skipRestOfLine() {
+    /// After an error: skips to the next `;` outside parentheses (strings are single tokens) or
+    /// to the next line, so that `--keep-going` goes on with the next command of a `;` line.
+    private mutating func skipRestOfStatement() {
+        var parentheses = 0
         while true {
             switch current.kind {
             case .end: return
             case .newline:
                 advance()
                 return
-            default: advance()
+            case .symbol(.semicolon) where parentheses == 0:
+                advance()
+                return
+            case .symbol(.leftParen): parentheses += 1
+            case .symbol(.rightParen): parentheses = max(0, parentheses - 1)
+            default: break
             }
+            advance()
         }
     }
 
@@ -219,12 +237,13 @@ public struct Parser {
 
     // MARK: - Statements
 
-    private mutating func parseStatementRecovering() -> Statement? {
+    private mutating func parseStatementRecovering() throws(Diagnostic) -> Statement? {
         do {
             return try parseStatement()
         } catch {
+            if stoppedFatally { throw error }
             pending.append(error)
-            skipRestOfLine()
+            skipRestOfStatement()
             return nil
         }
     }
@@ -292,8 +311,20 @@ public struct Parser {
         }
     }
 
+    /// Enters a block or prefix opened by `keyword` (paired with `statementDepth -= 1`).
+    private mutating func enterBlock(_ keyword: Lexeme) throws(Diagnostic) {
+        statementDepth += 1
+        guard statementDepth <= Self.maximumStatementDepth else {
+            statementDepth -= 1
+            stoppedFatally = true
+            throw error("blocks nested too deeply (more than \(Self.maximumStatementDepth) levels)", at: keyword.span)
+        }
+    }
+
     private mutating func parseRepeat() throws(Diagnostic) -> Statement {
         let keyword = current
+        try enterBlock(keyword)
+        defer { statementDepth -= 1 }
         advance()
         guard !current.endsStatement else { throw expected("a number of repetitions", after: keyword) }
         let count = try parseOperand(after: keyword)
@@ -304,6 +335,7 @@ public struct Parser {
             guard let name = word(current), !Keywords.isReserved(name) else {
                 throw expected("a variable name", after: asToken)
             }
+            try refuseFunctionName(name, at: current.span)
             variable = Name(name, span: current.span)
             advance()
         }
@@ -313,6 +345,8 @@ public struct Parser {
 
     private mutating func parseQuietOrShow(show: Bool) throws(Diagnostic) -> Statement {
         let keyword = current
+        try enterBlock(keyword)
+        defer { statementDepth -= 1 }
         advance()
         if current.endsStatement {
             let (body, end) = try parseBlockBody(opener: keyword)
@@ -337,6 +371,8 @@ public struct Parser {
 
     private mutating func parseExpectError() throws(Diagnostic) -> Statement {
         let keyword = current
+        try enterBlock(keyword)
+        defer { statementDepth -= 1 }
         advance()
         var message: StringLiteral?
         if case .string = current.kind {
@@ -345,6 +381,13 @@ public struct Parser {
         }
         let inner = try parsePrefixed(after: previousToken)
         return Statement(kind: .expectError(message, inner), span: keyword.span.through(inner.span))
+    }
+
+    /// A variable may not take the name of a function without arguments (`page_size`): it would
+    /// silently change what the name means in every expression after it.
+    func refuseFunctionName(_ name: String, at span: SourceSpan) throws(Diagnostic) {
+        guard FunctionCatalog.constantNames.contains(name) else { return }
+        throw error("`\(name)` is a function; choose another name for the variable", at: span)
     }
 
     /// Statements up to the matching `end` (which is consumed). Errors inside are queued and the
@@ -365,7 +408,7 @@ public struct Parser {
             if case .end = current.kind {
                 throw error("this `\(text(of: opener))` has no matching `end`", at: opener.span)
             }
-            if let statement = parseStatementRecovering() { body.append(statement) }
+            if let statement = try parseStatementRecovering() { body.append(statement) }
         }
     }
 }

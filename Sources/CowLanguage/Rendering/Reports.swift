@@ -55,13 +55,7 @@ struct SmapsReport {
             table.add([row.name, "\(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))"] + cells(row.pages, u, pssKiB))
             totalPages += row.pages
             totalPssKiB += pssKiB
-            total.rss += u.rss
-            total.sharedClean += u.sharedClean
-            total.sharedDirty += u.sharedDirty
-            total.privateClean += u.privateClean
-            total.privateDirty += u.privateDirty
-            total.anonymous += u.anonymous
-            total.pss = total.pss.adding(u.pss) ?? total.pss
+            total.add(u)
         }
         table.add(["total", ""] + cells(totalPages, total, totalPssKiB))
         out += table.render()
