@@ -40,7 +40,7 @@ import Testing
                 == "t.cow:1:6: error: a file name cannot contain control characters such as a newline or a tab (found U+000A)")
         #expect(firstError("library \"l\\t\" text 1 data 1")
                 == "t.cow:1:9: error: a file name cannot contain control characters such as a newline or a tab (found U+0009)")
-        // (The caret is under the range for now: see /work/plan/QA.md, "map errors point at the range".)
+        // The caret is under the name (regionNameCaret below checks the column).
         #expect(firstError("spawn a\nmap a anon 0 pages 1 as \"h\\n\"")
                 .hasSuffix(": error: a region name cannot contain control characters such as a newline or a tab (found U+000A)"))
         // A right-to-left override would make the name read differently from what it holds.
@@ -192,7 +192,7 @@ import Testing
     }
 }
 
-// MARK: - Lead fixes of /work/plan/QA.md items 0-11
+// MARK: - Second QA round: nesting, recursion, carets, clause order, names
 
 extension RegressionQATests {
     /// QA item 0: nesting blocks or prefixes 1000 deep overflowed the stack (SIGSEGV).
