@@ -58,19 +58,16 @@ static inline void cowsim_on_sigint(int signal_number) {
     (void)signal_number;
     volatile sig_atomic_t *state = cowsim_signal_state();
     state[0] = 1;
+    /* End the terminal's "^C" echo: a running command's "interrupted" then starts a line. */
+    ssize_t ignored = write(STDOUT_FILENO, "\n", 1);
+    (void)ignored;
     if (state[1]) {
         /* Ctrl-C on a typed line: discard it and show a fresh prompt. */
-        ssize_t ignored = write(STDOUT_FILENO, "\n", 1);
-        (void)ignored;
         const char *prompt = *cowsim_interrupt_prompt();
         if (prompt != NULL) rl_set_prompt(prompt);
         rl_on_new_line();
         rl_replace_line("", 0);
         rl_redisplay();
-    } else {
-        /* A command is running: end the terminal's "^C" echo so its "interrupted" starts a line. */
-        ssize_t ignored = write(STDOUT_FILENO, "\n", 1);
-        (void)ignored;
     }
 }
 

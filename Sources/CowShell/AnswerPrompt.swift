@@ -18,6 +18,7 @@ public final class ReadlineAnswerReader: AnswerReader {
         editor = ReadlineEditor(historyCapacity: 100, completer: { _, _ in [] })
     }
 
+    /// One answer as typed (non-blank ones become recallable with Up-arrow); nil after Ctrl-D.
     public func readAnswer(prompt: String) -> String? {
         let line = editor.readLine(prompt: prompt)
         if let line, !line.trimmingWhitespace().isEmpty { editor.addHistory(line) }

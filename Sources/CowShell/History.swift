@@ -14,6 +14,7 @@ public final class History {
 
     /// The history file, or nil when there is nowhere to keep one.
     public let path: String?
+    /// The most entries kept (at least 1); older ones are dropped first.
     public let capacity: Int
     /// Oldest first.
     public private(set) var entries: [String] = []

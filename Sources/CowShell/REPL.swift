@@ -13,7 +13,7 @@ public enum REPL {
     static func currentEnvironment() -> [String: String] {
         var environment: [String: String] = [:]
         for key in environmentKeys {
-            if let value = getenv(key) { environment[key] = String(cString: value) }
+            if let value = SystemIO.environment(key) { environment[key] = value }
         }
         return environment
     }
@@ -45,7 +45,6 @@ public enum REPL {
     }
 
     private static func writeStandardError(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        SystemIO.writeAll(fd: STDERR_FILENO, Array(text.utf8))
     }
 }

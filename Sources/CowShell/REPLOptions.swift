@@ -12,6 +12,7 @@ public struct REPLOptions: Sendable {
     /// nil: `History.defaultPath` (XDG state directory).
     public var historyPath: String?
 
+    /// Options with the defaults a student at a terminal wants; override what the flags set.
     public init(version: String = CowsimVersion.number, promptStyle: PromptStyle? = nil,
                 colour: ColourMode = .auto, historyPath: String? = nil) {
         self.version = version

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import CowLanguage
 
-/// `Session` already has every member the REPL needs (see the contract in PLAN.md).
+/// `Session` already has every member the REPL needs (the contract is in ReplHost.swift).
 extension Session: ReplHost {}
 
 extension REPL {

@@ -180,6 +180,7 @@ struct LifecycleTests {
         let c = try m.vfork(p, childName: "C")
         #expect(m.process(p)?.state == .suspended(child: c))
         #expect(m.process(c)?.borrowsFrom == p)
+        #expect(m.usage(of: p)?.rss == 4)   // not vacuous: both sides are the parent's 4 pages
         #expect(m.usage(of: c) == m.usage(of: p))
         #expect(m.stats.used == 4)
         #expect(throws: EngineError.processNotRunning(p, .suspended(child: c))) { try m.write(p, vpn: 0x100, value: 0) }
@@ -454,6 +455,10 @@ struct ValidationTests {
         #expect(throws: EngineError.addressOverflow) { try m.read(p, vpn: -1) }
         #expect(throws: EngineError.addressOverflow) { try m.write(p, vpn: Int.max, value: 0) }
         #expect(throws: EngineError.addressOverflow) { try m.write(p, vpns: m.vpnLimit - 1..<m.vpnLimit + 1, value: 0) }
+        // A range too wide to count (it used to trap in Range.count) is refused for its negative start.
+        #expect(throws: EngineError.invalidArgument("page number must not be negative, got \(Int.min)")) {
+            try m.read(p, vpns: Int.min..<Int.max)
+        }
         #expect(throws: EngineError.self) { try m.mapAnonymous(p, at: 0, pages: -3, permissions: rw, shared: false, name: "x") }
         #expect(throws: EngineError.self) {
             try m.mapAnonymous(p, at: 0, pages: Machine.maxPages + 1, permissions: rw, shared: false, name: "x")

@@ -121,6 +121,7 @@ func readFileText(_ path: String) -> String? {
         let file = SourceFile(name: "v.cow", text: "spawn a\n#> spawn  a (pid 1)\necho \"x\"\n#> x\n")
         let (statements, diagnostics) = Parser.parse(file)
         #expect(diagnostics.isEmpty)
+        #expect(statements.map(\.expectedOutput) == [["spawn  a (pid 1)"], ["x"]])
         let s = Session(output: BufferSink())
         for statement in statements {
             let sink = BufferSink()

@@ -65,9 +65,10 @@ public struct Usage: Equatable, Sendable {
     /// (64/3 pages of 4 KiB show as 85 kB, not 85.33).
     public func pssKiB(pageSize: Int) -> Int {
         let parts = regionPss.isEmpty ? [pss] : regionPss
+        let scale = Rational(pageSize, 1024)
         var total = 0
         for p in parts {
-            if let scale = Rational(pageSize, 1024), let kib = p.multiplied(by: scale) {
+            if let scale, let kib = p.multiplied(by: scale) {
                 total += kib.truncated()
             } else {
                 total += Int(p.doubleValue * Double(pageSize) / 1024)

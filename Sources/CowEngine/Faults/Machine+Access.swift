@@ -20,7 +20,7 @@ extension Machine {
     /// Writes `value` into every page of `vpns`, stopping at the first kill. `.value(value)` if
     /// all pages were written.
     public mutating func write(_ pid: PID, vpns: Range<Int>, value: Int64) throws -> AccessOutcome {
-        try validateRange(vpns.lowerBound, vpns.count)
+        try validateRange(vpns)
         let i = try runningIndex(pid)
         let space = spaceIndex(i)
         for vpn in vpns {
@@ -32,7 +32,7 @@ extension Machine {
 
     /// Reads every page of `vpns`, stopping at the first kill; returns the values read so far.
     public mutating func read(_ pid: PID, vpns: Range<Int>) throws -> (values: [Int64], killed: Kill?) {
-        try validateRange(vpns.lowerBound, vpns.count)
+        try validateRange(vpns)
         let i = try runningIndex(pid)
         let space = spaceIndex(i)
         var values: [Int64] = []

@@ -104,7 +104,7 @@ extension Machine {
         let owner = Int(frames.owner[f]), ownerPage = Int(frames.ownerPage[f])
         switch (record.source, frames.kinds[f]) {
         case (.privateAnonymous, .anonymous): break
-        case (.file(let id), .anonymous) where !record.info.isShared: _ = id
+        case (.file, .anonymous) where !record.info.isShared: break
         case (.file(let id), .pageCache) where owner == id && ownerPage == page: break
         case (.shmem(let id), .shmem) where owner == id && ownerPage == page: break
         default:

@@ -29,19 +29,14 @@ extension Machine {
 
     /// True if some entry of the region maps a private anonymous frame.
     func holdsAnonymous(_ record: RegionRecord) -> Bool {
-        record.entries.contains { e in
-            Packed.isPresent(e) && Packed.frame(e) != frames.zeroFrame && frames.kinds[Packed.frame(e)] == .anonymous
-        }
+        record.entries.contains { mapsAnonymousFrame($0) }
     }
 
     /// Number of private anonymous frames an eager fork must duplicate for region `record`.
     func framesToDuplicate(_ record: RegionRecord) -> Int {
         guard !record.info.isShared else { return 0 }
         var n = 0
-        for e in record.entries where Packed.isPresent(e) {
-            let f = Packed.frame(e)
-            if f != frames.zeroFrame && frames.kinds[f] == .anonymous { n += 1 }
-        }
+        for e in record.entries where mapsAnonymousFrame(e) { n += 1 }
         return n
     }
 

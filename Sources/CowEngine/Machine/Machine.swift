@@ -48,11 +48,6 @@ public struct Machine: Sendable {
         config.behaviours = .preset(profile)
     }
 
-    /// Replaces all behaviour switches at once.
-    public mutating func setBehaviours(_ behaviours: Behaviours) {
-        config.behaviours = behaviours
-    }
-
     /// Flips one behaviour switch by its name; false for an unknown name.
     public mutating func setBehaviour(_ name: String, _ on: Bool) -> Bool {
         config.behaviours.set(name, on)
@@ -132,6 +127,16 @@ extension Machine {
         guard vpn >= 0 else { throw EngineError.invalidArgument("page number must not be negative, got \(vpn)") }
         let (end, overflow) = vpn.addingReportingOverflow(pages)
         guard !overflow, end <= vpnLimit else { throw EngineError.addressOverflow }
+    }
+
+    /// Checks a range of pages given by a caller as a Swift range (one whose count would not
+    /// fit an Int starts below page 0, and is refused as such instead of trapping).
+    func validateRange(_ vpns: Range<Int>) throws {
+        let (pages, overflow) = vpns.upperBound.subtractingReportingOverflow(vpns.lowerBound)
+        guard !overflow else {
+            throw EngineError.invalidArgument("page number must not be negative, got \(vpns.lowerBound)")
+        }
+        try validateRange(vpns.lowerBound, pages)
     }
 
     /// Checks a single page number given by a caller.

@@ -53,30 +53,26 @@ public struct Behaviours: Equatable, Sendable {
         }
     }
 
+    /// Each switch's name for `set NAME on|off`, with the field it sets, sorted by name: the one
+    /// table `switchNames`, `set` and `value(of:)` read, so a new switch is added in one place.
+    private static let switches: [(name: String, field: WritableKeyPath<Behaviours, Bool> & Sendable)] = [
+        ("cow-reuse", \.reuseSoleSharer), ("fault-around", \.faultAround),
+        ("fork-skip", \.forkSkipsUnfaulted), ("zero-page", \.zeroPage),
+    ]
+
     /// The names `set NAME on|off` accepts, sorted.
-    public static let switchNames: [String] = ["cow-reuse", "fault-around", "fork-skip", "zero-page"]
+    public static let switchNames: [String] = switches.map(\.name)
 
     /// Flips the switch called `name`; returns false (and changes nothing) for an unknown name.
     public mutating func set(_ name: String, _ on: Bool) -> Bool {
-        switch name {
-        case "cow-reuse": reuseSoleSharer = on
-        case "fault-around": faultAround = on
-        case "fork-skip": forkSkipsUnfaulted = on
-        case "zero-page": zeroPage = on
-        default: return false
-        }
+        guard let field = Behaviours.switches.first(where: { $0.name == name })?.field else { return false }
+        self[keyPath: field] = on
         return true
     }
 
     /// The state of the switch called `name`, nil for an unknown name.
     public func value(of name: String) -> Bool? {
-        switch name {
-        case "cow-reuse": return reuseSoleSharer
-        case "fault-around": return faultAround
-        case "fork-skip": return forkSkipsUnfaulted
-        case "zero-page": return zeroPage
-        default: return nil
-        }
+        Behaviours.switches.first { $0.name == name }.map { self[keyPath: $0.field] }
     }
 }
 

@@ -130,7 +130,7 @@ extension Machine {
             if writable && info.isShared {
                 flags |= Packed.writable
             } else if writable {
-                let exclusive = f != frames.zeroFrame && frames.kinds[f] == .anonymous && frames.mapcount[f] == 1
+                let exclusive = mapsAnonymousFrame(e) && frames.mapcount[f] == 1
                 flags |= exclusive ? Packed.writable : Packed.copyOnWrite
             }
             procs[space].regions[r].entries[k] = Packed.make(frame: f, flags)

@@ -16,6 +16,11 @@ extension Machine {
         return false
     }
 
+    /// True if entry `e` maps a private anonymous frame (not the zero page, not the page cache).
+    @inline(__always) func mapsAnonymousFrame(_ e: PackedEntry) -> Bool {
+        Packed.isPresent(e) && Packed.frame(e) != frames.zeroFrame && frames.kinds[Packed.frame(e)] == .anonymous
+    }
+
     /// Inserts a new region, empty, into address space `space`, keeping regions sorted.
     mutating func insertRegion(_ space: Int, _ info: Region, source: RegionSource, objectOffset: Int) {
         let record = RegionRecord(info: info, entries: Array(repeating: 0, count: info.pages),

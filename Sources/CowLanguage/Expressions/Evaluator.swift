@@ -42,15 +42,15 @@ extension Session {
 
     private func lookUp(_ name: String, at span: SourceSpan) throws(ScriptError) -> Value {
         if let value = variables[name] { return value }
-        if let spec = FunctionCatalog.spec(name), spec.arguments.isEmpty {
+        if FunctionCatalog.constantNames.contains(name) {
             return try call(Name(name, span: span), [], Expr(.word(name), span: span))
         }
         var notes: [String] = []
         let candidates = variables.keys.sorted() + FunctionCatalog.all.filter { $0.arguments.isEmpty }.map(\.name)
         if let near = Suggestions.nearest(to: name, in: candidates) {
             notes.append("did you mean `\(near)`?")
-        } else if FunctionCatalog.spec(name) != nil {
-            notes.append("`\(name)` is a function: call it as \(FunctionCatalog.spec(name)?.signature ?? name)")
+        } else if let spec = FunctionCatalog.spec(name) {
+            notes.append("`\(name)` is a function: call it as \(spec.signature)")
         } else if machine.process(named: name) != nil {
             notes.append("`\(name)` is a process; pass it to a function, e.g. rss(\(name))")
         } else {

@@ -42,7 +42,7 @@ extension Session {
         case .word(let name):
             if let value = variables[name] {
                 add(.variable(name, value), to: &things)
-            } else if let spec = FunctionCatalog.spec(name), spec.arguments.isEmpty {
+            } else if FunctionCatalog.constantNames.contains(name) {
                 add(.machine(name), to: &things)
             }
         case .unary(_, let inner): gather(inner, into: &things)
@@ -72,7 +72,7 @@ extension Session {
             }
             return
         }
-        if let spec = FunctionCatalog.spec(name), spec.arguments.isEmpty {
+        if FunctionCatalog.constantNames.contains(name) {
             add(.machine(name), to: &things)
             return
         }

@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The file-system walks and byte-exact writes the homework tools need (SystemIO covers
-/// reading; these stay here so the rest of the language never touches directories).
+/// The file-system walks the homework tools need (SystemIO covers reading and writing files;
+/// these stay here so the rest of the language never touches directories).
 enum FileTree {
     /// What a path given to `cowsim test` turned out to be.
     enum Entry: Equatable {
@@ -23,7 +23,7 @@ enum FileTree {
         var entries: [Entry] = []
         for path in paths {
             switch kind(of: path, followLinks: true) {
-            case .none: entries.append(.unusable(path, reason: lastError()))
+            case .none: entries.append(.unusable(path, reason: SystemIO.errorText()))
             case .some(.file), .some(.other): entries.append(.script(path))
             case .some(.directory):
                 let base = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
@@ -76,19 +76,5 @@ enum FileTree {
             if name != "." && name != ".." { names.append(name) }
         }
         return names
-    }
-
-    /// Replaces a file's contents with exactly these bytes.
-    static func write(_ path: String, bytes: [UInt8]) -> Result<Void, SystemIO.Failure> {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if fd < 0 { return .failure(SystemIO.Failure(reason: lastError())) }
-        SystemIO.writeAll(fd: fd, bytes)
-        if close(fd) != 0 { return .failure(SystemIO.Failure(reason: lastError())) }
-        return .success(())
-    }
-
-    private static func lastError() -> String {
-        guard let text = strerror(errno) else { return "error \(errno)" }
-        return String(cString: text)
     }
 }

@@ -79,7 +79,7 @@ public struct GradeReport: Sendable {
     /// "Score: 5/7 (2 of 3 questions right)".
     public var scoreLine: String {
         let right = questions.filter { $0.outcome == .right }.count
-        return "Score: \(score)/\(maxScore) (\(right) of \(questions.count) \(questions.count == 1 ? "question" : "questions") right)"
+        return "Score: \(score)/\(maxScore) (\(right) of \(Format.count(questions.count, "question")) right)"
     }
 
     /// The human-readable report `cowsim quiz --answers` prints.
@@ -101,7 +101,7 @@ public struct GradeReport: Sendable {
         let given = graded.given.map { "`\($0)`" } ?? "none given"
         switch graded.outcome {
         case .right:
-            return ["answer \(given): right (+\(Self.points(q.points)))"]
+            return ["answer \(given): right (+\(Format.count(q.points, "point")))"]
         case .wrong, .malformed, .missing:
             var lines: [String]
             switch graded.outcome {
@@ -116,8 +116,6 @@ public struct GradeReport: Sendable {
             return lines
         }
     }
-
-    static func points(_ n: Int) -> String { n == 1 ? "1 point" : "\(n) points" }
 
     /// The report for autograders: fixed key order, one object per question.
     public func json() -> JSON {

@@ -14,12 +14,12 @@ public struct Problem: Sendable {
 
     /// Runs the script at `path` silently with `seed`.
     public static func load(path: String, seed: UInt64) -> Problem {
-        switch SystemIO.readFile(path) {
+        switch SourceFile.load(path: path) {
         case .failure(let failure):
             return Problem(name: baseName(path), seed: seed, questions: [],
                            error: "\(path): error: cannot read \(path): \(failure.reason)\n")
-        case .success(let bytes):
-            return load(SourceFile(name: path, bytes: bytes, directory: SourceFile.directory(of: path)), seed: seed)
+        case .success(let file):
+            return load(file, seed: seed)
         }
     }
 
@@ -43,7 +43,7 @@ public struct Problem: Sendable {
         let extra = sheet.extraNumbers(beyond: questions.count)
         if !extra.isEmpty {
             let list = extra.map(String.init).joined(separator: ", ")
-            report.notes.append("the problem has \(questions.count) \(questions.count == 1 ? "question" : "questions"); "
+            report.notes.append("the problem has \(Format.count(questions.count, "question")); "
                                 + "\(extra.count == 1 ? "the answer" : "answers") to \(list) \(extra.count == 1 ? "was" : "were") ignored")
         }
         return report

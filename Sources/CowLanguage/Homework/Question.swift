@@ -38,6 +38,6 @@ public struct Question: Sendable, Equatable {
 
     /// "Q1 (2 points): How many ...?" — how a plain run prints it.
     public var heading: String {
-        "Q\(number) (\(points) \(points == 1 ? "point" : "points")): \(text)"
+        "Q\(number) (\(Format.count(points, "point"))): \(text)"
     }
 }

@@ -70,14 +70,14 @@ public final class Quiz {
 
     /// Runs the problem at `path` interactively; returns the graded questions.
     public func run(path: String) -> GradeReport {
-        switch SystemIO.readFile(path) {
+        switch SourceFile.load(path: path) {
         case .failure(let failure):
             let message = "\(path): error: cannot read \(path): \(failure.reason)\n"
             output.write(message, style: .error)
             output.flush()
             return GradeReport(file: Problem.baseName(path), seed: options.seed, questions: [], error: Problem.firstLine(message))
-        case .success(let bytes):
-            return run(SourceFile(name: path, bytes: bytes, directory: SourceFile.directory(of: path)))
+        case .success(let file):
+            return run(file)
         }
     }
 
@@ -127,7 +127,7 @@ public final class Quiz {
     private func say(_ result: GradedQuestion) {
         let q = result.question
         if result.outcome == .right {
-            output.write("right (+\(GradeReport.points(q.points)))\n", style: .success)
+            output.write("right (+\(Format.count(q.points, "point")))\n", style: .success)
             return
         }
         output.write(options.revealsAnswers ? "wrong: the answer is \(q.answerText)\n" : "wrong\n", style: .fault)

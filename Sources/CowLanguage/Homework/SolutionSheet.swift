@@ -27,8 +27,7 @@ public struct SolutionSheet: Sendable {
     }
 
     private var summary: String {
-        let n = problem.questions.count
-        return "\(n) \(n == 1 ? "question" : "questions"), \(GradeReport.points(problem.maxScore))"
+        "\(Format.count(problem.questions.count, "question")), \(Format.count(problem.maxScore, "point"))"
     }
 
     private func text() -> String {
@@ -54,7 +53,7 @@ public struct SolutionSheet: Sendable {
             "another seed gives other numbers.",
         ]
         for q in problem.questions {
-            out += ["", "## Q\(q.number) (\(GradeReport.points(q.points)))", "", q.text, "", "**Answer: \(q.answerText)**"]
+            out += ["", "## Q\(q.number) (\(Format.count(q.points, "point")))", "", q.text, "", "**Answer: \(q.answerText)**"]
             if let hint = q.hint { out += ["", "Hint: \(hint)"] }
             if !q.explanation.isEmpty {
                 out += ["", "State when the question is asked (line \(q.line)):", "", "```text"] + q.explanation + ["```"]

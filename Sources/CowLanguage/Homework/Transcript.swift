@@ -58,14 +58,9 @@ public struct Transcript {
         }
     }
 
-    /// Reads and runs a script file; nil plus the reason when it cannot be read.
+    /// Reads and runs a script file, or says why it cannot be read.
     public static func load(path: String, options: SessionOptions) -> Result<Transcript, SystemIO.Failure> {
-        switch SystemIO.readFile(path) {
-        case .failure(let failure): return .failure(failure)
-        case .success(let bytes):
-            let file = SourceFile(name: path, bytes: bytes, directory: SourceFile.directory(of: path))
-            return .success(Transcript(file: file, options: options))
-        }
+        SourceFile.load(path: path).map { Transcript(file: $0, options: options) }
     }
 
     /// Commands whose output differs from their `#>` lines.
@@ -220,8 +215,7 @@ extension Transcript {
             output.write("\(path): \(summary)\n", style: .error)
             return 1
         }
-        let n = transcript.checks.count
-        output.write("\(path): transcript matches (\(n == 1 ? "1 command" : "\(n) commands") checked)\n", style: .success)
+        output.write("\(path): transcript matches (\(Format.count(transcript.checks.count, "command")) checked)\n", style: .success)
         return 0
     }
 
@@ -236,15 +230,15 @@ extension Transcript {
         }
         let changed = transcript.mismatches.count
         guard changed > 0 else {
-            output.write("\(path): up to date (\(transcript.checks.count == 1 ? "1 command" : "\(transcript.checks.count) commands") checked)\n", style: .success)
+            output.write("\(path): up to date (\(Format.count(transcript.checks.count, "command")) checked)\n", style: .success)
             return 0
         }
         let bytes = transcript.updatedBytes()
-        if case .failure(let failure) = FileTree.write(path, bytes: bytes) {
+        if case .failure(let failure) = SystemIO.writeFile(path, bytes: bytes) {
             output.write("\(path): error: cannot write \(path): \(failure.reason)\n", style: .error)
             return 1
         }
-        output.write("\(path): updated the expected output of \(changed == 1 ? "1 command" : "\(changed) commands")\n", style: .success)
+        output.write("\(path): updated the expected output of \(Format.count(changed, "command"))\n", style: .success)
         return 0
     }
 }

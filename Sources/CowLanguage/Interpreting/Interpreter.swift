@@ -507,12 +507,11 @@ extension Session {
             throw .fatal(Diagnostic("`source` nested more than 16 deep: does a file source itself?", at: span, in: currentFile))
         }
         let resolved = SourceFile.resolve(path, against: currentFile.directory)
-        let bytes: [UInt8]
-        switch SystemIO.readFile(resolved) {
+        let file: SourceFile
+        switch SourceFile.load(path: resolved) {
         case .failure(let failure): throw fail("cannot read \(resolved): \(failure.reason)", at: span)
-        case .success(let b): bytes = b
+        case .success(let f): file = f
         }
-        let file = SourceFile(name: resolved, bytes: bytes, directory: SourceFile.directory(of: resolved))
         sourceDepth += 1
         defer { sourceDepth -= 1 }
         guard runStatements(of: file) else { throw stopping ? .stopped : .reported }
@@ -578,14 +577,6 @@ struct ErrorSpans {
     var range: SourceSpan?
     var file: SourceSpan?
     var name: SourceSpan?
-
-    init(command: SourceSpan, process: SourceSpan? = nil, range: SourceSpan? = nil, file: SourceSpan? = nil, name: SourceSpan? = nil) {
-        self.command = command
-        self.process = process
-        self.range = range
-        self.file = file
-        self.name = name
-    }
 
     func span(for error: EngineError) -> SourceSpan {
         switch error {

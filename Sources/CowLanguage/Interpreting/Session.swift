@@ -120,13 +120,13 @@ public final class Session {
 
     /// Runs a script file; relative `source` paths inside resolve against its directory.
     public func run(file path: String) -> Bool {
-        switch SystemIO.readFile(path) {
+        switch SourceFile.load(path: path) {
         case .failure(let failure):
             report(Diagnostic(file: path, message: "cannot read \(path): \(failure.reason)"))
             output.flush()
             return false
-        case .success(let bytes):
-            return run(SourceFile(name: path, bytes: bytes, directory: SourceFile.directory(of: path)))
+        case .success(let file):
+            return run(file)
         }
     }
 

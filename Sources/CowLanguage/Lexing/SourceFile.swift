@@ -45,6 +45,11 @@ public final class SourceFile: Sendable {
         return String(path[..<slash])
     }
 
+    /// Reads the script at `path`; relative `source` paths inside it resolve against its directory.
+    public static func load(path: String) -> Result<SourceFile, SystemIO.Failure> {
+        SystemIO.readFile(path).map { SourceFile(name: path, bytes: $0, directory: directory(of: path)) }
+    }
+
     /// `path` resolved against `directory` unless it is absolute.
     public static func resolve(_ path: String, against directory: String) -> String {
         if path.hasPrefix("/") || directory.isEmpty { return path }

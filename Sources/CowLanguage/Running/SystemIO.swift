@@ -18,7 +18,8 @@ public enum SystemIO {
         bytes.withUnsafeBytes { writeAll(fd: fd, $0) }
     }
 
-    /// Writes every byte of `raw` to a file descriptor, retrying short writes.
+    /// Writes every byte of `raw` to a file descriptor, retrying short and interrupted writes;
+    /// gives up on an error or on a write that makes no progress, so it can never spin.
     public static func writeAll(fd: Int32, _ raw: UnsafeRawBufferPointer) {
         guard var base = raw.baseAddress else { return }
         var left = raw.count
@@ -28,10 +29,8 @@ public enum SystemIO {
             #else
             let n = Darwin.write(fd, base, left)
             #endif
-            if n < 0 {
-                if errno == EINTR { continue }
-                return
-            }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
             left -= n
             base = base.advanced(by: n)
         }
@@ -98,9 +97,14 @@ public enum SystemIO {
 
     /// Creates or replaces a file with the given text.
     public static func writeFile(_ path: String, _ text: String) -> Result<Void, Failure> {
+        writeFile(path, bytes: Array(text.utf8))
+    }
+
+    /// Creates or replaces a file with exactly these bytes.
+    public static func writeFile(_ path: String, bytes: [UInt8]) -> Result<Void, Failure> {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         if fd < 0 { return .failure(Failure(reason: errorText())) }
-        writeAll(fd: fd, Array(text.utf8))
+        writeAll(fd: fd, bytes)
         if close(fd) != 0 { return .failure(Failure(reason: errorText())) }
         return .success(())
     }
@@ -114,7 +118,8 @@ public enum SystemIO {
         return String(cString: value)
     }
 
-    private static func errorText() -> String {
+    /// The C library's words for the last error (`errno`).
+    static func errorText() -> String {
         guard let text = strerror(errno) else { return "error \(errno)" }
         return String(cString: text)
     }
