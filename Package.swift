@@ -34,7 +34,7 @@ let package = Package(
                 "CowEngine",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "CowLanguageTests", dependencies: ["CowLanguage"]),
+        .testTarget(name: "CowLanguageTests", dependencies: ["CowLanguage", "CowTestSupport"]),
         .target(name: "CowTestSupport", path: "Tests/CowTestSupport"),
         .testTarget(name: "CowShellTests", dependencies: ["CowShell", "cowsim", "CowTestSupport"]),
         .testTarget(

@@ -1,4 +1,5 @@
 import Testing
+import CowTestSupport
 import CowEngine
 @testable import CowLanguage
 
@@ -93,22 +94,8 @@ import CowEngine
 
     // MARK: - Reports
 
-    static let problem = """
-        quiet
-          spawn a
-          map a anon 0x10000 pages 3 rw as heap
-          write a 0x10000 pages 3 1
-          fork a as b
-          write b 0x11000 2
-        end
-        echo "a forks b; b writes one page"
-        ask "What is the Pss of b?" pss(b, heap) points 2 hint "two pages are shared by two"
-        ask "Which frame does b map at 0x10000?" frame(b, 0x10000) hint "b has not copied this page"
-        ask "What frame does b map at 0x20000?" frame(b, 0x20000)
-        """
-
     static func report(_ answers: String, reveals: Bool = true) throws -> GradeReport {
-        let problem = Problem.load(SourceFile(name: "dir/hw.cow", text: Self.problem), seed: 7)
+        let problem = Problem.load(SourceFile(name: "dir/hw.cow", text: SampleProblem.text), seed: 7)
         guard case .success(let sheet) = AnswerSheet.parse(answers) else { throw AnswerSheetError(line: 0, message: "bad sheet") }
         return problem.grade(sheet, reveals: reveals)
     }

@@ -1,4 +1,5 @@
 import Testing
+import CowTestSupport
 import CowEngine
 @testable import CowLanguage
 
@@ -17,7 +18,7 @@ import CowEngine
         let lines = ScriptedLines(answers)
         let reader = LineAnswerReader(output: sink, source: lines.next)
         let report = Quiz(options: options, reader: reader, output: sink)
-            .run(SourceFile(name: "hw.cow", text: HomeworkGradingTests.problem))
+            .run(SourceFile(name: "hw.cow", text: SampleProblem.text))
         return (report, sink.text)
     }
 
@@ -83,7 +84,7 @@ import CowEngine
     // MARK: - Solution sheets and explanations
 
     @Test func explanationShowsTheStateBehindEachAnswer() {
-        let problem = Problem.load(SourceFile(name: "hw.cow", text: HomeworkGradingTests.problem), seed: 0)
+        let problem = Problem.load(SourceFile(name: "hw.cow", text: SampleProblem.text), seed: 0)
         #expect(problem.error == nil)
         #expect(problem.questions.map(\.answerText) == ["2", "0", "none"])
         #expect(problem.questions[0].explanation == [
@@ -134,7 +135,7 @@ import CowEngine
     }
 
     @Test func textSheet() {
-        let problem = Problem.load(SourceFile(name: "some/dir/hw.cow", text: HomeworkGradingTests.problem), seed: 3)
+        let problem = Problem.load(SourceFile(name: "some/dir/hw.cow", text: SampleProblem.text), seed: 3)
         let text = SolutionSheet(problem: problem).rendered(.text)
         #expect(text.hasPrefix("""
             Solution sheet: hw.cow, seed 3: 3 questions, 4 points

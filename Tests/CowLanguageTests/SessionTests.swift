@@ -195,7 +195,7 @@ func readFileText(_ path: String) -> String? {
         _ = s.run(source: "spawn a\nmap a anon 0 pages 2\nwrite a 0 1\nfork a as b\nwrite b 0 2\ncheck\nforc", fileName: "s.cow")
         let styles = sink.pieces.map(\.style)
         #expect(styles == [.event, .dim, .fault, .event, .copy, .success, .error])
-        #expect(StandardOutputSink.paint("x\n", style: .copy) == "\u{1B}[35mx\u{1B}[0m\n")
-        #expect(StandardOutputSink.paint("x\n", style: .plain) == "x\n")
+        #expect(ANSIColour.paint("x\n", style: .copy) == "\u{1B}[35mx\u{1B}[0m\n")
+        #expect(ANSIColour.paint("x\n", style: .plain) == "x\n")
     }
 }

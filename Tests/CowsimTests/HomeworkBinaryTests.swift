@@ -3,21 +3,6 @@ import CowTestSupport
 
 /// The homework subcommands and transcript checks, through the built `cowsim` binary.
 @Suite struct HomeworkBinaryTests {
-    static let problem = """
-        quiet
-          spawn a
-          map a anon 0x10000 pages 3 rw as heap
-          write a 0x10000 pages 3 1
-          fork a as b
-          write b 0x11000 2
-        end
-        echo "a forks b; b writes one page"
-        ask "What is the Pss of b?" pss(b, heap) points 2 hint "two pages are shared by two"
-        ask "Which frame does b map at 0x10000?" frame(b, 0x10000) hint "b has not copied this page"
-        ask "What frame does b map at 0x20000?" frame(b, 0x20000)
-
-        """
-
     // MARK: - cowsim test
 
     @Test func testCountsPassesFailuresAndMismatches() throws {
@@ -101,7 +86,7 @@ import CowTestSupport
 
     @Test func gradedQuizPrintsJSONAndExitsOneUnlessAllRight() throws {
         let dir = try TemporaryDirectory(prefix: "cowsim-homework")
-        dir.write("hw.cow", Self.problem)
+        dir.write("hw.cow", SampleProblem.text)
         dir.write("answers.txt", "# my answers\n4/2\n3: zero\n")
         let r = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--seed", "5", "--answers", dir.path + "/answers.txt", "--json"])
         #expect(r.status == 1)
@@ -159,7 +144,7 @@ import CowTestSupport
 
     @Test func unusableAnswersFileOrProblemExitsTwo() throws {
         let dir = try TemporaryDirectory(prefix: "cowsim-homework")
-        dir.write("hw.cow", Self.problem)
+        dir.write("hw.cow", SampleProblem.text)
         dir.write("twice.txt", "1: 2\n1: 3\n")
         let twice = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/twice.txt"])
         #expect(twice.status == 2)
@@ -178,7 +163,7 @@ import CowTestSupport
 
     @Test func pipedQuizReadsPlainLines() throws {
         let dir = try TemporaryDirectory(prefix: "cowsim-homework")
-        dir.write("hw.cow", Self.problem)
+        dir.write("hw.cow", SampleProblem.text)
         let r = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--no-hints"], input: "17/2\n2\n1\nnone\n")
         #expect(r.status == 1)
         #expect(r.stdout == """

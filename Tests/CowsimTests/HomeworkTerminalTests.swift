@@ -9,7 +9,7 @@ struct HomeworkTerminalTests {
     func quizOnATerminal() throws {
         let binary = try #require(CowsimBinary.path())
         let dir = try TemporaryDirectory(prefix: "cowsim-homework")
-        dir.write("hw.cow", HomeworkBinaryTests.problem)
+        dir.write("hw.cow", SampleProblem.text)
         let terminal = try PseudoTerminal(executable: binary, arguments: ["quiz", dir.path + "/hw.cow"],
                                           environment: ["HOME": dir.path, "TERM": "xterm", "NO_COLOR": "1", "LANG": "C.UTF-8"])
         #expect(terminal.waitFor(suffix: "Q1 (2 points): What is the Pss of b?\nanswer> "))

@@ -206,24 +206,18 @@ extension Session {
             say("\(info.name): mapped " + regions.map { "\($0.name) \(rangeText($0.start..<$0.end)) (\(Format.pages($0.pages)), \($0.permissions))" }
                 .joined(separator: " and "), style: .dim)
         case .unmap(let ref, let range):
-            let info = try process(ref)
-            let vpns = try pageRange(range, aligned: true)
-            try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
-                try $0.unmap(info.pid, at: vpns.lowerBound, pages: vpns.count)
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) {
+                try $0.unmap($1, at: $2.lowerBound, pages: $2.count)
             }
             say("\(info.name): unmapped \(rangeText(vpns)) (\(Format.pages(vpns.count)))", style: .dim)
         case .protect(let ref, let range, let permissions):
-            let info = try process(ref)
-            let vpns = try pageRange(range, aligned: true)
-            try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
-                try $0.protect(info.pid, at: vpns.lowerBound, pages: vpns.count, permissions: permissions)
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) {
+                try $0.protect($1, at: $2.lowerBound, pages: $2.count, permissions: permissions)
             }
             say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) is now \(permissions)", style: .dim)
         case .advise(let ref, let range, let advice):
-            let info = try process(ref)
-            let vpns = try pageRange(range, aligned: true)
-            try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
-                try $0.advise(info.pid, at: vpns.lowerBound, pages: vpns.count, advice: advice)
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) {
+                try $0.advise($1, at: $2.lowerBound, pages: $2.count, advice: advice)
             }
             say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) advised \(advice.rawValue)", style: .dim)
         case .fork(let ref, let childArgument), .vfork(let ref, let childArgument):
@@ -521,6 +515,20 @@ extension Session {
 
     /// Runs an engine operation; an `EngineError` becomes a diagnostic at the argument it is about.
     /// (`spans` is only built when there is an error to place.)
+    /// `unmap`, `protect` and `advise`: resolves the process and the page-aligned range, applies
+    /// `change` to them, and reports engine errors at the process or the range.
+    func changeMapping(
+        _ ref: ProcessReference, _ range: RangeArgument, keyword: SourceSpan,
+        _ change: (inout Machine, PID, Range<Int>) throws -> Void
+    ) throws(ScriptError) -> (ProcessInfo, Range<Int>) {
+        let info = try process(ref)
+        let vpns = try pageRange(range, aligned: true)
+        try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
+            try change(&$0, info.pid, vpns)
+        }
+        return (info, vpns)
+    }
+
     func engine<T>(_ spans: @autoclosure () -> ErrorSpans, _ body: (inout Machine) throws -> T) throws(ScriptError) -> T {
         do {
             return try withMachine(body)

@@ -79,11 +79,11 @@ public final class StandardOutputSink: OutputSink {
     public func write(_ text: String, style: OutputStyle) {
         if style == .error {
             flush()
-            let coloured = colour ? Self.paint(text, style: style) : text
+            let coloured = colour ? ANSIColour.paint(text, style: style) : text
             SystemIO.writeAll(fd: 2, Array(coloured.utf8))
             return
         }
-        var shown = colour && style != .plain ? Self.paint(text, style: style) : text
+        var shown = colour && style != .plain ? ANSIColour.paint(text, style: style) : text
         shown.withUTF8 { append($0) }
     }
 
@@ -113,26 +113,5 @@ public final class StandardOutputSink: OutputSink {
             (target + count).update(from: source, count: bytes.count)   // fits: checked above
         }
         count += bytes.count
-    }
-
-    /// Wraps each line of `text` in the ANSI colour of `style` (the newline stays outside).
-    static func paint(_ text: String, style: OutputStyle) -> String {
-        let code: String
-        switch style {
-        case .plain: return text
-        case .heading: code = "1"
-        case .event: code = "36"
-        case .fault: code = "33"
-        case .copy: code = "35"
-        case .error: code = "1;31"
-        case .success: code = "32"
-        case .dim: code = "2"
-        }
-        var out = ""
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-            out += "\u{1B}[\(code)m\(line)\u{1B}[0m\n"
-        }
-        if !text.hasSuffix("\n") { out += "\u{1B}[\(code)m\(text.split(separator: "\n").last ?? "")\u{1B}[0m" }
-        return out
     }
 }
