@@ -20,12 +20,15 @@ let package = Package(
     targets: [
         .target(name: "CowEngine"),
         .target(name: "CowLanguage", dependencies: ["CowEngine"]),
+        // The kernel backend: real participant processes (C) driven by a Swift controller.
+        .target(name: "CKernelParticipant"),
+        .target(name: "CowKernel", dependencies: ["CowEngine", "CKernelParticipant"]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .target(name: "CowShell", dependencies: ["CowLanguage", "CReadline"]),
         .executableTarget(
             name: "cowsim",
             dependencies: [
-                "CowShell", "CowLanguage",
+                "CowShell", "CowLanguage", "CowKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(
@@ -34,6 +37,7 @@ let package = Package(
                 "CowEngine",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
+        .testTarget(name: "CowKernelTests", dependencies: ["CowKernel", "cowsim", "CowTestSupport"]),
         .testTarget(name: "CowLanguageTests", dependencies: ["CowLanguage", "CowTestSupport"]),
         .target(name: "CowTestSupport", path: "Tests/CowTestSupport"),
         .testTarget(name: "CowShellTests", dependencies: ["CowShell", "cowsim", "CowTestSupport"]),

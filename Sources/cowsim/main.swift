@@ -3,6 +3,7 @@
 import ArgumentParser
 import CowLanguage
 import CowShell
+import CowKernel
 
 /// The root command. Subcommands (quiz, solve, test, ...) are added to `subcommands`; `run` is the
 /// default, so `cowsim script.cow` and `cowsim -c 'stats'` need no subcommand name.
@@ -92,4 +93,6 @@ struct Run: ParsableCommand {
     }
 }
 
+// A kernel-backend participant (a re-executed cowsim) serves its controller and never returns.
+KernelParticipant.runIfRequested()
 Cowsim.main()
