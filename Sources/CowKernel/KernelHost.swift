@@ -81,12 +81,14 @@ public final class KernelHost {
 
     /// Kills every participant, closes every file and removes the temporary folder. Idempotent.
     public func shutdown() {
-        for i in participants.indices where participants[i].socket >= 0 {
+        // Youngest first, each waited for: a parent participant still alive reaps its child at
+        // once (it ignores SIGCHLD), so no zombie is left behind for init.
+        for i in participants.indices.reversed() where participants[i].pidfd >= 0 {
             if participants[i].exit == .running { _ = cowk_pidfd_kill(participants[i].pidfd, SIGKILL) }
-            close(participants[i].socket)
-            participants[i].socket = -1
-        }
-        for i in participants.indices where participants[i].pidfd >= 0 {
+            if participants[i].socket >= 0 {
+                close(participants[i].socket)
+                participants[i].socket = -1
+            }
             _ = cowk_pidfd_wait(participants[i].pidfd, 5000)
             if participants[i].spawnedHere {
                 var status: Int32 = 0
@@ -139,11 +141,9 @@ public final class KernelHost {
     public func exec(_ process: KernelProcess) throws {
         var request = cowk_request()
         request.op = UInt32(COWK_OP_EXEC.rawValue)
+        // the answer is the fresh image announcing itself on the same socket (or execve's error)
         let answer = try step(process, request)
         guard answer.error == 0 else { throw failure(answer, "exec", process) }
-        // the fresh image announces itself on the same socket
-        let hello = try receive(process)
-        guard hello.error == 0 else { throw failure(hello, "exec", process) }
         participants[process.index].ranges = []
     }
 
@@ -562,11 +562,6 @@ public final class KernelHost {
             throw KernelError.system(call: "send", detail: "to \(process.name)", errno: code)
         }
         return try receive(process, payload: &payload)
-    }
-
-    private func receive(_ process: KernelProcess) throws -> cowk_reply {
-        var none: [UInt64] = []
-        return try receive(process, payload: &none)
     }
 
     private func receive(_ process: KernelProcess, payload: inout [UInt64]) throws -> cowk_reply {
