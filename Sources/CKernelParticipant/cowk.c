@@ -107,6 +107,13 @@ static int read_full(int sock, void *buffer, size_t length, int *fd_out)
 
 static int channel = -1;
 static volatile sig_atomic_t dying;
+/* The open fault window, for a death inside it: the faults taken before the fatal access count. */
+static struct rusage window_start;
+static volatile sig_atomic_t window_is_open;
+/* The fatal-signal handler runs here: its frame must not fault inside a window (a fresh stack
+ * page would count as a fault), so every window touches these pages first. */
+#define ALTSTACK_BYTES (16 * PAGE)
+static char altstack[ALTSTACK_BYTES] __attribute__((aligned(4096)));
 static uint64_t payload[3 * COWK_CHUNK];
 
 static void participant_exit(int status) { _exit(status); }
@@ -124,6 +131,12 @@ static void on_fatal_signal(int sig, siginfo_t *info, void *context)
         r.signal = sig;
         r.pid = getpid();
         r.fault_addr = (uint64_t)(uintptr_t)info->si_addr;
+        if (window_is_open) {
+            struct rusage now;
+            getrusage(RUSAGE_SELF, &now);
+            r.minor_faults = now.ru_minflt - window_start.ru_minflt;
+            r.major_faults = now.ru_majflt - window_start.ru_majflt;
+        }
         (void)write_full(channel, &r, sizeof r);
     }
 }
@@ -152,10 +165,26 @@ __attribute__((noinline)) static void write_pages(uint64_t addr, uint64_t pages,
 }
 
 /* Fault counters around exactly one piece of work: everything the window touches besides the
- * script's pages (stack, result buffer, the code) is touched once before the first count. */
+ * script's pages (stack, result buffer, globals, the code itself, which a forked child has not
+ * mapped yet: fork copies no entries of file-backed text) is touched by one empty dry run first. */
 struct window {
     struct rusage before, after;
 };
+
+__attribute__((noinline)) static void window_begin(struct window *w)
+{
+    getrusage(RUSAGE_SELF, &w->before);
+    window_start = w->before;
+    window_is_open = 1;
+}
+
+__attribute__((noinline)) static void window_close(struct window *w, struct cowk_reply *r)
+{
+    getrusage(RUSAGE_SELF, &w->after);
+    window_is_open = 0;
+    r->minor_faults = w->after.ru_minflt - w->before.ru_minflt;
+    r->major_faults = w->after.ru_majflt - w->before.ru_majflt;
+}
 
 static void window_open(struct window *w, uint64_t buffer_words)
 {
@@ -164,17 +193,15 @@ static void window_open(struct window *w, uint64_t buffer_words)
         payload[i] = 0;
     if (buffer_words > 0)
         payload[buffer_words - 1] = 0;
+    for (uint64_t i = 0; i < ALTSTACK_BYTES; i += PAGE)
+        ((volatile char *)altstack)[i] = 0;
+    struct cowk_reply dry;
+    memset(&dry, 0, sizeof dry);
+    window_begin(w);
     read_pages(0, 0, payload);
     write_pages(0, 0, 0);
-    getrusage(RUSAGE_SELF, &w->after);
-    getrusage(RUSAGE_SELF, &w->before);
-}
-
-static void window_close(struct window *w, struct cowk_reply *r)
-{
-    getrusage(RUSAGE_SELF, &w->after);
-    r->minor_faults = w->after.ru_minflt - w->before.ru_minflt;
-    r->major_faults = w->after.ru_majflt - w->before.ru_majflt;
+    window_close(w, &dry);
+    window_begin(w);
 }
 
 static int prot_of(int64_t value) { return (int)(value & (PROT_READ | PROT_WRITE | PROT_EXEC)); }
@@ -431,8 +458,13 @@ int cowk_participant_main(int argc, char **argv)
     sa.sa_handler = SIG_DFL;
     sigaction(SIGINT, &sa, NULL);
     memset(&sa, 0, sizeof sa);
+    stack_t alternate;
+    memset(&alternate, 0, sizeof alternate);
+    alternate.ss_sp = altstack;
+    alternate.ss_size = ALTSTACK_BYTES;
+    sigaltstack(&alternate, NULL);
     sa.sa_sigaction = on_fatal_signal;
-    sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    sa.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_ONSTACK;
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
     struct cowk_reply hello;

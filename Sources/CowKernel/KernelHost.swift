@@ -357,16 +357,24 @@ public final class KernelHost {
     /// The smaps figures of [start, end) (one script region), summed over its VMAs; refused when
     /// the kernel merged the region with a neighbour into one VMA (its figures are not separable).
     public func smaps(_ process: KernelProcess, from start: UInt64, to end: UInt64) throws -> KernelSmaps {
-        var sum = KernelSmaps()
-        sum.start = start
-        sum.end = end
-        for block in try smaps(process) where block.start < end && start < block.end {
-            guard start <= block.start && block.end <= end else {
-                throw KernelError.refused("\(process): the kernel merged 0x\(String(start, radix: 16))..0x\(String(end, radix: 16)) with a neighbouring mapping into one VMA (0x\(String(block.start, radix: 16))..0x\(String(block.end, radix: 16))); its own figures cannot be told apart")
+        try smaps(process, ranges: [(start, end)])[0]
+    }
+
+    /// Like `smaps(_:from:to:)` for several regions, from one read of /proc/PID/smaps.
+    public func smaps(_ process: KernelProcess, ranges: [(start: UInt64, end: UInt64)]) throws -> [KernelSmaps] {
+        let blocks = try smaps(process)
+        return try ranges.map { range in
+            var sum = KernelSmaps()
+            sum.start = range.start
+            sum.end = range.end
+            for block in blocks where block.start < range.end && range.start < block.end {
+                guard range.start <= block.start && block.end <= range.end else {
+                    throw KernelError.refused("\(process): the kernel merged 0x\(String(range.start, radix: 16))..0x\(String(range.end, radix: 16)) with a neighbouring mapping into one VMA (0x\(String(block.start, radix: 16))..0x\(String(block.end, radix: 16))); its own figures cannot be told apart")
+                }
+                sum.add(block)
             }
-            sum.add(block)
+            return sum
         }
-        return sum
     }
 
     /// The script's part of the process: the sum over its VMAs (Pss summed per VMA as printed).
