@@ -71,7 +71,7 @@ public final class KernelHost {
         self.options = options
         cpu = cowk_pick_cpu()
         var template = Array((options.temporaryParent + "/cowsim-kernel-XXXXXX").utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let made = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
             throw KernelError.system(call: "mkdtemp", detail: "in \(options.temporaryParent)", errno: errno)
         }
         folder = String(cString: made)

@@ -16,7 +16,9 @@ struct DifferentialTests {
         var all: [Disagreement] = []
         let only = getenv("COWK_DIFF_SEED").flatMap { Int(String(cString: $0)) }
         for seed in only.map({ [$0] }) ?? Array(1...100) {
-            var script = Differential(seed: UInt64(seed), kinds: [.anonPrivate])
+            // COWK_DIFF_KINDS=all explores shared and file mappings too (not yet in CI: see the report of issue 12)
+            let kinds: [Differential.Kind] = getenv("COWK_DIFF_KINDS") != nil ? Differential.Kind.allCases : [.anonPrivate]
+            var script = Differential(seed: UInt64(seed), kinds: kinds)
             all += try script.run().map(Self.classified)
         }
         let unexplained = all.filter { $0.knownRule == nil }

@@ -180,6 +180,20 @@ struct KernelRulesTests {
         #expect(try host.read(p, at: 0x10000, pages: 4).values == [1, 1, 1, 1])
     }
 
+    @Test func valueNeverFaults() throws {
+        let host = try makeHost()
+        defer { host.shutdown() }
+        let p = try host.spawn("P")
+        try host.map(p, at: 0x10000, pages: 2, backing: .anonymous, permissions: .readWrite)
+        #expect(try host.value(p, at: 0x10000) == nil)
+        #expect(try host.pages(p, at: 0x10000, count: 2).allSatisfy { !$0.present })
+        #expect(try host.read(p, at: 0x10000, pages: 1).minorFaults == 1)
+        #expect(try host.value(p, at: 0x10000) == 0 && host.value(p, at: 0x11000) == nil)
+        _ = try host.write(p, at: 0x11000, pages: 1, value: -7)
+        #expect(try host.value(p, at: 0x11000) == -7)
+        #expect(host.faults(p) == 2)
+    }
+
     @Test func dropCacheEvictsOnlyTheScriptsUnmappedPages() throws {
         let host = try makeHost()
         defer { host.shutdown() }
