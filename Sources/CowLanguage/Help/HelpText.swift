@@ -38,7 +38,7 @@ enum HelpText {
 
     /// `help`: the command names by group, wrapped to 80 columns; fits a 24-line screen.
     static func overview() -> [String] {
-        var out = [heading, ""]
+        var out = ["cowsim \(CowsimVersion.number) commands (help COMMAND explains one, with an example):", ""]
         let labelWidth = CommandGroup.allCases.map(\.rawValue.count).max() ?? 0
         for group in CommandGroup.allCases {
             let label = "  " + group.rawValue + String(repeating: " ", count: labelWidth - group.rawValue.count + 2)
@@ -53,8 +53,9 @@ enum HelpText {
             out.append(line)
         }
         out.append("")
-        out.append("help all: every command with its usage. Numbers are decimal or 0x hex; a process")
-        out.append("is named by its name or pid; RANGE is ADDR, ADDR pages N, or ADDR..END.")
+        out.append("help all: every command with its usage; help functions: what expressions use.")
+        out.append("Numbers are decimal or 0x hex; a process is named by its name or pid;")
+        out.append("RANGE is ADDR, ADDR pages N, or ADDR..END.")
         return out
     }
 
@@ -137,11 +138,18 @@ public enum GrammarReference {
         ],
     ]
 
-    /// `text` broken into lines of at most `width` characters (words are not split).
+    /// `text` broken into lines of at most `width` characters (words and `code spans` are not
+    /// split).
     static func wrap(_ text: String, width: Int) -> [String] {
+        var pieces: [String] = []
+        var open = false
+        for word in text.split(separator: " ") {
+            if open, let last = pieces.popLast() { pieces.append(last + " " + word) } else { pieces.append(String(word)) }
+            if word.filter({ $0 == "`" }).count % 2 == 1 { open.toggle() }
+        }
         var lines: [String] = []
         var line = ""
-        for word in text.split(separator: " ") {
+        for word in pieces {
             if !line.isEmpty, line.count + 1 + word.count > width {
                 lines.append(line)
                 line = ""

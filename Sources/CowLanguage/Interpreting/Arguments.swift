@@ -79,8 +79,12 @@ extension Session {
         let alive = machine.processes.filter(\.isAlive).map(\.name)
         var notes: [String] = []
         if let near = Suggestions.nearest(to: name, in: alive) { notes.append("did you mean `\(near)`?") }
-        if alive.isEmpty {
+        if alive.isEmpty, machine.processes.isEmpty {
             return fail("no process named `\(name)`; there are no processes yet (create one with `spawn NAME`)", at: span, notes: notes)
+        }
+        if alive.isEmpty {
+            return fail("no process named `\(name)`; no process is alive (\(machine.processes.count == 1 ? "the only one has exited or was killed" : "all \(machine.processes.count) have exited or were killed"))",
+                        at: span, notes: notes)
         }
         return fail("no process named `\(name)`; known: \(alive.joined(separator: ", "))", at: span, notes: notes)
     }
@@ -171,6 +175,22 @@ extension Session {
             return try pages(from: first, start: start, count: try integer(expr, "the number of pages"), at: expr.span, range: range.span)
         case .end(let expr):
             return try pages(from: first, start: start, end: try integer(expr, "an address"), at: expr.span, range: range.span)
+        }
+    }
+
+    /// `pageRange` for a command on process `pid`: a region's name written where an address goes
+    /// (`write s heap 1`) is reported as such, with the region's addresses. (Checked only once
+    /// the range has failed, so it costs nothing on the way of a correct command.)
+    func pageRange(_ range: RangeArgument, aligned: Bool, of pid: PID) throws(ScriptError) -> Range<Int> {
+        do {
+            return try pageRange(range, aligned: aligned)
+        } catch {
+            guard case .word(let name) = range.start.kind, variables[name] == nil,
+                  let info = machine.process(pid), let region = info.regions.first(where: { $0.name == name }) else { throw error }
+            let start = Format.hex(region.start &* geometry.pageSize)
+            throw fail("`\(name)` is a region of \(info.name), not an address", at: range.start.span,
+                       notes: ["\(name) is \(rangeText(region.start..<region.end)) (\(Format.pages(region.pages))): "
+                               + "write its first address, `\(start)`, or the whole region as `\(start) pages \(region.pages)`"])
         }
     }
 

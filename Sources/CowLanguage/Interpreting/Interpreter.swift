@@ -237,12 +237,12 @@ extension Session {
             try engine(ErrorSpans(command: keyword, process: ref.span)) { try $0.exit(info.pid) }
         case .read(let ref, let range):
             let info = try pidAndName(ref)
-            let vpns = try pageRange(range, aligned: false)
+            let vpns = try pageRange(range, aligned: false, of: info.pid)
             let spans = ErrorSpans(command: keyword, process: ref.span, range: range.span)
             try read(vpns, of: info, spans: spans)
         case .write(let ref, let range, let valueExpr):
             let info = try pidAndName(ref)
-            let vpns = try pageRange(range, aligned: false)
+            let vpns = try pageRange(range, aligned: false, of: info.pid)
             let value = try integer(valueExpr, "the value to write")
             let spans = ErrorSpans(command: keyword, process: ref.span, range: range.span)
             try write(value, to: vpns, of: info.pid, spans: spans)
@@ -343,7 +343,7 @@ extension Session {
         }
     }
 
-    private func fileID(_ name: String, _ m: Machine) throws -> FileID {
+    private func fileID(_ name: String, _ m: Machine) throws(EngineError) -> FileID {
         guard let file = m.file(named: name) else { throw EngineError.noSuchFile(name) }
         return file.id
     }
@@ -522,7 +522,7 @@ extension Session {
         _ change: (inout Machine, PID, Range<Int>) throws -> Void
     ) throws(ScriptError) -> (ProcessInfo, Range<Int>) {
         let info = try process(ref)
-        let vpns = try pageRange(range, aligned: true)
+        let vpns = try pageRange(range, aligned: true, of: info.pid)
         try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
             try change(&$0, info.pid, vpns)
         }
@@ -572,7 +572,9 @@ extension Session {
         case .noSuchFile(let name):
             let known = machine.files.map(\.name)
             return "no file or library called `\(name)`" + (known.isEmpty ? "; create one with `file` or `library`" : "; known: " + known.joined(separator: ", "))
-        default:
+        case .noSuchProcess, .notALibrary, .emptyRange, .fileRangeBeyondEnd, .outOfMemory, .addressOverflow,
+             .invalidArgument, .limitExceeded, .adviceNotApplicable:
+            // The engine's own sentence names no pid or page number to translate.
             return error.description
         }
     }
