@@ -306,25 +306,8 @@ extension Session {
         }
     }
 
-    /// Runs a resolved `read` or `write`: the same steps, checks and messages as the general
-    /// commands, from literals instead of expressions.
-    func run(_ access: PageAccess) throws(ScriptError) {
-        let info = try pidAndName(access)
-        let vpns = try pageRange(access)
-        if access.isWrite {
-            try write(access.value, to: vpns, of: info.pid, spans: Self.errorSpans(access))
-        } else {
-            try read(vpns, of: info, spans: Self.errorSpans(access))
-        }
-    }
-
-    /// Where the errors of a resolved access point.
-    private static func errorSpans(_ access: PageAccess) -> ErrorSpans {
-        ErrorSpans(command: access.keyword, process: access.processSpan, range: access.rangeSpan)
-    }
-
     /// `read`: reads the pages, prints the events, then the values.
-    private func read(_ vpns: Range<Int>, of info: (pid: PID, name: String), spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
+    func read(_ vpns: Range<Int>, of info: (pid: PID, name: String), spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
         if vpns.count == 1 {
             let outcome = try engineShowingEvents(spans()) { try $0.read(info.pid, vpn: vpns.lowerBound) }
             if case .value(let v) = outcome { say("\(info.name) \(Format.hex(vpns.lowerBound * machine.pageSize)) = \(v)") }
@@ -335,7 +318,7 @@ extension Session {
     }
 
     /// `write`: writes `value` into the pages and prints the events.
-    private func write(_ value: Int, to vpns: Range<Int>, of pid: PID, spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
+    func write(_ value: Int, to vpns: Range<Int>, of pid: PID, spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
         if vpns.count == 1 {
             _ = try engineShowingEvents(spans()) { try $0.write(pid, vpn: vpns.lowerBound, value: Int64(value)) }
         } else {

@@ -59,6 +59,9 @@ public final class Session {
     /// Set when an error that stops everything (Ctrl-C, a nesting limit) was reported inside a
     /// sourced file: the `source` commands around it stop too, and `expect-error` cannot catch it.
     var stopping = false
+    /// Whether literal `read`/`write` lines take the fast path (FastPath/); switched off only by
+    /// the test that compares both ways.
+    var usesFastPath = true
     /// Successful top-level statements, for `save`.
     var transcriptLog = TranscriptLog()
     var replLines = 0
@@ -189,7 +192,7 @@ public final class Session {
     /// Runs every statement of `file`; true when none failed.
     func runStatements(of file: SourceFile) -> Bool {
         if sourceDepth == 0 { stopping = false }
-        var parser = Parser(file: file)
+        var parser = Parser(file: file, fastPath: usesFastPath)
         var ok = true
         while true {
             switch parser.step() {

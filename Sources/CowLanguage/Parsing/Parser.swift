@@ -35,11 +35,21 @@ public struct Parser {
     /// lexeme stands for it in `tokens`.
     var resolvedAccess: PageAccess?
 
+    /// Whether literal `read`/`write` lines take the fast path (see FastPath/); off only to
+    /// check that the general parser gives the same results.
+    private let resolvesAccessLines: Bool
+
     /// A parser over a whole source.
     public init(file: SourceFile) {
+        self.init(file: file, fastPath: true)
+    }
+
+    /// A parser over a whole source, with or without the fast path for literal accesses.
+    init(file: SourceFile, fastPath: Bool) {
         self.file = file
         self.lexer = Lexer(file: file)
         self.readsLines = true
+        self.resolvesAccessLines = fastPath
         self.endName = "the end of the file"
         tokens.reserveCapacity(16)
         refill()
@@ -51,6 +61,7 @@ public struct Parser {
         self.file = file
         self.lexer = Lexer(file: file)
         self.readsLines = false
+        self.resolvesAccessLines = false
         self.endName = "`}`"
         lexer.lexInterpolation(range, line: line, lineStart: lineStart, into: &tokens)
     }
@@ -166,7 +177,7 @@ public struct Parser {
     private mutating func refill() {
         if let last = tokens.last { lastOfPreviousLine = last.span }
         index = 0
-        if readsLines, let newline = resolveAccessLine() {
+        if resolvesAccessLines, let newline = resolveAccessLine() {
             // A literal `read`/`write` line: its statement is ready (`resolvedAccess`), no lexing
             // needed. Most lines of a long script are such lines, so the two tokens standing for
             // it reuse the array's first two slots rather than emptying and refilling it.
