@@ -134,6 +134,34 @@ import Testing
         #expect(e.notes.suffix(2) == ["usage: exit P", "   or: exit"])
     }
 
+    @Test("`write s heap 1`: `heap` is a region, and the error shows how to address it")
+    func regionNameWhereAnAddressGoes() {
+        let r = run("spawn s\nmap s anon 0x10000 pages 4 as heap\nwrite s heap 1")
+        #expect(r.lines.suffix(4) == ["t.cow:3:9: error: `heap` is a region of s, not an address", "    write s heap 1", "            ^~~~",
+                                      "note: heap is 0x10000..0x14000 (4 pages): write its first address, `0x10000`, or the whole region as `0x10000 pages 4`"])
+        #expect(firstError("spawn s\nmap s anon 0x10000 pages 4 as heap\nunmap s heap") == "t.cow:3:9: error: `heap` is a region of s, not an address")
+        // A variable of that name is still a variable; an unknown word is still an unknown variable.
+        #expect(run("spawn s\nmap s anon 0x10000 pages 4 as heap\nlet heap = 0x11000\nwrite s heap 1").ok)
+        #expect(firstError("spawn s\nwrite s heap 1") == "t.cow:2:9: error: unknown variable `heap`")
+    }
+
+    @Test("`smaps zz` after every process died does not say there are no processes yet")
+    func unknownProcessWhenAllAreDead() {
+        #expect(firstError("spawn s\nexit s\nsmaps zz")
+                == "t.cow:3:7: error: no process named `zz`; no process is alive (the only one has exited or was killed)")
+        #expect(firstError("spawn s\nspawn t\nexit s\nexit t\nsmaps zz")
+                == "t.cow:5:7: error: no process named `zz`; no process is alive (all 2 have exited or were killed)")
+        #expect(firstError("smaps zz") == "t.cow:1:7: error: no process named `zz`; there are no processes yet (create one with `spawn NAME`)")
+    }
+
+    @Test("\"did you mean\" does not suggest an unrelated one-letter name")
+    func noOneLetterSuggestions() {
+        #expect(Suggestions.nearest(to: "c", in: ["a", "b"]) == nil)
+        #expect(Suggestions.nearest(to: "x", in: ["a"]) == nil)
+        #expect(!run("spawn a\nsmaps c").output.contains("did you mean"))
+        #expect(Suggestions.nearest(to: "frok", in: ["fork"]) == "fork")
+    }
+
     // MARK: - help
 
     @Test("`help` fits a 24-line, 80-column screen and names every command; `help all` has every usage")
