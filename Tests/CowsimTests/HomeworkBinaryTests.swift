@@ -21,7 +21,7 @@ import CowTestSupport
                     forc a
                     ^~~~
                 note: did you mean `fork`?
-            FAIL \(d)/sub/drift.cow: the output of line 1 differs from its `#>` lines
+            FAIL \(d)/sub/drift.cow: \(d)/sub/drift.cow:1: the output differs from its `#>` lines
                 --- \(d)/sub/drift.cow
                 +++ \(d)/sub/drift.cow (actual output)
                 @@ -1,2 +1,2 @@
@@ -33,7 +33,7 @@ import CowTestSupport
             """)
         let brief = try CowsimBinary.run(["test", "--brief", d + "/sub/drift.cow", d + "/ok.cow"])
         #expect(brief.status == 1)
-        #expect(brief.stdout == "FAIL \(d)/sub/drift.cow: the output of line 1 differs from its `#>` lines\nPASS \(d)/ok.cow\n1 passed, 1 failed\n")
+        #expect(brief.stdout == "FAIL \(d)/sub/drift.cow: \(d)/sub/drift.cow:1: the output differs from its `#>` lines\nPASS \(d)/ok.cow\n1 passed, 1 failed\n")
         let passing = try CowsimBinary.run(["test", d + "/ok.cow"])
         #expect(passing.status == 0)
         #expect(passing.stdout == "PASS \(d)/ok.cow\n1 passed, 0 failed\n")
@@ -99,12 +99,16 @@ import CowTestSupport
               "allRight": false,
               "error": null,
               "notes": [],
+              "lines": [],
               "questions": [
                 {
                   "number": 1,
                   "question": "What is the Pss of b?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 2,
                   "given": "4/2",
+                  "line": 2,
                   "result": "right",
                   "score": 2,
                   "expected": "2",
@@ -113,8 +117,11 @@ import CowTestSupport
                 {
                   "number": 2,
                   "question": "Which frame does b map at 0x10000?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 1,
                   "given": null,
+                  "line": null,
                   "result": "missing",
                   "score": 0,
                   "expected": "0",
@@ -123,8 +130,11 @@ import CowTestSupport
                 {
                   "number": 3,
                   "question": "What frame does b map at 0x20000?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 1,
                   "given": "zero",
+                  "line": 3,
                   "result": "malformed",
                   "score": 0,
                   "expected": "none",
@@ -148,7 +158,7 @@ import CowTestSupport
         dir.write("twice.txt", "1: 2\n1: 3\n")
         let twice = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/twice.txt"])
         #expect(twice.status == 2)
-        #expect(twice.stderr == "\(dir.path)/twice.txt:2: error: question 1 is answered twice (lines 1 and 2)\n")
+        #expect(twice.stderr == "\(dir.path)/twice.txt:2: error: question 1 is answered twice (lines 1 and 2); the first answer counts\n")
         let missing = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/nope.txt"])
         #expect(missing.status == 2)
         #expect(missing.stderr == "\(dir.path)/nope.txt: error: cannot read \(dir.path)/nope.txt: No such file or directory\n")

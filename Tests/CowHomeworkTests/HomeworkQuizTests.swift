@@ -2,6 +2,7 @@ import Testing
 import CowTestSupport
 import CowEngine
 @testable import CowLanguage
+@testable import CowHomework
 
 /// The interactive quiz (driven by a scripted line reader), solution sheets and their
 /// explanations, and seeded problems.

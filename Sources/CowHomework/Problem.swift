@@ -1,3 +1,4 @@
+import CowLanguage
 /// A homework problem: a script whose `ask` questions get their answers (and the state that
 /// explains them) from a run with a given seed. `cowsim solve` and `cowsim quiz --answers`
 /// start here; the same seed gives the same questions and answers on every machine.
@@ -28,6 +29,7 @@ public struct Problem: Sendable {
         let sink = CapturingSink(forwardingTo: nil)
         let session = Session(options: SessionOptions(seed: seed, showEvents: false, quiet: true), output: sink)
         session.askHandler = { _ in }
+        session.questionExplainer = Explainer.explain
         let ok = session.run(file)
         return Problem(name: baseName(file.name), seed: seed, questions: session.questions,
                        error: ok ? nil : (sink.errors.isEmpty ? "\(file.name): error: the script failed\n" : sink.errors))
@@ -38,8 +40,9 @@ public struct Problem: Sendable {
 
     /// Grades an answers file against this problem.
     public func grade(_ sheet: AnswerSheet, reveals: Bool) -> GradeReport {
-        let graded = questions.map { GradedQuestion(question: $0, given: sheet.answer(for: $0.number)) }
+        let graded = questions.map { GradedQuestion(question: $0, given: sheet.answer(for: $0.number), line: sheet.lineOf[$0.number]) }
         var report = GradeReport(file: name, seed: seed, questions: graded, error: error.map(Problem.firstLine), reveals: reveals)
+        report.sheetProblems = sheet.problems
         let extra = sheet.extraNumbers(beyond: questions.count)
         if !extra.isEmpty {
             let list = extra.map(String.init).joined(separator: ", ")

@@ -1,3 +1,4 @@
+import CowLanguage
 /// The formats `cowsim solve --format` writes.
 public enum SolutionFormat: String, CaseIterable, Sendable {
     /// Plain text for a terminal.
