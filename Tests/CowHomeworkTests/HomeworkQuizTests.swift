@@ -179,10 +179,14 @@ import CowEngine
               "file": "hw.cow",
               "seed": "0",
               "maxScore": 3,
+              "statement": [],
+              "draws": [],
               "questions": [
                 {
                   "number": 1,
                   "question": "Six?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 3,
                   "answer": "6",
                   "hint": "count",

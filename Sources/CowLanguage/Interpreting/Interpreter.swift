@@ -276,7 +276,12 @@ extension Session {
         case .echoValue(let e):
             say(try evaluate(e).description)
         case .assign(let name, let e):
+            let firstDraw = draws.count
             variables[name.text] = try evaluate(e)
+            // `let x = random(1, 6)`: the draw is x's value. (In `let y = x + random(1, 6)` it is not.)
+            if draws.count == firstDraw + 1, draws[firstDraw].call == currentFile.text(from: e.span.start, to: e.span.end) {
+                draws[firstDraw].variable = name.text
+            }
         case .expect(let e):
             try runExpect(e)
         case .ask(let ask):
@@ -427,8 +432,8 @@ extension Session {
             throw fail("`expect` needs a condition such as `rss(ls) == 16`, found \(value.kindName) (\(value))", at: e.span)
         }
         if holds { return }
-        let saved = random
-        defer { random = saved }
+        let saved = random, savedDraws = draws.count
+        defer { random = saved; forgetDraws(after: savedDraws) }
         let (culprit, notes) = explain(e)
         let text = currentFile.text(from: culprit.span.start, to: culprit.span.end)
         throw fail("expectation failed: \(text)", at: culprit.span, notes: notes)

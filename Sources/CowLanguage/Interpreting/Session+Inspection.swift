@@ -6,16 +6,16 @@ import CowEngine
 extension Session {
     /// The value of `expr` now, or nil if it cannot be evaluated.
     public func peek(_ expr: Expr) -> Value? {
-        let saved = random
-        defer { random = saved }
+        let saved = random, savedDraws = draws.count
+        defer { random = saved; forgetDraws(after: savedDraws) }
         return try? evaluate(expr)
     }
 
     /// The process a function's first argument names, as the evaluator resolves it (dead ones
     /// too), or nil.
     public func peekProcess(_ expr: Expr) -> ProcessInfo? {
-        let saved = random
-        defer { random = saved }
+        let saved = random, savedDraws = draws.count
+        defer { random = saved; forgetDraws(after: savedDraws) }
         if case .word(let name) = expr.kind {
             return try? process(ProcessReference(kind: .name(name), span: expr.span), allowDead: true)
         }
@@ -25,8 +25,8 @@ extension Session {
 
     /// The address `expr` evaluates to (checked as the evaluator checks addresses), or nil.
     public func peekAddress(_ expr: Expr) -> Int? {
-        let saved = random
-        defer { random = saved }
+        let saved = random, savedDraws = draws.count
+        defer { random = saved; forgetDraws(after: savedDraws) }
         return try? address(expr)
     }
 
