@@ -6,7 +6,8 @@ import CowLanguage
 /// student may annotate the file; no other line is a comment. A UTF-8 byte-order mark at the
 /// start is ignored. A line that cannot be used (a bad question number, a second answer to the
 /// same question, an over-long line) is reported with its line number and skipped; the rest of
-/// the file is still graded.
+/// the file is still graded. A line with a bad label takes no question's place; an over-long
+/// line counts as the (unreadable) answer to its question, so later plain lines keep theirs.
 public struct AnswerSheet: Equatable, Sendable {
     /// Answer text by question number.
     public private(set) var answers: [Int: String] = [:]
@@ -59,8 +60,8 @@ public struct AnswerSheet: Equatable, Sendable {
             if let q = label.first, q == "Q" || q == "q" { label = label.dropFirst() }
             let digits = String(label).trimmedSpaces
             guard !digits.isEmpty, digits.count <= 7, digits.allSatisfy(\.isASCIIDigit), let n = Int(digits), n >= 1, n <= 1_000_000 else {
+                // Not an answer (say `Name: Alice`): it takes no question's place.
                 problems.append(AnswerSheetError(line: lineNumber, message: "`\(line[..<colon])` is not a question number (write `3: answer`)"))
-                next += 1
                 return
             }
             number = n

@@ -35,6 +35,12 @@ import CowEngine
             """))
     }
 
+    @Test func aLineThatIsNotAnAnswerTakesNoQuestionsPlace() {
+        let sheet = AnswerSheet.parse("Name: Alice\n2\n0\n")
+        #expect(sheet.answers == [1: "2", 2: "0"])
+        #expect(sheet.problems.map(\.line) == [1])
+    }
+
     @Test func aNumberOfMillionsOfDigitsIsRefusedShortly() {
         let digits = String(repeating: "9", count: 2_000_000)
         guard case .failure(let error) = Answer.parse(digits) else {
