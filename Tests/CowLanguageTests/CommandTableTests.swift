@@ -31,6 +31,7 @@ import Testing
         case .permissions: return "rw"
         case .behaviourSwitch: return "zero-page"
         case .string: return "\"text\""
+        case .strings: return "\"x\" \"text\""
         case .path: return "x.cow"
         case .topic: return "fork"
         case .command: return "stats"

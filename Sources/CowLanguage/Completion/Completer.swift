@@ -84,7 +84,7 @@ extension Session {
             case .behaviourSwitch: return Behaviours.switchNames
             case .topic: return CommandTable.names
             case .command: return CommandTable.names
-            case .newName, .string, .path, .block: return []
+            case .newName, .string, .strings, .path, .block: return []
             }
         }
     }

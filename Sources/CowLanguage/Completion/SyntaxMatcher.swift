@@ -114,6 +114,11 @@ struct SyntaxMatcher {
         case .string:
             if atEnd { result.append(.argument(kind, process: process)); return [] }
             return words[j].hasPrefix("\"") ? [j + 1] : []
+        case .strings:
+            if atEnd { result.append(.argument(kind, process: process)); return [] }
+            var k = j
+            while k < words.count, words[k].hasPrefix("\"") { k += 1 }
+            return k - j >= 2 ? Array((j + 2)...k) : []
         case .path, .block, .command:
             // The rest of the command (a path, another command, a block's lines): nothing to match.
             if atEnd { result.append(.argument(kind, process: process)) }

@@ -106,7 +106,10 @@ public enum GrammarReference {
                 out.append("")
                 out.append(entry.usages.map { "`\($0)`" }.joined(separator: " · "))
                 out.append("")
-                out += wrap(entry.details.isEmpty ? entry.summary : entry.details, width: 100)
+                // Details written with line breaks (lists, paragraphs) are kept as written.
+                let text = entry.details.isEmpty ? entry.summary : entry.details
+                out += text.contains("\n") ? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    : wrap(text, width: 100)
                 out += ["", "```cow"] + entry.example.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + ["```"]
             }
             if let extra = groupNotes[group] { out += [""] + extra }

@@ -193,10 +193,34 @@ public enum CommandTable {
                     example: "expect-error \"out of memory\" fork big as copy\nexpect-error map shell anon 0x10000 pages 4",
                     details: "`expect-error [\"TEXT\"] COMMAND` runs a command that must fail (with an error message containing TEXT); its error is printed as ordinary output and the script goes on. If the command succeeds, that is the error."),
         CommandSpec("ask", .scripting, [[.argument(.string, "\"QUESTION\""), .argument(.expression, "EXPR"),
-                                         .clauses([[word("points"), N], [word("hint"), .argument(.string, "\"TEXT\"")]])]],
-                    summary: "A homework question whose answer is EXPR's value at this point (hidden in a plain run).",
-                    example: "ask \"How many frames does ls own alone?\" uss(ls) points 2 hint \"count the pages ls copied\"\nask \"What is the Pss of ls, in pages?\" pss(ls)",
-                    details: "`ask \"QUESTION\" EXPR [points N] [hint \"TEXT\"]` asks a homework question whose answer is EXPR's value at that point (a number, a fraction such as 64/3, or `none`). A plain run prints `Q1 (2 points): QUESTION` and keeps the answer hidden; `cowsim quiz` asks it and grades the answer, `cowsim solve` prints it with its answer and the state that explains it (see \"Homework and tests\"). Points default to 1 (0 to 1,000,000); the hint is shown after a wrong answer."),
+                                         .clauses([[word("choices"), .argument(.strings, "\"A\" \"B\" ...")], [word("points"), N],
+                                                   [word("hint"), .argument(.string, "\"TEXT\"")]])]],
+                    summary: "A homework question whose answer is EXPR's value at this point (hidden in a plain run): a number or none, a condition (yes/no), text, or one of the choices.",
+                    example: """
+                        ask "How many frames does ls own alone?" uss(ls) points 2 hint "count the pages ls copied"
+                        ask "What is the Pss of ls, in pages?" pss(ls)
+                        ask "Does ls still share its heap with the shell?" mapcount(ls, 0x10000) == 2
+                        ask "Which process wrote first (a name)?" "ls"
+                        ask "What did the write cost?" "one page copy" choices "nothing" "one page copy" "a copy of the heap" points 2
+                        """,
+                    details: """
+                        `ask "QUESTION" EXPR [choices "A" "B" ...] [points N] [hint "TEXT"]` asks a homework question
+                        whose answer is EXPR's value at that point. The value decides the kind of question:
+
+                        - a number (a fraction such as 64/3 too) or `none`: a **numeric** question;
+                        - a condition (`true`/`false`, e.g. `value(a, 0x1000) == 7`): a **yes/no** question, answered
+                          `yes`/`y`/`true` or `no`/`n`/`false` (any case);
+                        - text (`"parent"`): a **text** question, compared ignoring case and extra blanks;
+                        - with `choices "A" "B" ...` (2 to 26 quoted, interpolated choices): a **multiple-choice**
+                          question; EXPR must be the text of one of the choices. The choices are shown lettered
+                          `a) A`, `b) B`... under the question; students answer with the letter (`b` or `b)`) or the
+                          choice's text.
+
+                        A plain run prints `Q1 (2 points): QUESTION` (and the lettered choices) and keeps the answer
+                        hidden; `cowsim quiz` asks it and grades the answer, `cowsim solve` prints it with its answer
+                        and the state that explains it (see "Homework and tests"). Points default to 1 (0 to
+                        1,000,000); the hint is shown after a wrong answer.
+                        """),
         CommandSpec("repeat", .scripting, [[N, optional(word("as"), .argument(.newName, "VAR")), .argument(.block, "... end")]],
                     summary: "Runs the block N times; VAR counts 0, 1, ..., N-1.",
                     example: "repeat 4 as i\n  fork zygote as \"app{i}\"\n  write \"app{i}\" 0x10000 i\nend",

@@ -67,6 +67,8 @@ public enum ArgumentKind: Sendable, Equatable {
     case behaviourSwitch
     /// A string in quotes.
     case string
+    /// Two or more strings in quotes (`choices "A" "B" ...`).
+    case strings
     /// A file path (a string, or raw text to the end of the command).
     case path
     /// A help topic: a command name or `functions`.
