@@ -81,6 +81,10 @@ public enum Answer: Equatable, Sendable, CustomStringConvertible {
             let letters = question.choices.indices.map { Question.letter($0) }
             if let i = letters.firstIndex(of: lower.hasSuffix(")") ? String(lower.dropLast()) : lower) { return .success(.choice(i)) }
             if let i = question.choices.firstIndex(where: { normalised($0) == lower }) { return .success(.choice(i)) }
+            // "b) page-table entries": the letter and the choice's own text, as the quiz shows them.
+            if let i = letters.indices.first(where: { lower == letters[$0] + ") " + normalised(question.choices[$0]) }) {
+                return .success(.choice(i))
+            }
             let range = letters.count > 1 ? "\(letters.first ?? "a") to \(letters.last ?? "b")" : (letters.first ?? "a")
             return .failure(AnswerError(text: trimmed, reason: "`\(trimmed)` is not one of the choices: write a letter, \(range)"))
         }

@@ -37,7 +37,7 @@ struct QuizCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The homework problem (a .cow script).", valueName: "file"))
     var file: String
 
-    @Option(parsing: .unconditional, help: "Seed of the problem's random() and choose() (same seed, same problem).",
+    @Option(parsing: .unconditional, help: "Seed of the problem's random() and choose() (same seed, same problem; default 0).",
             transform: Seed.parse)
     var seed: Seed = Seed(0)
 

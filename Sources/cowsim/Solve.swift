@@ -12,7 +12,7 @@ struct Solve: ParsableCommand {
     @Argument(help: ArgumentHelp("The homework problem (a .cow script).", valueName: "file"))
     var file: String
 
-    @Option(parsing: .unconditional, help: "Seed of the problem's random() and choose() (same seed, same sheet).",
+    @Option(parsing: .unconditional, help: "Seed of the problem's random() and choose() (same seed, same sheet; default 0).",
             transform: Seed.parse)
     var seed: Seed = Seed(0)
 

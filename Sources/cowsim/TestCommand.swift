@@ -14,7 +14,7 @@ struct TestCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Scripts or directories (searched recursively, sorted); default: the current directory.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(parsing: .unconditional, help: "Seed of random() and choose() for every script.", transform: Seed.parse)
+    @Option(parsing: .unconditional, help: "Seed of random() and choose() for every script (default 0).", transform: Seed.parse)
     var seed: Seed = Seed(0)
 
     @Flag(help: "Only the one-line verdicts, no diffs or notes.")

@@ -44,7 +44,7 @@ struct Run: ParsableCommand {
         @Flag(help: "Report an error and go on instead of stopping at the first one.")
         var keepGoing = false
 
-        @Option(parsing: .unconditional, help: "Seed of random() and choose() (same seed, same problem).", transform: Seed.parse)
+        @Option(parsing: .unconditional, help: "Seed of random() and choose() (same seed, same problem; default 0).", transform: Seed.parse)
         var seed: Seed = Seed(0)
 
         @Flag(name: [.short, .long], help: "Print only errors, questions and `show` output (as if inside `quiet`).")

@@ -48,7 +48,7 @@ import CowEngine
     @Test(arguments: [
         (0, "no", "right"), (0, " N ", "right"), (0, "false", "right"), (0, "yes", "wrong"), (0, "maybe", "malformed"),
         (1, "b", "right"), (1, "  B ", "right"), (1, "a", "wrong"),
-        (2, "b", "right"), (2, "B)", "right"), (2, "Page-Table  Entries", "right"), (2, "a", "wrong"), (2, "d", "malformed"),
+        (2, "b", "right"), (2, "B)", "right"), (2, "b) page-table entries", "right"), (2, "a) page-table entries", "malformed"), (2, "Page-Table  Entries", "right"), (2, "a", "wrong"), (2, "d", "malformed"),
     ])
     func answersAreGradedByKind(_ index: Int, _ given: String, _ outcome: String) {
         let q = Self.questions()[index]
