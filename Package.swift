@@ -2,7 +2,8 @@
 // cowsim: a simulator that teaches how operating systems share memory.
 // Layers, dependencies one way only:
 //   CowEngine (pure model) <- CowLanguage (lexer, parser, interpreter, renderers)
-//   <- CowShell (readline REPL) <- cowsim (argument parsing only).
+//   <- CowHomework (quiz, grading, solution sheets, test runner, transcript checks)
+//    / CowShell (readline REPL) <- cowsim (argument parsing only).
 import PackageDescription
 
 let package = Package(
@@ -12,6 +13,7 @@ let package = Package(
         .executable(name: "cowsim", targets: ["cowsim"]),
         .library(name: "CowEngine", targets: ["CowEngine"]),
         .library(name: "CowLanguage", targets: ["CowLanguage"]),
+        .library(name: "CowHomework", targets: ["CowHomework"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +22,7 @@ let package = Package(
     targets: [
         .target(name: "CowEngine"),
         .target(name: "CowLanguage", dependencies: ["CowEngine"]),
+        .target(name: "CowHomework", dependencies: ["CowLanguage"]),
         // The kernel backend: real participant processes (C) driven by a Swift controller.
         .target(name: "CKernelParticipant"),
         .target(name: "CowKernel", dependencies: ["CowEngine", "CKernelParticipant"]),
@@ -28,7 +31,7 @@ let package = Package(
         .executableTarget(
             name: "cowsim",
             dependencies: [
-                "CowShell", "CowLanguage", "CowKernel",
+                "CowShell", "CowHomework", "CowLanguage", "CowKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(
@@ -38,10 +41,13 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "CowKernelTests", dependencies: ["CowKernel", "cowsim", "CowTestSupport"]),
-        .testTarget(name: "CowLanguageTests", dependencies: ["CowLanguage", "CowTestSupport"]),
+        .testTarget(
+            name: "CowLanguageTests",
+            dependencies: ["CowLanguage", "CowTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "CowHomeworkTests", dependencies: ["CowHomework", "CowLanguage", "CowTestSupport"]),
         .target(name: "CowTestSupport", path: "Tests/CowTestSupport"),
         .testTarget(name: "CowShellTests", dependencies: ["CowShell", "cowsim", "CowTestSupport"]),
         .testTarget(
-            name: "CowsimTests", dependencies: ["CowLanguage", "cowsim", "CowTestSupport"], exclude: ["Failing"]),
+            name: "CowsimTests", dependencies: ["CowLanguage", "CowHomework", "cowsim", "CowTestSupport"], exclude: ["Failing"]),
     ]
 )
