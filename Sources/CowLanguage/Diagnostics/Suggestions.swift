@@ -23,7 +23,8 @@ public enum Suggestions {
     }
 
     /// The candidate nearest to `word`, if it is close enough to be a plausible slip (at most 2
-    /// edits, and fewer than half the word's length); ties go to the earliest candidate. None when
+    /// edits, fewer than half the word's length, and fewer than either word's length, so that
+    /// one-letter names are never suggested for unrelated one-letter slips); ties go to the earliest candidate. None when
     /// the word is itself a candidate: it is spelt right, only misplaced, and "found `rw`; did
     /// you mean `r`?" would mislead. (The same word in other letter case is suggested: `Fork`.)
     public static func nearest(to word: String, in candidates: [String]) -> String? {
@@ -32,7 +33,9 @@ public enum Suggestions {
         for candidate in candidates {
             let d = distance(word, candidate)
             let limit = min(2, max(1, (max(word.count, candidate.count) + 1) / 3))
-            guard d <= limit else { continue }
+            // At least one character must survive the edits: `x` is not a slip for `p`, nor
+            // `ab` for `a`.
+            guard d <= limit, d < min(word.count, candidate.count) else { continue }
             if best == nil || d < best?.1 ?? Int.max { best = (candidate, d) }
         }
         return best?.0

@@ -79,10 +79,15 @@ extension Session {
         let alive = machine.processes.filter(\.isAlive).map(\.name)
         var notes: [String] = []
         if let near = Suggestions.nearest(to: name, in: alive) { notes.append("did you mean `\(near)`?") }
+        let quoted = Diagnostic.quoted(name)
         if alive.isEmpty {
-            return fail("no process named `\(name)`; there are no processes yet (create one with `spawn NAME`)", at: span, notes: notes)
+            if machine.processes.isEmpty {
+                return fail("no process named \(quoted); there are no processes yet (create one with `spawn NAME`)", at: span, notes: notes)
+            }
+            return fail("no process named \(quoted); no process is alive (\(Format.count(machine.processes.count, "process", "processes")) "
+                        + "ended; create one with `spawn NAME`)", at: span, notes: notes)
         }
-        return fail("no process named `\(name)`; known: \(alive.joined(separator: ", "))", at: span, notes: notes)
+        return fail("no process named \(quoted); known: \(alive.joined(separator: ", "))", at: span, notes: notes)
     }
 
     /// "ls (pid 2) was killed by SIGSEGV ...; a dead process cannot run commands".
