@@ -35,6 +35,7 @@ import Testing
         #expect(complete("write s") == ["shell"])
         #expect(complete("dump ") == ["frames", "ls", "shell"])
         #expect(complete("smaps l") == ["ls"])
+        #expect(complete("smaps ls ") == ["narrow", "wide"])
         #expect(complete("exit g") == [])          // dead processes are not offered
     }
 
@@ -53,9 +54,18 @@ import Testing
         #expect(complete("dump ls ") == ["all"])
     }
 
+    @Test("after `write P ` Tab offers that process's region addresses (and variables), not function names")
+    func regionAddressesInRanges() {
+        #expect(complete("write ls ") == ["0x10000", "0x400000", "0x402000", "base"])
+        #expect(complete("read shell 0x4") == ["0x400000", "0x402000"])
+        #expect(complete("unmap ls ") == ["0x10000", "0x400000", "0x402000", "base"])
+        #expect(complete("write ls 0x10000 pages ").contains("page_size"))   // a count: numbers
+        #expect(complete("write ls 0x10000 ").contains("pages"))
+    }
+
     @Test func settingsProfilesAndHelp() {
         #expect(complete("profile ") == ["linux", "textbook"])
-        #expect(complete("set ") == ["cow-reuse", "fault-around", "fork", "fork-skip", "prompt", "zero-page"])
+        #expect(complete("set ") == ["cow-reuse", "fault-around", "fork", "fork-skip", "prompt", "steps", "zero-page"])
         #expect(complete("set fork ") == ["cow", "eager"])
         #expect(complete("set zero-page o") == ["off", "on"])
         #expect(complete("config ") == ["frames", "page-size"])

@@ -197,7 +197,7 @@ import Testing
 
     @Test func unknownProcessAfterEveryProcessDied() {
         #expect(firstError("spawn a\nspawn b\nexit a\nexit b\nsmaps zz")
-                == "t.cow:5:7: error: no process named `zz`; no process is alive (2 processes ended; create one with `spawn NAME`)")
+                == "t.cow:5:7: error: no process named `zz`; no process is alive (all 2 have exited or were killed)")
         #expect(firstError("smaps zz") == "t.cow:1:7: error: no process named `zz`; there are no processes yet (create one with `spawn NAME`)")
     }
 

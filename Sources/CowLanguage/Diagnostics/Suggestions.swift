@@ -33,9 +33,9 @@ public enum Suggestions {
         for candidate in candidates {
             let d = distance(word, candidate)
             let limit = min(2, max(1, (max(word.count, candidate.count) + 1) / 3))
-            // At least one character must survive the edits: `x` is not a slip for `p`, nor
-            // `ab` for `a`.
-            guard d <= limit, d < min(word.count, candidate.count) else { continue }
+            // A one-letter word (or name) shares nothing with another one-letter word it is
+            // one edit from: `c` is not a slip for `a`.
+            guard d <= limit, d < word.count, d < candidate.count else { continue }
             if best == nil || d < best?.1 ?? Int.max { best = (candidate, d) }
         }
         return best?.0
