@@ -213,8 +213,8 @@ public enum CommandTable {
                         - text (`"parent"`): a **text** question, compared ignoring case and extra blanks;
                         - with `choices "A" "B" ...` (2 to 26 quoted, interpolated choices): a **multiple-choice**
                           question; EXPR must be the text of one of the choices. The choices are shown lettered
-                          `a) A`, `b) B`... under the question; students answer with the letter (`b` or `b)`) or the
-                          choice's text.
+                          `a) A`, `b) B`... under the question; students answer with the letter (`b` or `b)`), the
+                          choice's text, or both as shown (`b) B`), ignoring case and extra blanks.
 
                         A plain run prints `Q1 (2 points): QUESTION` (and the lettered choices) and keeps the answer
                         hidden; `cowsim quiz` asks it and grades the answer, `cowsim solve` prints it with its answer
