@@ -399,6 +399,7 @@ struct AccountingTests {
         try expectWrite(&m, p, 0x10, 3)
         try m.exit(c)
         #expect(m.takeEvents() == [
+            .spawned(pid: p),
             .zeroPageMapped(pid: p, vpn: 0x10),
             .demandZero(pid: p, vpn: 0x10, frame: 0),
             .forked(parent: p, child: c, entriesCopied: 1, framesCopied: 0, vfork: false),

@@ -1,6 +1,19 @@
 // Page-fault handling: what happens when an access finds no entry, or a write finds the entry
 // write-protected. Each handler takes one kind of fault, counts it and records its event.
 
+/// Where a fault happened, named instead of four bare indices: the process that took it, the
+/// address space and region it hit, and the page.
+struct FaultSite {
+    /// Index in `procs` of the faulting process (charged for the fault, killed if it must be).
+    let process: Int
+    /// Index in `procs` of the address-space owner (the vfork parent for a borrowing child).
+    let space: Int
+    /// Index of the region of that address space holding `vpn`.
+    let region: Int
+    /// The virtual page.
+    let vpn: Int
+}
+
 extension Machine {
     // MARK: small steps
 
@@ -49,7 +62,8 @@ extension Machine {
 
     /// A read found no entry: map the zero page, a fresh frame, or the file / shmem page (plus
     /// its cached neighbours with fault-around). One fault.
-    mutating func readFault(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int) -> AccessOutcome {
+    mutating func readFault(at site: FaultSite) -> AccessOutcome {
+        let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         let info = procs[space].regions[r].info
         let pid = procs[i].pid
         let page = procs[space].regions[r].objectPage(vpn)
@@ -114,12 +128,13 @@ extension Machine {
     // MARK: write faults
 
     /// A write that the fast path could not finish: rights check, then the right handler.
-    mutating func writeSlow(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
+    mutating func writeSlow(at site: FaultSite, _ value: Int64) -> AccessOutcome {
+        let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         let info = procs[space].regions[r].info
         guard info.permissions.contains(.write) else { return kill(i, .segfault(vpn: vpn, .writeToReadOnly)) }
         let k = vpn - info.start
         let e = procs[space].regions[r].entries[k]
-        if !Packed.isPresent(e) { return writeFault(i, space, r, vpn, value) }
+        if !Packed.isPresent(e) { return writeFault(at: site, value) }
         let f = Packed.frame(e)
         if e & Packed.writable != 0 {
             // First write through this entry: set the dirty and accessed bits, no fault.
@@ -135,13 +150,13 @@ extension Machine {
             note(.sharedMapped(pid: procs[i].pid, vpn: vpn, frame: f))
             return .value(value)
         }
-        return copyOnWriteFault(i, space, r, vpn, value, from: f)
+        return copyOnWriteFault(at: site, value, from: f)
     }
 
     /// A write to a write-protected private page holding frame `from`: replace the zero page by
     /// a fresh frame, reuse an anonymous frame nobody else maps (cow-reuse), or copy. One fault.
-    mutating func copyOnWriteFault(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int, _ value: Int64,
-                                   from: Int) -> AccessOutcome {
+    mutating func copyOnWriteFault(at site: FaultSite, _ value: Int64, from: Int) -> AccessOutcome {
+        let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         let pid = procs[i].pid
         let k = vpn - procs[space].regions[r].info.start
         let writableFlags = Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed
@@ -174,7 +189,8 @@ extension Machine {
 
     /// A write found no entry: a fresh anonymous frame, a private copy of the file page, or the
     /// shared file / shmem frame itself. One fault, one page (no fault-around on writes).
-    mutating func writeFault(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
+    mutating func writeFault(at site: FaultSite, _ value: Int64) -> AccessOutcome {
+        let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         let pid = procs[i].pid
         let page = procs[space].regions[r].objectPage(vpn)
         let flags = Packed.writable | Packed.dirty | Packed.accessed

@@ -107,7 +107,7 @@ public struct MachineConfig: Equatable, Sendable {
 
     /// Throws a clear error when frames or page size are out of range, so callers can report bad
     /// input before building a machine (`Machine.init` itself clamps instead of failing).
-    public func validate() throws {
+    public func validate() throws(EngineError) {
         guard (1...MachineConfig.maxFrames).contains(frames) else {
             throw EngineError.invalidArgument("frames must be between 1 and \(MachineConfig.maxFrames), got \(frames)")
         }
