@@ -98,14 +98,18 @@ extension Machine {
         }
     }
 
-    /// Linux fault-around: after a read fault on a file or shmem mapping, also map every page of
-    /// the aligned 16-page window (inside the region) whose frame already exists and is not
-    /// mapped here yet. Returns how many extra pages were mapped (0 when the switch is off).
+    /// Linux fault-around (conformance rule 9): after a read fault on a file or shmem mapping,
+    /// also map every page of the 16-page window whose frame already exists and is not mapped
+    /// here yet. The window starts at the aligned 16-page boundary, or at the region's start if
+    /// that is later, and keeps its length of 16 (cut at the region's end and at the end of the
+    /// 512-entry page table): a region starting 5 pages into a window gets 16 pages on its first
+    /// read fault, not 11. Returns how many extra pages were mapped (0 when the switch is off).
     mutating func faultAround(_ space: Int, _ r: Int, _ vpn: Int) -> Int {
         guard config.behaviours.faultAround else { return 0 }
         let info = procs[space].regions[r].info
+        let tableEnd = vpn - vpn % Machine.pageTableEntries + Machine.pageTableEntries
         let windowStart = max(info.start, vpn - vpn % Machine.faultAroundPages)
-        let windowEnd = min(info.end, vpn - vpn % Machine.faultAroundPages + Machine.faultAroundPages)
+        let windowEnd = min(windowStart + Machine.faultAroundPages, tableEnd, info.end)
         let flags = readMappingFlags(info)
         let source = procs[space].regions[r].source
         var mapped = 0

@@ -31,6 +31,8 @@ public struct Machine: Sendable {
     public static let maxProcesses = 1 << 20
     /// Window of fault-around, in pages, aligned on its own size (Linux: fault_around_bytes 64 KiB).
     public static let faultAroundPages = 16
+    /// Entries of one page-table page (x86-64: 512); fault-around never crosses one.
+    public static let pageTableEntries = 512
 
     /// A fresh machine with no files and no processes; an out-of-range configuration is clamped
     /// (use `MachineConfig.validate()` first to report it instead).
