@@ -1,9 +1,9 @@
 import Testing
 @testable import CowEngine
 
-/// Issue 11, rule 9 of /work/shared/conformance/README.md, `linux` profile only; the
+/// Issue 11, rules 9 and 11 of /work/shared/conformance/README.md, `linux` profile only; the
 /// figures below are worked out by hand from the rules' text.
-@Suite("Conformance rule 9, linux profile")
+@Suite("Conformance rules 9 and 11, linux profile")
 struct LinuxRulesRoundTwoTests {
     /// Rule 9: window from = max(i - i % 16, region start), to = min(from + 16, 512-entry table
     /// end, region end). A region starting at vpn 0x105 (5 pages into the window at 0x100):
@@ -48,5 +48,55 @@ struct LinuxRulesRoundTwoTests {
         _ = m.takeEvents()
         _ = try m.read(p, vpn: 0x105)
         #expect(m.takeEvents() == [.fileRead(pid: p, vpn: 0x105, frame: 0, major: false, mappedPages: 1)])
+    }
+
+    /// Rule 11: P reads 4 untouched pages (4 zero-page entries) and writes 1 of another region
+    /// whose other 3 pages it reads. Fork copies only the second region's 4 entries; the child
+    /// then takes 1 fault to read a page of the first region (before: 8 entries copied, 0 faults).
+    @Test("rule 11: fork leaves out a private anonymous region that only ever mapped the zero page")
+    func forkSkipsZeroPageOnlyRegions() throws {
+        var m = machine(.linux)
+        let p = try m.spawn(name: "p")
+        try m.mapAnonymous(p, at: 0x10, pages: 4, permissions: rw, shared: false, name: "untouched")
+        try m.mapAnonymous(p, at: 0x20, pages: 4, permissions: rw, shared: false, name: "written")
+        _ = try m.read(p, vpns: 0x10..<0x14)
+        _ = try m.write(p, vpn: 0x20, value: 1)
+        _ = try m.read(p, vpns: 0x21..<0x24)
+        _ = m.takeEvents()
+        let c = try m.fork(p, childName: "c")
+        #expect(m.takeEvents() == [.forked(parent: p, child: c, entriesCopied: 4, framesCopied: 0, vfork: false)])
+        #expect(m.pageTable(of: c).map(\.vpn) == [0x20, 0x21, 0x22, 0x23])
+        #expect(try measured(&m, c) { _ = try $0.read(c, vpn: 0x10) }.faults == 1)
+        #expect(try measured(&m, c) { _ = try $0.read(c, vpn: 0x21) }.faults == 0)
+        expectConsistent(m)
+    }
+
+    /// Rule 11 says "ever held": the anon_vma stays when the real page goes. P writes 0x47, reads
+    /// 0x40-0x43, unmaps 0x44-0x47: the remaining region holds only zero-page entries but had a
+    /// real page, so fork copies its 4 entries.
+    @Test("rule 11: a region that once held a real page is still copied")
+    func forkCopiesRegionsThatOnceHeldARealPage() throws {
+        var m = machine(.linux)
+        let p = try m.spawn(name: "p")
+        try m.mapAnonymous(p, at: 0x40, pages: 8, permissions: rw, shared: false, name: "heap")
+        _ = try m.write(p, vpn: 0x47, value: 1)
+        _ = try m.read(p, vpns: 0x40..<0x44)
+        try m.unmap(p, at: 0x44, pages: 4)
+        _ = m.takeEvents()
+        let c = try m.fork(p, childName: "c")
+        #expect(m.takeEvents() == [.forked(parent: p, child: c, entriesCopied: 4, framesCopied: 0, vfork: false)])
+        expectConsistent(m)
+    }
+
+    @Test("rule 11 is a linux rule: textbook copies every entry")
+    func textbookCopiesEveryEntry() throws {
+        var m = machine(.textbook)
+        _ = m.setBehaviour("zero-page", true)
+        let p = try m.spawn(name: "p")
+        try m.mapAnonymous(p, at: 0x10, pages: 4, permissions: rw, shared: false, name: "untouched")
+        _ = try m.read(p, vpns: 0x10..<0x14)
+        _ = m.takeEvents()
+        let c = try m.fork(p, childName: "c")
+        #expect(m.takeEvents() == [.forked(parent: p, child: c, entriesCopied: 4, framesCopied: 0, vfork: false)])
     }
 }

@@ -20,7 +20,10 @@ extension Machine {
     /// Points entry `vpn` of region `r` at `frame` with `flags`, counting the new mapping.
     @inline(__always) mutating func install(_ space: Int, _ r: Int, _ vpn: Int, frame: Int, _ flags: UInt32) {
         let k = vpn - procs[space].regions[r].info.start
-        if frame != frames.zeroFrame { frames.mapcount[frame] += 1 }
+        if frame != frames.zeroFrame {
+            frames.mapcount[frame] += 1
+            if frames.kinds[frame] == .anonymous { procs[space].regions[r].hadAnonymousFrame = true }
+        }
         procs[space].regions[r].entries[k] = Packed.make(frame: frame, flags | Packed.present | Packed.user)
     }
 
@@ -169,6 +172,7 @@ extension Machine {
             guard let g = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
             frames.mapcount[g] = 1
             procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
+            procs[space].regions[r].hadAnonymousFrame = true
             store(g, value)
             note(.demandZero(pid: pid, vpn: vpn, frame: g))
             return .value(value)
@@ -184,6 +188,7 @@ extension Machine {
         frames.values[g] = frames.values[from]     // the copy (then overwritten by the write)
         frames.mapcount[g] = 1
         procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
+        procs[space].regions[r].hadAnonymousFrame = true
         _ = dropReference(Packed.make(frame: from, Packed.present))
         store(g, value)
         procs[i].counters.copies += 1

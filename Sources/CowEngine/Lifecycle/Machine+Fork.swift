@@ -23,7 +23,10 @@ extension Machine {
         case .shmem: return .empty
         case .file where record.info.isShared: return .empty
         case .file: return holdsAnonymous(record) ? .copy : .empty
-        case .privateAnonymous: return .copy
+        case .privateAnonymous:
+            // Rule 11: a region that never held a real anonymous page (only the zero page, or
+            // nothing) has no anon_vma, and fork leaves its entries out; the child faults again.
+            return record.hadAnonymousFrame ? .copy : .empty
         }
     }
 
@@ -69,6 +72,7 @@ extension Machine {
             case .omit: continue
             case .empty:
                 child.entries = Array(repeating: 0, count: child.info.pages)
+                child.hadAnonymousFrame = false
             case .copy where eager && !child.info.isShared:
                 let (entries, copied, duplicated) = copyEagerly(space, r)
                 child.entries = entries
