@@ -100,3 +100,38 @@ struct LinuxRulesRoundTwoTests {
         #expect(m.takeEvents() == [.forked(parent: p, child: c, entriesCopied: 4, framesCopied: 0, vfork: false)])
     }
 }
+
+/// Issue 11, rule 12: shared anonymous (shmem) pages allocated by a read are clean; only
+/// written pages are dirty. Figures by hand, in pages (smaps prints 4 kB each).
+@Suite("Conformance rule 12, linux profile")
+struct LinuxRule12Tests {
+    @Test("rule 12: shmem pages allocated by a read are clean, written ones dirty")
+    func shmemReadIsClean() throws {
+        var m = machine(.linux)
+        let p = try m.spawn(name: "p")
+        try m.mapAnonymous(p, at: 0x10, pages: 4, permissions: rw, shared: true, name: "shm")
+        _ = try m.read(p, vpns: 0x10..<0x14)
+        // 4 pages, mapcount 1, read only: Private_Clean 4 (before: Private_Dirty 4).
+        expectUsage(m.usage(of: p), rss: 4, pss: frac(4), shDi: 0, prCl: 4, prDi: 0, anon: 0)
+        _ = try m.write(p, vpn: 0x10, value: 5)
+        expectUsage(m.usage(of: p), rss: 4, pss: frac(4), shDi: 0, prCl: 3, prDi: 1, anon: 0)
+        // The child maps nothing at fork (fork-skip); its read of 0x11 finds the page and
+        // fault-around maps the other three cached pages of the window 0x10..0x14: every page
+        // now has mapcount 2. Each process: Shared_Clean 3 (0x11-0x13, only read), Shared_Dirty
+        // 1 (0x10, written), Pss 4/2 = 2 (before the rule: Shared_Dirty 4).
+        let c = try m.fork(p, childName: "c")
+        _ = try m.read(c, vpn: 0x11)
+        expectUsage(m.usage(of: p), rss: 4, pss: frac(2), shCl: 3, shDi: 1, prDi: 0, anon: 0)
+        expectUsage(m.usage(of: c), rss: 4, pss: frac(2), shCl: 3, shDi: 1, prDi: 0, anon: 0)
+        expectConsistent(m)
+    }
+
+    @Test("rule 12 is a linux rule: textbook counts every shmem page dirty")
+    func textbookShmemIsDirty() throws {
+        var m = machine(.textbook)
+        let p = try m.spawn(name: "p")
+        try m.mapAnonymous(p, at: 0x10, pages: 4, permissions: rw, shared: true, name: "shm")
+        _ = try m.read(p, vpns: 0x10..<0x14)
+        expectUsage(m.usage(of: p), rss: 4, pss: frac(4), shDi: 0, prDi: 4, anon: 0)
+    }
+}

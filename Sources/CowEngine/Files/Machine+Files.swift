@@ -109,11 +109,12 @@ extension Machine {
         return f >= 0 ? Int(f) : nil
     }
 
-    /// Allocates the (zero-filled, dirty: tmpfs pages are never clean) frame of a shmem page;
-    /// nil when no frame is free.
+    /// Allocates the zero-filled frame of a shmem page; nil when no frame is free. The textbook
+    /// story counts every tmpfs page dirty; Linux (conformance rule 12) leaves a page allocated
+    /// by a read clean, and only a write dirties it (the write fault stores, which does that).
     mutating func allocateShmemFrame(_ id: Int, page: Int) -> Int? {
         guard let f = frames.allocate(.shmem, owner: id, page: page) else { return nil }
-        frames.dirty[f] = true
+        if config.profile != .linux { frames.dirty[f] = true }
         shmemObjects[id - 1].frames[page] = Int32(f)
         return f
     }
