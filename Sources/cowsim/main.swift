@@ -1,6 +1,7 @@
 // The `cowsim` executable: argument parsing only. Everything it does lives in CowLanguage
-// (scripts) and CowShell (the REPL).
+// (scripts), CowHomework (quiz, solve, test, transcript checks) and CowShell (the REPL).
 import ArgumentParser
+import CowHomework
 import CowLanguage
 import CowShell
 
@@ -20,11 +21,12 @@ struct Cowsim: ParsableCommand {
             cowsim quiz FILE       answer a homework problem (--answers FILE grades a file)
             cowsim solve FILE      print a homework problem's solution sheet
             cowsim test [PATH...]  run every .cow script under the paths as a test
+            cowsim grammar --markdown  print Grammar.md's command reference (from the command table)
             Options of a run (--json, --keep-going, --seed, -c): `cowsim help run`.
             Inside cowsim, `help` lists the commands; Grammar.md describes the language.
             """,
         version: "cowsim \(CowsimVersion.number)",
-        subcommands: [Run.self, QuizCommand.self, Solve.self, TestCommand.self],
+        subcommands: [Run.self, QuizCommand.self, Solve.self, TestCommand.self, GrammarCommand.self],
         defaultSubcommand: Run.self
     )
 }
@@ -42,14 +44,14 @@ struct Run: ParsableCommand {
         @Flag(help: "Report an error and go on instead of stopping at the first one.")
         var keepGoing = false
 
-        @Option(help: "Seed of random() and choose() (same seed, same problem).")
-        var seed: UInt64 = 0
+        @Option(parsing: .unconditional, help: "Seed of random() and choose() (same seed, same problem; default 0).", transform: Seed.parse)
+        var seed: Seed = Seed(0)
 
         @Flag(name: [.short, .long], help: "Print only errors, questions and `show` output (as if inside `quiet`).")
         var quiet = false
 
         /// The session options these flags stand for.
-        var sessionOptions: SessionOptions { SessionOptions(json: json, keepGoing: keepGoing, seed: seed, quiet: quiet) }
+        var sessionOptions: SessionOptions { SessionOptions(json: json, keepGoing: keepGoing, seed: seed.value, quiet: quiet) }
     }
 
     @OptionGroup var common: Common
@@ -60,7 +62,7 @@ struct Run: ParsableCommand {
     @Argument(help: ArgumentHelp("Scripts to run in order; `-` reads standard input.", valueName: "file"))
     var files: [String] = []
 
-    @Option(help: ArgumentHelp("Run FILE and compare each command's output with its `#>` lines (unified diff on mismatch).", valueName: "file"))
+    @Option(help: ArgumentHelp("Run FILE and compare each command's output with its `#>` lines (unified diff on mismatch); `-` reads the script from standard input.", valueName: "file"))
     var verify: String?
 
     @Option(help: ArgumentHelp("Run FILE and rewrite its `#>` lines from the real output.", valueName: "file"))
@@ -71,6 +73,7 @@ struct Run: ParsableCommand {
         if (verify != nil || update != nil) && !(files.isEmpty && commands.isEmpty) {
             throw ValidationError("--verify and --update take one script, without other files or -c")
         }
+        if update == "-" { throw ValidationError("--update rewrites a script file in place; it cannot update standard input (--verify - checks it)") }
     }
 
     func run() throws {
@@ -89,6 +92,19 @@ struct Run: ParsableCommand {
         if inputs.isEmpty { inputs = [.file("-")] }
         let status = ScriptRunner.run(inputs, options: common.sessionOptions, output: ScriptRunner.standardOutput())
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Prints the command reference generated from the command table (Grammar.md's section).
+struct GrammarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grammar", abstract: "Print the command reference that Grammar.md holds, generated from the command table.")
+
+    @Flag(help: "Markdown, as in Grammar.md (the only format so far).")
+    var markdown = false
+
+    func run() throws {
+        print(GrammarReference.markdown(), terminator: "")
     }
 }
 

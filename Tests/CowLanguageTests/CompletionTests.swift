@@ -33,7 +33,7 @@ import Testing
     @Test func processNamesWhereAProcessGoes() {
         #expect(complete("fork ") == ["ls", "shell"])
         #expect(complete("write s") == ["shell"])
-        #expect(complete("dump ") == ["frames", "ls", "shell"])
+        #expect(complete("dump ") == ["frame", "frames", "ls", "shell"])
         #expect(complete("smaps l") == ["ls"])
         #expect(complete("exit g") == [])          // dead processes are not offered
     }
@@ -51,6 +51,15 @@ import Testing
         #expect(complete("protect ls 0x1000 pages 2 ") == ["none", "r", "rw", "rwx", "rx"])
         #expect(complete("advise ls 0x1000 ") == ["dontfork", "normal", "pages", "wipeonfork"])
         #expect(complete("dump ls ") == ["all"])
+    }
+
+    @Test("after `write P ` Tab offers that process's region addresses (and variables), not function names")
+    func regionAddressesInRanges() {
+        #expect(complete("write ls ") == ["0x10000", "0x400000", "0x402000", "base"])
+        #expect(complete("read shell 0x4") == ["0x400000", "0x402000"])
+        #expect(complete("unmap ls ") == ["0x10000", "0x400000", "0x402000", "base"])
+        #expect(complete("write ls 0x10000 pages ").contains("page_size"))   // a count: numbers
+        #expect(complete("write ls 0x10000 ").contains("pages"))
     }
 
     @Test func settingsProfilesAndHelp() {

@@ -17,7 +17,8 @@ import Testing
     @Test func tabsAndWideCharactersKeepTheCaretAligned() {
         let r = run("\techo \"é\" forc")
         #expect(r.lines == ["t.cow:1:11: error: unexpected `forc` after the `echo` command", "    \techo \"é\" forc",
-                            "    \t         ^~~~", "note: put one command on a line, or separate commands with `;`"])
+                            "    \t         ^~~~", "note: put one command on a line, or separate commands with `;`",
+                            "note: usage: echo \"TEXT {EXPR}\"", "note:    or: echo EXPR"])
     }
 
     @Test func withoutAPlace() {
@@ -81,7 +82,7 @@ import Testing
         #expect(firstError("expect rss(a b)") == "t.cow:1:14: error: expected `,` or `)` in the call of `rss`, found `b`")
         #expect(firstError("expect x = 1") == "t.cow:1:10: error: `=` assigns (in `let`); compare with `==`")
         #expect(firstError("ask 3") == "t.cow:1:5: error: expected the question in quotes after `ask`, found `3`")
-        #expect(firstError("ask \"q\" 1 bonus 3") == "t.cow:1:11: error: expected `points N`, `hint \"...\"` or the end of the line, found `bonus`")
+        #expect(firstError("ask \"q\" 1 bonus 3") == "t.cow:1:11: error: expected `choices \"A\" \"B\"`, `points N`, `hint \"...\"` or the end of the line, found `bonus`")
         #expect(firstError("advise s 0 sometimes") == "t.cow:1:12: error: expected advice after `0`, found `sometimes`")
         #expect(firstError("source") == "t.cow:1:7: error: expected a file name after `source`, found the end of the line")
         #expect(firstError("echo \"{}\"") == "t.cow:1:7: error: empty `{}` in a string (write `\\{` for a brace)")

@@ -235,12 +235,12 @@ extension Session {
             try engine(ErrorSpans(command: keyword, process: ref.span)) { try $0.exit(info.pid) }
         case .read(let ref, let range):
             let info = try pidAndName(ref)
-            let vpns = try pageRange(range, aligned: false)
+            let vpns = try pageRange(range, aligned: false, of: info.pid)
             let spans = ErrorSpans(command: keyword, process: ref.span, range: range.span)
             try read(vpns, of: info, spans: spans)
         case .write(let ref, let range, let valueExpr):
             let info = try pidAndName(ref)
-            let vpns = try pageRange(range, aligned: false)
+            let vpns = try pageRange(range, aligned: false, of: info.pid)
             let value = try integer(valueExpr, "the value to write")
             let spans = ErrorSpans(command: keyword, process: ref.span, range: range.span)
             try write(value, to: vpns, of: info.pid, spans: spans)
@@ -285,7 +285,12 @@ extension Session {
         case .echoValue(let e):
             say(try evaluate(e).description)
         case .assign(let name, let e):
+            let firstDraw = draws.count
             variables[name.text] = try evaluate(e)
+            // `let x = random(1, 6)`: the draw is x's value. (In `let y = x + random(1, 6)` it is not.)
+            if draws.count == firstDraw + 1, draws[firstDraw].call == currentFile.text(from: e.span.start, to: e.span.end) {
+                draws[firstDraw].variable = name.text
+            }
         case .expect(let e):
             try runExpect(e)
         case .ask(let ask):
@@ -315,25 +320,8 @@ extension Session {
         }
     }
 
-    /// Runs a resolved `read` or `write`: the same steps, checks and messages as the general
-    /// commands, from literals instead of expressions.
-    func run(_ access: PageAccess) throws(ScriptError) {
-        let info = try pidAndName(access)
-        let vpns = try pageRange(access)
-        if access.isWrite {
-            try write(access.value, to: vpns, of: info.pid, spans: Self.errorSpans(access))
-        } else {
-            try read(vpns, of: info, spans: Self.errorSpans(access))
-        }
-    }
-
-    /// Where the errors of a resolved access point.
-    private static func errorSpans(_ access: PageAccess) -> ErrorSpans {
-        ErrorSpans(command: access.keyword, process: access.processSpan, range: access.rangeSpan)
-    }
-
     /// `read`: reads the pages, prints the events, then the values.
-    private func read(_ vpns: Range<Int>, of info: (pid: PID, name: String), spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
+    func read(_ vpns: Range<Int>, of info: (pid: PID, name: String), spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
         if vpns.count == 1 {
             let outcome = try engineShowingEvents(spans()) { try $0.read(info.pid, vpn: vpns.lowerBound) }
             if case .value(let v) = outcome { say("\(info.name) \(Format.hex(vpns.lowerBound * machine.pageSize)) = \(v)") }
@@ -344,7 +332,7 @@ extension Session {
     }
 
     /// `write`: writes `value` into the pages and prints the events.
-    private func write(_ value: Int, to vpns: Range<Int>, of pid: PID, spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
+    func write(_ value: Int, to vpns: Range<Int>, of pid: PID, spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
         if vpns.count == 1 {
             _ = try engineShowingEvents(spans()) { try $0.write(pid, vpn: vpns.lowerBound, value: Int64(value)) }
         } else {
@@ -352,7 +340,7 @@ extension Session {
         }
     }
 
-    private func fileID(_ name: String, _ m: Machine) throws -> FileID {
+    private func fileID(_ name: String, _ m: Machine) throws(EngineError) -> FileID {
         guard let file = m.file(named: name) else { throw EngineError.noSuchFile(name) }
         return file.id
     }
@@ -436,8 +424,8 @@ extension Session {
             throw fail("`expect` needs a condition such as `rss(ls) == 16`, found \(value.kindName) (\(value))", at: e.span)
         }
         if holds { return }
-        let saved = random
-        defer { random = saved }
+        let saved = random, savedDraws = draws.count
+        defer { random = saved; forgetDraws(after: savedDraws) }
         let (culprit, notes) = explain(e)
         let text = currentFile.text(from: culprit.span.start, to: culprit.span.end)
         throw fail("expectation failed: \(text)", at: culprit.span, notes: notes)
@@ -482,26 +470,40 @@ extension Session {
             throw fail("the question is empty; write the question between the quotes", at: ask.question.span)
         }
         let value = try evaluate(ask.answer)
-        let answer: Rational?
-        switch value {
-        case .number(let r): answer = r
-        case .none: answer = nil
-        default:
-            throw fail("the answer of a question must be a number or none, found \(value.kindName)", at: ask.answer.span,
-                       notes: ["students answer with numbers, fractions (64/3), hex, or none"])
+        var choices: [String] = []
+        for literal in ask.choices { choices.append(try interpolate(literal)) }
+        let expected: Question.Expected
+        if !choices.isEmpty {
+            guard case .text(let chosen) = value, let index = choices.firstIndex(of: chosen) else {
+                throw fail("the answer of a multiple-choice question must be the text of one of its choices, found \(value.kindName) (\(value))",
+                           at: ask.answer.span, notes: ["the choices are " + choices.map { "\"\($0)\"" }.joined(separator: ", ")])
+            }
+            expected = .choice(index)
+        } else {
+            switch value {
+            case .number(let r): expected = .number(r)
+            case .none: expected = .none
+            case .boolean(let b): expected = .yesNo(b)
+            case .text(let t):
+                guard t.contains(where: { !$0.isWhitespace }) else {
+                    throw fail("the answer of a question cannot be empty text", at: ask.answer.span)
+                }
+                expected = .text(t)
+            }
         }
         var points = 1
         if let p = ask.points { points = try integer(p, "the points", in: 0...1_000_000) }
         let hint = try ask.hint.map { (h) throws(ScriptError) in try interpolate(h) }
-        var question = Question(number: questions.count + 1, text: text, answer: answer, points: points, hint: hint,
-                                file: currentFile.name, line: ask.question.span.line)
-        // The homework layer (a handler is listening) wants the state behind the answer.
-        if askHandler != nil { question.explanation = explanation(of: ask.answer) }
+        var question = Question(number: questions.count + 1, text: text, expected: expected, choices: choices, points: points,
+                                hint: hint, file: currentFile.name, line: ask.question.span.line)
+        // The homework layer wants the state behind the answer.
+        if let questionExplainer { question.explanation = questionExplainer(self, ask.answer) }
         appendQuestion(question)
         if let askHandler {
             askHandler(question)
         } else {
             output.write(question.heading + "\n", style: .heading)
+            if !question.choices.isEmpty { output.write(question.choiceLines.joined(separator: "\n") + "\n", style: .plain) }
         }
     }
 
@@ -531,7 +533,7 @@ extension Session {
         _ change: (inout Machine, PID, Range<Int>) throws -> Void
     ) throws(ScriptError) -> ((pid: PID, name: String), Range<Int>) {
         let info = try processTarget(ref)
-        let vpns = try pageRange(range, aligned: true)
+        let vpns = try pageRange(range, aligned: true, of: info.pid)
         try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
             try change(&$0, info.pid, vpns)
         }
@@ -581,7 +583,9 @@ extension Session {
         case .noSuchFile(let name):
             let known = machine.files.map(\.name)
             return "no file or library called `\(name)`" + (known.isEmpty ? "; create one with `file` or `library`" : "; known: " + known.joined(separator: ", "))
-        default:
+        case .noSuchProcess, .notALibrary, .emptyRange, .fileRangeBeyondEnd, .outOfMemory, .addressOverflow,
+             .invalidArgument, .limitExceeded, .adviceNotApplicable:
+            // The engine's own sentence names no pid or page number to translate.
             return error.description
         }
     }
