@@ -50,8 +50,20 @@ struct Run: ParsableCommand {
         @Flag(name: [.short, .long], help: "Print only errors, questions and `show` output (as if inside `quiet`).")
         var quiet = false
 
+        @Option(help: ArgumentHelp("Stop a run after N steps (repetitions of `repeat` and the commands in them; default 10^9).",
+                                   valueName: "N"))
+        var steps: Int = StepBudget.defaultLimit
+
+        func validate() throws {
+            if steps < 1 { throw ValidationError("--steps must be at least 1, found \(steps)") }
+        }
+
         /// The session options these flags stand for.
-        var sessionOptions: SessionOptions { SessionOptions(json: json, keepGoing: keepGoing, seed: seed.value, quiet: quiet) }
+        var sessionOptions: SessionOptions {
+            var options = SessionOptions(json: json, keepGoing: keepGoing, seed: seed.value, quiet: quiet)
+            options.steps = steps
+            return options
+        }
     }
 
     @OptionGroup var common: Common
