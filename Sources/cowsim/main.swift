@@ -112,11 +112,14 @@ struct GrammarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grammar", abstract: "Print the command reference that Grammar.md holds, generated from the command table.")
 
-    @Flag(help: "Markdown, as in Grammar.md (the only format so far).")
+    @Flag(help: "The command reference as Markdown, as in Grammar.md (the default).")
     var markdown = false
 
+    @Flag(help: "The `command` rule of Grammar.md's EBNF.")
+    var ebnf = false
+
     func run() throws {
-        print(GrammarReference.markdown(), terminator: "")
+        print(ebnf ? GrammarReference.ebnfCommandRule() : GrammarReference.markdown(), terminator: ebnf ? "\n" : "")
     }
 }
 

@@ -6,8 +6,10 @@ import CowEngine
 /// from these entries.
 ///
 /// Adding a command: one entry here (its pattern and texts), its `case` in `Parser.parseCommand`
-/// and in `Command`, one interpreter case, the engine operation, tests. `CommandTableTests`
+/// and in `Command`, one interpreter case, the engine operation, tests; then paste the output of
+/// `cowsim grammar --markdown` and `cowsim grammar --ebnf` into Grammar.md. `CommandTableTests`
 /// fails until the parser accepts every form the entry declares and Grammar.md is regenerated.
+/// Help, Tab completion and the usage notes of syntax errors need nothing more.
 public struct CommandSpec: Sendable {
     /// The command word.
     public var name: String
@@ -176,7 +178,7 @@ public enum CommandTable {
                     example: "check",
                     details: "`check` verifies the engine's invariants."),
         // MARK: scripting
-        CommandSpec("echo", .scripting, [[.argument(.string, "\"TEXT {EXPR}\"")], [.argument(.expression, "EXPR")]],
+        CommandSpec("echo", .scripting, [[.argument(.string, "\"TEXT {EXPR}\"")], [.argument(.expression, "EXPR")], []],
                     summary: "Prints a line; {expr} inside the string is replaced by its value.",
                     example: "echo \"ls has {rss(ls)} resident pages, Pss {pss(ls)}\"",
                     details: "`echo \"TEXT\"` prints a line with `{expr}` replaced by values; `echo EXPR` prints a value."),
