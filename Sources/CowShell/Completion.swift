@@ -1,3 +1,5 @@
+import CowLanguage
+
 /// The pure half of Tab completion (the readline half is in ReadlineEditor.swift): which of the
 /// host's candidates fit the word being typed, what readline should insert, and when file names
 /// may be offered instead.
@@ -7,8 +9,9 @@ enum Completion {
     /// Matches CowLanguage's completer, whose words are made of letters, digits, `_`, `.`, `-`.
     static let wordBreakCharacters = " \t\n\"';,(){}[]=<>!+*%&|#"
 
-    /// Commands whose argument is a file path: only there may readline fall back to file names.
-    static let fileCommands: Set<String> = ["source", "save"]
+    /// Commands whose argument is a file path: only there may readline fall back to file names
+    /// (from the command table).
+    static let fileCommands: Set<String> = CommandTable.pathCommands
 
     /// The candidates that extend `word`, without duplicates, in the host's order.
     static func matches(word: String, candidates: [String]) -> [String] {
