@@ -2,7 +2,8 @@
 // cowsim: a simulator that teaches how operating systems share memory.
 // Layers, dependencies one way only:
 //   CowEngine (pure model) <- CowLanguage (lexer, parser, interpreter, renderers)
-//   <- CowShell (readline REPL) <- cowsim (argument parsing only).
+//   <- CowHomework (quiz, grading, solution sheets, test runner, transcript checks)
+//    / CowShell (readline REPL) <- cowsim (argument parsing only).
 import PackageDescription
 
 let package = Package(
@@ -12,6 +13,7 @@ let package = Package(
         .executable(name: "cowsim", targets: ["cowsim"]),
         .library(name: "CowEngine", targets: ["CowEngine"]),
         .library(name: "CowLanguage", targets: ["CowLanguage"]),
+        .library(name: "CowHomework", targets: ["CowHomework"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +22,7 @@ let package = Package(
     targets: [
         .target(name: "CowEngine"),
         .target(name: "CowLanguage", dependencies: ["CowEngine"]),
+        .target(name: "CowHomework", dependencies: ["CowLanguage"]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         // The Ctrl-C handler and its flags: compiled C, so there is exactly one copy of the state.
         .target(name: "CowSignals", linkerSettings: [.linkedLibrary("readline")]),
@@ -27,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "cowsim",
             dependencies: [
-                "CowShell", "CowLanguage",
+                "CowShell", "CowHomework", "CowLanguage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(
@@ -37,9 +40,10 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "CowLanguageTests", dependencies: ["CowLanguage", "CowTestSupport"]),
+        .testTarget(name: "CowHomeworkTests", dependencies: ["CowHomework", "CowLanguage", "CowTestSupport"]),
         .target(name: "CowTestSupport", path: "Tests/CowTestSupport"),
         .testTarget(name: "CowShellTests", dependencies: ["CowShell", "cowsim", "CowTestSupport"]),
         .testTarget(
-            name: "CowsimTests", dependencies: ["CowLanguage", "cowsim", "CowTestSupport"], exclude: ["Failing"]),
+            name: "CowsimTests", dependencies: ["CowLanguage", "CowHomework", "cowsim", "CowTestSupport"], exclude: ["Failing"]),
     ]
 )

@@ -17,6 +17,7 @@ let package = Package(
             name: "cowsim-fuzz",
             dependencies: [
                 .product(name: "CowEngine", package: "cowsim"),
+                .product(name: "CowHomework", package: "cowsim"),
                 .product(name: "CowLanguage", package: "cowsim"),
             ]),
     ]

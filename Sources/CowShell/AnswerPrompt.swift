@@ -9,7 +9,7 @@ import CowLanguage
 /// answers typed earlier in this quiz (nothing is saved to the history file). Ctrl-C discards
 /// a half-typed answer and asks again, as at the REPL prompt (it used to end the whole quiz,
 /// score lost); Ctrl-D still ends the quiz with the remaining questions unanswered.
-public final class ReadlineAnswerReader: AnswerReader {
+public final class ReadlineAnswerReader {
     private let editor: ReadlineEditor
 
     /// A reader for the terminal on standard input (only one readline user at a time).
@@ -23,14 +23,5 @@ public final class ReadlineAnswerReader: AnswerReader {
         let line = editor.readLine(prompt: prompt)
         if let line, !line.trimmingWhitespace().isEmpty { editor.addHistory(line) }
         return line
-    }
-}
-
-/// How `cowsim quiz` reads answers.
-public enum AnswerPrompt {
-    /// readline when standard input is a terminal; plain lines (echoed to `output`) otherwise,
-    /// so a quiz can be piped or scripted.
-    public static func standardInput(output: OutputSink) -> AnswerReader {
-        isatty(STDIN_FILENO) == 1 ? ReadlineAnswerReader() : LineAnswerReader(output: output)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CowHomework
 import CowLanguage
 
 extension SolutionFormat: ExpressibleByArgument {}
@@ -11,8 +12,9 @@ struct Solve: ParsableCommand {
     @Argument(help: ArgumentHelp("The homework problem (a .cow script).", valueName: "file"))
     var file: String
 
-    @Option(help: "Seed of the problem's random() and choose() (same seed, same sheet).")
-    var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seed of the problem's random() and choose() (same seed, same sheet; default 0).",
+            transform: Seed.parse)
+    var seed: Seed = Seed(0)
 
     @Option(help: "text, markdown or json.")
     var format: SolutionFormat = .text
@@ -22,7 +24,7 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         let sink = ScriptRunner.standardOutput()
-        let problem = Problem.load(path: file, seed: seed)
+        let problem = Problem.load(path: file, seed: seed.value)
         if let error = problem.error {
             sink.write(error, style: .error)
             throw ExitCode(1)

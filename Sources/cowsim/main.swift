@@ -1,6 +1,7 @@
 // The `cowsim` executable: argument parsing only. Everything it does lives in CowLanguage
-// (scripts) and CowShell (the REPL).
+// (scripts), CowHomework (quiz, solve, test, transcript checks) and CowShell (the REPL).
 import ArgumentParser
+import CowHomework
 import CowLanguage
 import CowShell
 
@@ -42,14 +43,14 @@ struct Run: ParsableCommand {
         @Flag(help: "Report an error and go on instead of stopping at the first one.")
         var keepGoing = false
 
-        @Option(help: "Seed of random() and choose() (same seed, same problem).")
-        var seed: UInt64 = 0
+        @Option(parsing: .unconditional, help: "Seed of random() and choose() (same seed, same problem; default 0).", transform: Seed.parse)
+        var seed: Seed = Seed(0)
 
         @Flag(name: [.short, .long], help: "Print only errors, questions and `show` output (as if inside `quiet`).")
         var quiet = false
 
         /// The session options these flags stand for.
-        var sessionOptions: SessionOptions { SessionOptions(json: json, keepGoing: keepGoing, seed: seed, quiet: quiet) }
+        var sessionOptions: SessionOptions { SessionOptions(json: json, keepGoing: keepGoing, seed: seed.value, quiet: quiet) }
     }
 
     @OptionGroup var common: Common
@@ -60,7 +61,7 @@ struct Run: ParsableCommand {
     @Argument(help: ArgumentHelp("Scripts to run in order; `-` reads standard input.", valueName: "file"))
     var files: [String] = []
 
-    @Option(help: ArgumentHelp("Run FILE and compare each command's output with its `#>` lines (unified diff on mismatch).", valueName: "file"))
+    @Option(help: ArgumentHelp("Run FILE and compare each command's output with its `#>` lines (unified diff on mismatch); `-` reads the script from standard input.", valueName: "file"))
     var verify: String?
 
     @Option(help: ArgumentHelp("Run FILE and rewrite its `#>` lines from the real output.", valueName: "file"))
@@ -71,6 +72,7 @@ struct Run: ParsableCommand {
         if (verify != nil || update != nil) && !(files.isEmpty && commands.isEmpty) {
             throw ValidationError("--verify and --update take one script, without other files or -c")
         }
+        if update == "-" { throw ValidationError("--update rewrites a script file in place; it cannot update standard input (--verify - checks it)") }
     }
 
     func run() throws {

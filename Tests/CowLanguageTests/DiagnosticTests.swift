@@ -81,7 +81,7 @@ import Testing
         #expect(firstError("expect rss(a b)") == "t.cow:1:14: error: expected `,` or `)` in the call of `rss`, found `b`")
         #expect(firstError("expect x = 1") == "t.cow:1:10: error: `=` assigns (in `let`); compare with `==`")
         #expect(firstError("ask 3") == "t.cow:1:5: error: expected the question in quotes after `ask`, found `3`")
-        #expect(firstError("ask \"q\" 1 bonus 3") == "t.cow:1:11: error: expected `points N`, `hint \"...\"` or the end of the line, found `bonus`")
+        #expect(firstError("ask \"q\" 1 bonus 3") == "t.cow:1:11: error: expected `choices \"A\" \"B\"`, `points N`, `hint \"...\"` or the end of the line, found `bonus`")
         #expect(firstError("advise s 0 sometimes") == "t.cow:1:12: error: expected advice after `0`, found `sometimes`")
         #expect(firstError("source") == "t.cow:1:7: error: expected a file name after `source`, found the end of the line")
         #expect(firstError("echo \"{}\"") == "t.cow:1:7: error: empty `{}` in a string (write `\\{` for a brace)")

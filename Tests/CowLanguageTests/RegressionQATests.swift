@@ -112,23 +112,6 @@ import Testing
         #expect(SystemIO.maxReadBytes == 268_435_456)
     }
 
-    // MARK: - `cowsim test` and FIFOs
-
-    /// A FIFO called `x.cow` under a directory given to `cowsim test` made the run wait forever
-    /// for a writer. The walk now takes regular files only.
-    @Test("a directory walk skips a FIFO named like a script")
-    func walkSkipsFifo() throws {
-        let directory = try temporaryDirectory()
-        defer {
-            unlink(directory + "/a.cow")
-            unlink(directory + "/pipe.cow")
-            rmdir(directory)
-        }
-        _ = try temporaryFile("echo 1\n", at: directory + "/a.cow")
-        #expect(mkfifo(directory + "/pipe.cow", 0o600) == 0)
-        #expect(FileTree.scripts(under: [directory]) == [.script(directory + "/a.cow")])
-    }
-
     // MARK: - Diagnostics of hostile lines
 
     /// A 1 MB line with an error was printed whole, twice (the line and its caret line): 2 MB

@@ -21,7 +21,7 @@ import CowTestSupport
                     forc a
                     ^~~~
                 note: did you mean `fork`?
-            FAIL \(d)/sub/drift.cow: the output of line 1 differs from its `#>` lines
+            FAIL \(d)/sub/drift.cow: \(d)/sub/drift.cow:1: the output differs from its `#>` lines
                 --- \(d)/sub/drift.cow
                 +++ \(d)/sub/drift.cow (actual output)
                 @@ -1,2 +1,2 @@
@@ -33,7 +33,7 @@ import CowTestSupport
             """)
         let brief = try CowsimBinary.run(["test", "--brief", d + "/sub/drift.cow", d + "/ok.cow"])
         #expect(brief.status == 1)
-        #expect(brief.stdout == "FAIL \(d)/sub/drift.cow: the output of line 1 differs from its `#>` lines\nPASS \(d)/ok.cow\n1 passed, 1 failed\n")
+        #expect(brief.stdout == "FAIL \(d)/sub/drift.cow: \(d)/sub/drift.cow:1: the output differs from its `#>` lines\nPASS \(d)/ok.cow\n1 passed, 1 failed\n")
         let passing = try CowsimBinary.run(["test", d + "/ok.cow"])
         #expect(passing.status == 0)
         #expect(passing.stdout == "PASS \(d)/ok.cow\n1 passed, 0 failed\n")
@@ -99,12 +99,16 @@ import CowTestSupport
               "allRight": false,
               "error": null,
               "notes": [],
+              "lines": [],
               "questions": [
                 {
                   "number": 1,
                   "question": "What is the Pss of b?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 2,
                   "given": "4/2",
+                  "line": 2,
                   "result": "right",
                   "score": 2,
                   "expected": "2",
@@ -113,8 +117,11 @@ import CowTestSupport
                 {
                   "number": 2,
                   "question": "Which frame does b map at 0x10000?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 1,
                   "given": null,
+                  "line": null,
                   "result": "missing",
                   "score": 0,
                   "expected": "0",
@@ -123,8 +130,11 @@ import CowTestSupport
                 {
                   "number": 3,
                   "question": "What frame does b map at 0x20000?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 1,
                   "given": "zero",
+                  "line": 3,
                   "result": "malformed",
                   "score": 0,
                   "expected": "none",
@@ -148,7 +158,7 @@ import CowTestSupport
         dir.write("twice.txt", "1: 2\n1: 3\n")
         let twice = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/twice.txt"])
         #expect(twice.status == 2)
-        #expect(twice.stderr == "\(dir.path)/twice.txt:2: error: question 1 is answered twice (lines 1 and 2)\n")
+        #expect(twice.stderr == "\(dir.path)/twice.txt:2: error: question 1 is answered twice (lines 1 and 2); the first answer counts\n")
         let missing = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/nope.txt"])
         #expect(missing.status == 2)
         #expect(missing.stderr == "\(dir.path)/nope.txt: error: cannot read \(dir.path)/nope.txt: No such file or directory\n")
@@ -159,6 +169,77 @@ import CowTestSupport
         #expect(bad.stdout.contains("The problem stopped with an error: \(dir.path)/bad.cow:2:1: error: unknown command `forc`\n"))
         let jsonAlone = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--json"])
         #expect(jsonAlone.status != 0 && jsonAlone.stderr.contains("--json needs --answers FILE"))
+    }
+
+    @Test func jsonIsPrintedEvenWhenTheAnswersFileIsRefused() throws {
+        let dir = try TemporaryDirectory(prefix: "cowsim-homework")
+        dir.write("hw.cow", SampleProblem.text)
+        let missing = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/nope.txt", "--json"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.isEmpty)
+        #expect(missing.stdout.contains("  \"error\": \"cannot read \(dir.path)/nope.txt: No such file or directory\",\n"))
+        #expect(missing.stdout.contains("\"result\": \"missing\""))
+        dir.write("twice.txt", "\u{FEFF}1: 2\n1: 3\n2: 0\n")
+        let twice = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/twice.txt", "--format", "json"])
+        #expect(twice.status == 2)
+        #expect(twice.stdout.hasPrefix("{\n"))
+        #expect(twice.stdout.contains("\"message\": \"question 1 is answered twice (lines 1 and 2); the first answer counts\""))
+        #expect(twice.stdout.contains("\"score\": 3,"))
+        let gradescope = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", dir.path + "/nope.txt",
+                                               "--format", "gradescope", "--visibility", "hidden"])
+        #expect(gradescope.status == 2)
+        #expect(gradescope.stdout.hasPrefix("""
+            {
+              "score": 0,
+              "output": "Score: 0/4 (0 of 3 questions right)\\nThe answers file was refused: cannot read \(dir.path)/nope.txt: No such file or directory",
+              "visibility": "hidden",
+            """))
+        let both = try CowsimBinary.run(["quiz", dir.path + "/hw.cow", "--answers", "-", "--json", "--format", "gradescope"])
+        #expect(both.status != 0 && both.stderr.contains("--json and --format gradescope cannot be combined"))
+    }
+
+    @Test func seedsAreWholeNumbersAndSaySo() throws {
+        let dir = try TemporaryDirectory(prefix: "cowsim-homework")
+        dir.write("hw.cow", SampleProblem.text)
+        for command in [["quiz", dir.path + "/hw.cow"], ["solve", dir.path + "/hw.cow"], ["test", dir.path], ["-c", "echo 1"]] {
+            let r = try CowsimBinary.run(command + ["--seed", "-1"])
+            #expect(r.status != 0)
+            #expect(r.stderr.contains("a seed cannot be negative: use a whole number from 0 to 18446744073709551615"), "\(command): \(r.stderr)")
+            #expect(!r.stderr.contains("Missing value"))
+        }
+        let big = try CowsimBinary.run(["solve", dir.path + "/hw.cow", "--seed", "18446744073709551616"])
+        #expect(big.stderr.contains("the seed is too large"))
+        let word = try CowsimBinary.run(["solve", dir.path + "/hw.cow", "--seed", "abc"])
+        #expect(word.stderr.contains("`abc` is not a seed"))
+        let max = try CowsimBinary.run(["solve", dir.path + "/hw.cow", "--seed", "18446744073709551615"])
+        #expect(max.status == 0)
+    }
+
+    @Test func verifyReadsStandardInput() throws {
+        let ok = try CowsimBinary.run(["--verify", "-"], input: "echo \"hi\"\n#> hi\n")
+        #expect(ok.status == 0)
+        #expect(ok.stdout == "<stdin>: transcript matches (1 command checked)\n")
+        let bad = try CowsimBinary.run(["--verify", "-"], input: "echo \"hi\"\n#> ho\n")
+        #expect(bad.status == 1)
+        #expect(bad.stdout.hasPrefix("--- <stdin>\n+++ <stdin> (actual output)\n"))
+        let update = try CowsimBinary.run(["--update", "-"], input: "echo 1\n")
+        #expect(update.status != 0)
+        #expect(update.stderr.contains("--update rewrites a script file in place; it cannot update standard input"))
+    }
+
+    @Test func testWritesJUnitAndFailsWhenNothingIsFound() throws {
+        let dir = try TemporaryDirectory(prefix: "cowsim-homework")
+        dir.write("empty/README.md", "nothing\n")
+        let none = try CowsimBinary.run(["test", dir.path + "/empty"])
+        #expect(none.status == 1)
+        #expect(none.stdout == "0 passed, 1 failed\n")
+        #expect(none.stderr == "error: no .cow scripts found under \(dir.path)/empty\n")
+        dir.write("s/ok.cow", "echo 1\n#> 1\n")
+        let junit = try CowsimBinary.run(["test", dir.path + "/s", "--junit", dir.path + "/junit.xml"])
+        #expect(junit.status == 0)
+        #expect(dir.read("junit.xml")?.contains("<testcase classname=\"cowsim\" name=\"\(dir.path)/s/ok.cow\" file=\"\(dir.path)/s/ok.cow\"/>") == true)
+        let json = try CowsimBinary.run(["test", dir.path + "/s", "--json"])
+        #expect(json.stdout.hasPrefix("{\n  \"passed\": 1,\n  \"failed\": 0,\n"))
     }
 
     @Test func pipedQuizReadsPlainLines() throws {
@@ -200,9 +281,9 @@ import CowTestSupport
 
     static let homework = files(under: root + "/Scripts/homework", ext: "cow")
 
-    @Test func thereAreSixHomeworkProblems() {
+    @Test func thereAreSevenHomeworkProblems() {
         #expect(Self.homework == ["01-seed-story.cow", "02-three-generations.cow", "03-shared-library.cow",
-                                  "04-zero-page.cow", "05-eager-vs-cow.cow", "06-shared-vs-private.cow"])
+                                  "04-zero-page.cow", "05-eager-vs-cow.cow", "06-shared-vs-private.cow", "07-who-sees-what.cow"])
         let xv6 = files(under: root + "/Scripts/xv6", ext: "cow")
         #expect(xv6 == ["filetest.cow", "manyforks.cow", "simpletest.cow", "threetest.cow"])
     }

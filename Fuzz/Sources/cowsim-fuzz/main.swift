@@ -2,12 +2,13 @@
 //   1. a fresh Session running it as a script (`fuzz.cow`), output discarded, and then checks the
 //      engine's invariants (`check`): any crash, trap, ASan report or invariant failure is a bug;
 //   2. the quiz answer parsers: `AnswerSheet.parse` (an answers file) and `Answer.parse` (each line
-//      as one typed answer).
+//      as one typed answer, also for each question the script asked).
 // Bounded work per input: the session's Ctrl-C hook reports an interrupt after
 // 20,000 polls (one per statement and per `repeat` iteration), so `repeat 0x7fffffff`
 // ends like a Ctrl-C. Inputs that mention `source` or `save` are only parsed, not run: they
 // would read or write arbitrary files of the machine running the fuzzer.
 import CowEngine
+import CowHomework
 import CowLanguage
 #if canImport(Glibc)
 import Glibc
@@ -43,11 +44,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let array = Array(bytes)
     let text = String(decoding: array, as: UTF8.self)
 
-    // The quiz answer parsers.
-    _ = AnswerSheet.parse(text)
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(64) {
-        _ = Answer.parse(String(line))
-    }
+    // The quiz answer parsers (an answers file, and each line as one typed answer).
+    _ = AnswerSheet.parse(bytes: array)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(64).map(String.init)
+    for line in lines { _ = Answer.parse(line) }
 
     // The script runner.
     let file = SourceFile(name: "fuzz.cow", bytes: array)
@@ -63,6 +63,10 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         return budget.used > 20_000
     }
     _ = session.run(file)
+    // Each line again as an answer to each question the script asked (text, yes/no, choices).
+    for question in session.questions.prefix(8) {
+        for line in lines { _ = Answer.parse(line, for: question) }
+    }
     let problems = session.machine.check()
     if !problems.isEmpty {
         print("cowsim-fuzz: invariant failure after the input: \(problems)")

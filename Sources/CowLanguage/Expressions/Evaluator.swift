@@ -216,12 +216,16 @@ extension Session {
             let low = try integer(arguments[0], "the low end of random")
             let high = try integer(arguments[1], "the high end of random")
             guard low <= high else { throw fail("random(\(low), \(high)): the low end is above the high end", at: whole.span) }
-            return .number(Rational(random.next(in: low, high)))
+            let drawn = Value.number(Rational(random.next(in: low, high)))
+            recordDraw(drawn, call: whole)
+            return drawn
         case "choose":
             guard !arguments.isEmpty else { throw fail("`choose` needs at least one argument", at: whole.span) }
             var values: [Value] = []
             for a in arguments { values.append(try evaluate(a)) }
-            return values[Int(random.next(below: UInt64(values.count)))]
+            let drawn = values[Int(random.next(below: UInt64(values.count)))]
+            recordDraw(drawn, call: whole)
+            return drawn
         case "min", "max":
             guard !arguments.isEmpty else { throw fail("`\(n)` needs at least one argument", at: whole.span) }
             var best = try number(try evaluate(arguments[0]), arguments[0])

@@ -17,9 +17,9 @@ public struct FunctionSpec: Sendable {
 /// The function table.
 public enum FunctionCatalog {
     /// Usage functions: the smaps figures, in pages (Pss exact).
-    static let usageNames = ["rss", "pss", "uss", "shared_clean", "shared_dirty", "private_clean", "private_dirty", "anonymous", "size"]
+    public static let usageNames = ["rss", "pss", "uss", "shared_clean", "shared_dirty", "private_clean", "private_dirty", "anonymous", "size"]
     /// Per-process counters.
-    static let counterNames = ["faults", "minor_faults", "major_faults", "copies", "reuses"]
+    public static let counterNames = ["faults", "minor_faults", "major_faults", "copies", "reuses"]
 
     /// Every function, in help order.
     public static let all: [FunctionSpec] = [

@@ -276,7 +276,12 @@ extension Session {
         case .echoValue(let e):
             say(try evaluate(e).description)
         case .assign(let name, let e):
+            let firstDraw = draws.count
             variables[name.text] = try evaluate(e)
+            // `let x = random(1, 6)`: the draw is x's value. (In `let y = x + random(1, 6)` it is not.)
+            if draws.count == firstDraw + 1, draws[firstDraw].call == currentFile.text(from: e.span.start, to: e.span.end) {
+                draws[firstDraw].variable = name.text
+            }
         case .expect(let e):
             try runExpect(e)
         case .ask(let ask):
@@ -430,8 +435,8 @@ extension Session {
             throw fail("`expect` needs a condition such as `rss(ls) == 16`, found \(value.kindName) (\(value))", at: e.span)
         }
         if holds { return }
-        let saved = random
-        defer { random = saved }
+        let saved = random, savedDraws = draws.count
+        defer { random = saved; forgetDraws(after: savedDraws) }
         let (culprit, notes) = explain(e)
         let text = currentFile.text(from: culprit.span.start, to: culprit.span.end)
         throw fail("expectation failed: \(text)", at: culprit.span, notes: notes)
@@ -476,26 +481,40 @@ extension Session {
             throw fail("the question is empty; write the question between the quotes", at: ask.question.span)
         }
         let value = try evaluate(ask.answer)
-        let answer: Rational?
-        switch value {
-        case .number(let r): answer = r
-        case .none: answer = nil
-        default:
-            throw fail("the answer of a question must be a number or none, found \(value.kindName)", at: ask.answer.span,
-                       notes: ["students answer with numbers, fractions (64/3), hex, or none"])
+        var choices: [String] = []
+        for literal in ask.choices { choices.append(try interpolate(literal)) }
+        let expected: Question.Expected
+        if !choices.isEmpty {
+            guard case .text(let chosen) = value, let index = choices.firstIndex(of: chosen) else {
+                throw fail("the answer of a multiple-choice question must be the text of one of its choices, found \(value.kindName) (\(value))",
+                           at: ask.answer.span, notes: ["the choices are " + choices.map { "\"\($0)\"" }.joined(separator: ", ")])
+            }
+            expected = .choice(index)
+        } else {
+            switch value {
+            case .number(let r): expected = .number(r)
+            case .none: expected = .none
+            case .boolean(let b): expected = .yesNo(b)
+            case .text(let t):
+                guard t.contains(where: { !$0.isWhitespace }) else {
+                    throw fail("the answer of a question cannot be empty text", at: ask.answer.span)
+                }
+                expected = .text(t)
+            }
         }
         var points = 1
         if let p = ask.points { points = try integer(p, "the points", in: 0...1_000_000) }
         let hint = try ask.hint.map { (h) throws(ScriptError) in try interpolate(h) }
-        var question = Question(number: questions.count + 1, text: text, answer: answer, points: points, hint: hint,
-                                file: currentFile.name, line: ask.question.span.line)
-        // The homework layer (a handler is listening) wants the state behind the answer.
-        if askHandler != nil { question.explanation = explanation(of: ask.answer) }
+        var question = Question(number: questions.count + 1, text: text, expected: expected, choices: choices, points: points,
+                                hint: hint, file: currentFile.name, line: ask.question.span.line)
+        // The homework layer wants the state behind the answer.
+        if let questionExplainer { question.explanation = questionExplainer(self, ask.answer) }
         appendQuestion(question)
         if let askHandler {
             askHandler(question)
         } else {
             output.write(question.heading + "\n", style: .heading)
+            if !question.choices.isEmpty { output.write(question.choiceLines.joined(separator: "\n") + "\n", style: .plain) }
         }
     }
 

@@ -42,6 +42,11 @@ public final class Session {
     public private(set) var quitRequested = false
     /// Hook for `ask` (homework). Default (nil): the question is printed numbered, answer hidden.
     public var askHandler: ((Question) -> Void)?
+    /// Hook for solution sheets: the lines that explain an `ask`'s answer expression, computed
+    /// at the moment of the `ask` (the homework layer supplies it; nil: no explanation).
+    public var questionExplainer: ((Session, Expr) -> [String])?
+    /// The values `random` and `choose` drew so far, in order (the first `maximumDraws`).
+    public internal(set) var draws: [Draw] = []
     /// Every question asked so far, with its computed answer, in order.
     public private(set) var questions: [Question] = []
     /// `set prompt on|off`: whether the REPL shows the state summary in its prompt.

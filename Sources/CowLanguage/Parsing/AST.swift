@@ -352,7 +352,7 @@ public struct MapCommand: Sendable {
     public var name: NameArgument?
 }
 
-/// `ask "question" EXPR [points N] [hint "..."]`.
+/// `ask "question" EXPR [choices "A" "B" ...] [points N] [hint "..."]`.
 public struct AskCommand: Sendable {
     /// The question (may interpolate).
     public var question: StringLiteral
@@ -362,6 +362,8 @@ public struct AskCommand: Sendable {
     public var points: Expr?
     /// A hint shown after a wrong answer.
     public var hint: StringLiteral?
+    /// The choices of a multiple-choice question (empty otherwise).
+    public var choices: [StringLiteral] = []
 }
 
 /// Every command of the language (Grammar.md describes each). Indirect: a statement stays one

@@ -241,11 +241,21 @@ extension Parser {
                 guard case .string = current.kind else { throw expected("the hint in quotes", after: clause) }
                 ask.hint = try stringLiteral(current)
                 advance()
-            case "points", "hint":
+            case "choices" where ask.choices.isEmpty:
+                advance()
+                while case .string = current.kind {
+                    ask.choices.append(try stringLiteral(current))
+                    advance()
+                }
+                guard ask.choices.count >= 2 else { throw expected("at least two choices in quotes", after: clause) }
+                guard ask.choices.count <= Question.maximumChoices else {
+                    throw error("a question has at most \(Question.maximumChoices) choices (a to z)", at: clause.span)
+                }
+            case "points", "hint", "choices":
                 throw error("`\(text(of: clause))` is given twice", at: clause.span)
             default:
                 if let message = invalidMessage(clause) { throw error(message, at: clause.span) }
-                throw error("expected `points N`, `hint \"...\"` or the end of the line, found \(describe(clause))", at: clause.span)
+                throw error("expected `choices \"A\" \"B\"`, `points N`, `hint \"...\"` or the end of the line, found \(describe(clause))", at: clause.span)
             }
         }
         return .ask(ask)

@@ -303,11 +303,19 @@ public struct Parser {
             return
         }
         if case .newline = current.kind { advance() }
+        // Collected apart and stored once: appending to `statement.expectedOutput` copies the
+        // whole list each time (it sits inside an enum payload), which made N lines cost O(N^2).
+        var expected: [String] = []
+        var firstLine = 0
         while let text = expectedOutputText(current) {
-            if statement.expectedOutput.isEmpty { statement.expectedOutputLine = current.span.line }
-            statement.expectedOutput.append(text)
+            if expected.isEmpty { firstLine = current.span.line }
+            expected.append(text)
             advance()
             if case .newline = current.kind { advance() }
+        }
+        if !expected.isEmpty {
+            statement.expectedOutputLine = firstLine
+            statement.expectedOutput = expected
         }
     }
 

@@ -2,12 +2,18 @@ import CowEngine
 
 /// `dump P`: a process's regions and page table. Runs of entries that differ only by one page
 /// (next vpn, next frame, same flags and region) share a row unless `all` asks for every page.
-struct ProcessDump {
+public struct ProcessDump {
     let machine: Machine
     let info: ProcessInfo
 
+    /// The dump of `info` on `machine`.
+    public init(machine: Machine, info: ProcessInfo) {
+        self.machine = machine
+        self.info = info
+    }
+
     /// The legend printed under every page table.
-    static let legend = "flags: P present, W writable, U user, C copy-on-write, D dirty, A accessed, - clear; frame `zero` is the shared zero page"
+    public static let legend = "flags: P present, W writable, U user, C copy-on-write, D dirty, A accessed, - clear; frame `zero` is the shared zero page"
 
     private func address(_ vpn: Int) -> String { Format.hex(vpn &* machine.pageSize) }
 
@@ -28,7 +34,7 @@ struct ProcessDump {
     }
 
     /// Header line: who, state, parent, borrowing.
-    func heading() -> String {
+    public func heading() -> String {
         var text = "\(info.name) (pid \(info.pid), \(info.state))"
         if let parent = info.parent, let p = machine.process(parent) { text += ", child of \(p.name) (pid \(p.pid))" }
         if let owner = info.borrowsFrom, let p = machine.process(owner) { text += ", borrowing the address space of \(p.name)" }
@@ -51,7 +57,20 @@ struct ProcessDump {
         let mapped = info.regions.reduce(0) { $0 + $1.pages }
         out.append("page table: \(entries.count) of \(Format.pages(mapped)) present")
         if entries.isEmpty { return out }
+        out += pageTable(everyPage: everyPage, entries: entries).table.render()
+        out.append(Self.legend)
+        return out
+    }
+
+    /// The page-table part of `dump P` (without its title line and legend) and the region of
+    /// each row, so a caller can show the rows of one region with the full table's alignment.
+    public func pageTable(everyPage: Bool) -> (table: TextTable, regions: [String]) {
+        pageTable(everyPage: everyPage, entries: machine.pageTable(of: info.pid))
+    }
+
+    private func pageTable(everyPage: Bool, entries: [MappedPage]) -> (table: TextTable, regions: [String]) {
         var table = TextTable([.init("address"), .init("pages", .right), .init("frame", .right), .init("flags"), .init("region")], indent: "  ")
+        var regions: [String] = []
         var i = 0
         while i < entries.count {
             var j = i + 1
@@ -62,11 +81,10 @@ struct ProcessDump {
             let n = j - i
             let where_ = n == 1 ? address(first.vpn) : "\(address(first.vpn))..\(address(last.vpn + 1))"
             table.add([where_, "\(n)", frameText(first.entry.frame, last.entry.frame, n), first.entry.flags.description, first.region])
+            regions.append(first.region)
             i = j
         }
-        out += table.render()
-        out.append(Self.legend)
-        return out
+        return (table, regions)
     }
 
     private func frameText(_ first: Int, _ last: Int, _ n: Int) -> String {
@@ -116,8 +134,11 @@ struct ProcessDump {
 }
 
 /// `dump frames`: physical memory, frame by frame (runs merged), with the reverse map.
-struct FrameDump {
+public struct FrameDump {
     let machine: Machine
+
+    /// The frame dump of `machine`.
+    public init(machine: Machine) { self.machine = machine }
 
     private func name(_ pid: PID) -> String { machine.process(pid)?.name ?? "pid \(pid)" }
 
@@ -138,30 +159,49 @@ struct FrameDump {
     }
 
     /// The text form.
-    func lines(everyFrame: Bool) -> [String] {
-        let stats = machine.stats
-        var out = ["frames: \(stats.used) of \(stats.frames) used (anonymous \(stats.anonymous), page cache \(stats.pageCache)), \(stats.free) free"]
+    public func lines(everyFrame: Bool) -> [String] {
+        var out = [summary()]
         let frames = machine.usedFrames
-        if !frames.isEmpty {
-            var table = TextTable([.init("frame"), .init("kind"), .init("holds"), .init("mapcount", .right), .init("dirty"),
-                                   .init("value", .right), .init("mapped by")], indent: "  ")
-            var i = 0
-            while i < frames.count {
-                var j = i + 1
-                if !everyFrame {
-                    while j < frames.count, continues(frames[j - 1], frames[j]) { j += 1 }
-                }
-                let first = frames[i], n = j - i
-                table.add([n == 1 ? "\(first.number)" : "\(first.number)-\(frames[j - 1].number)", kind(first), contents(first, n),
-                           "\(first.mapcount)", first.dirty ? "yes" : "no", "\(first.value)", mappers(first.mappers, n)])
-                i = j
-            }
-            out += table.render()
-        }
-        if let zero = machine.frame(machine.zeroPageFrame), !zero.mappers.isEmpty {
-            out.append("zero page (frame \(machine.zeroPageFrame), outside the \(stats.frames) frames): \(Format.count(zero.mappers.count, "mapping")), \(zeroMappers(zero.mappers))")
-        }
+        if !frames.isEmpty { out += frameTable(everyFrame: everyFrame, frames: frames).table.render() }
+        if let zero = zeroPageLine() { out.append(zero) }
         return out
+    }
+
+    /// "zero page (frame N, outside the M frames): K mappings, ..." when anything maps it.
+    public func zeroPageLine() -> String? {
+        guard let zero = machine.frame(machine.zeroPageFrame), !zero.mappers.isEmpty else { return nil }
+        return "zero page (frame \(machine.zeroPageFrame), outside the \(machine.stats.frames) frames): \(Format.count(zero.mappers.count, "mapping")), \(zeroMappers(zero.mappers))"
+    }
+
+    /// "frames: 37 of 128 used (anonymous 9, page cache 28), 91 free".
+    public func summary() -> String {
+        let stats = machine.stats
+        return "frames: \(stats.used) of \(stats.frames) used (anonymous \(stats.anonymous), page cache \(stats.pageCache)), \(stats.free) free"
+    }
+
+    /// The table of used frames and the frames each row covers, so a caller can show one
+    /// frame's row with the full table's alignment.
+    public func frameTable(everyFrame: Bool) -> (table: TextTable, rows: [ClosedRange<Int>]) {
+        frameTable(everyFrame: everyFrame, frames: machine.usedFrames)
+    }
+
+    private func frameTable(everyFrame: Bool, frames: [FrameInfo]) -> (table: TextTable, rows: [ClosedRange<Int>]) {
+        var table = TextTable([.init("frame"), .init("kind"), .init("holds"), .init("mapcount", .right), .init("dirty"),
+                               .init("value", .right), .init("mapped by")], indent: "  ")
+        var rows: [ClosedRange<Int>] = []
+        var i = 0
+        while i < frames.count {
+            var j = i + 1
+            if !everyFrame {
+                while j < frames.count, continues(frames[j - 1], frames[j]) { j += 1 }
+            }
+            let first = frames[i], n = j - i
+            table.add([n == 1 ? "\(first.number)" : "\(first.number)-\(frames[j - 1].number)", kind(first), contents(first, n),
+                       "\(first.mapcount)", first.dirty ? "yes" : "no", "\(first.value)", mappers(first.mappers, n)])
+            rows.append(first.number...frames[j - 1].number)
+            i = j
+        }
+        return (table, rows)
     }
 
     /// "shell 0x10000, ls 0x10000" (runs: "shell 0x10000..0x18000").

@@ -2,9 +2,15 @@ import CowEngine
 
 /// `smaps P`: per region the figures of /proc/PID/smaps in kB (Pss truncated to whole kB per
 /// region, exactly as Linux prints it), the exact Pss in pages beside it, and a total line.
-struct SmapsReport {
+public struct SmapsReport {
     let machine: Machine
     let info: ProcessInfo
+
+    /// The report of `info` on `machine`.
+    public init(machine: Machine, info: ProcessInfo) {
+        self.machine = machine
+        self.info = info
+    }
 
     /// One row: a region name (split parts together), its extent and usage.
     struct Row {
@@ -38,11 +44,20 @@ struct SmapsReport {
     /// The text form.
     func lines() -> [String] {
         var out = ["smaps of \(info.name) (pid \(info.pid)): sizes in kB as /proc/\(info.pid)/smaps prints them; Pss pages exact"]
-        let rows = rows()
-        if rows.isEmpty {
+        guard let table = table() else {
             out.append("  no regions")
             return out
         }
+        out += table.table.render()
+        return out
+    }
+
+    /// The table of `smaps P` (regions, then `total`) and the region name of each row (nil for
+    /// the total), so a caller can show one region's row with the full table's alignment; nil
+    /// when the process has no regions.
+    public func table() -> (table: TextTable, regions: [String?])? {
+        let rows = rows()
+        if rows.isEmpty { return nil }
         let titles = ["Size", "Rss", "Pss", "Pss pages", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "Anonymous"]
         var table = TextTable([.init("region"), .init("range")] + titles.map { .init($0, .right) }, indent: "  ")
         let ps = machine.pageSize
@@ -58,8 +73,7 @@ struct SmapsReport {
             total.add(u)
         }
         table.add(["total", ""] + cells(totalPages, total, totalPssKiB))
-        out += table.render()
-        return out
+        return (table, rows.map(\.name) + [nil])
     }
 
     private func cells(_ pages: Int, _ u: Usage, _ pssKiB: Int) -> [String] {
@@ -88,11 +102,21 @@ struct SmapsReport {
 }
 
 /// `stats`: machine-wide counters.
-struct StatsReport {
+public struct StatsReport {
     let machine: Machine
 
+    /// The report of `machine`.
+    public init(machine: Machine) { self.machine = machine }
+
     /// The text form.
-    func lines() -> [String] {
+    public func lines() -> [String] { table().render() }
+
+    /// The table of `stats`, one row per title (`machine`, `frames`, `zero page`, `processes`,
+    /// `faults`, `copy-on-write`, `sharing`, in that order).
+    public static let titles = ["machine", "frames", "zero page", "processes", "faults", "copy-on-write", "sharing"]
+
+    /// The table (rows in the order of `titles`).
+    public func table() -> TextTable {
         let s = machine.stats
         let c = machine.config
         var table = TextTable([.init(""), .init("")], showsHeader: false)
@@ -103,7 +127,7 @@ struct StatsReport {
         table.add(["faults", "\(s.minorFaults) minor, \(s.majorFaults) major"])
         table.add(["copy-on-write", "\(Format.count(s.copies, "copy", "copies")), \(Format.count(s.reuses, "reuse"))"])
         table.add(["sharing", "saves \(Format.frames(s.savedBySharing))"])
-        return table.render()
+        return table
     }
 
     /// The JSON form.

@@ -38,7 +38,11 @@ public struct TextTable: Sendable {
     public mutating func add(_ cells: [String]) { rows.append(cells) }
 
     /// The table as lines.
-    public func render() -> [String] {
+    public func render() -> [String] { render(rowsWhere: { _ in true }) }
+
+    /// The header (if shown) and the rows whose index `keep` accepts, with the column widths of
+    /// the whole table (so the selection lines up with the full table).
+    public func render(rowsWhere keep: (Int) -> Bool) -> [String] {
         var widths = columns.map { showsHeader ? $0.title.count : 0 }
         for row in rows {
             for (i, cell) in row.enumerated() where i < widths.count {
@@ -47,7 +51,7 @@ public struct TextTable: Sendable {
         }
         var lines: [String] = []
         if showsHeader { lines.append(line(columns.map(\.title), widths)) }
-        for row in rows { lines.append(line(row, widths)) }
+        for (i, row) in rows.enumerated() where keep(i) { lines.append(line(row, widths)) }
         return lines
     }
 
@@ -65,11 +69,11 @@ public struct TextTable: Sendable {
 }
 
 /// Number and address formatting shared by all renderers.
-enum Format {
+public enum Format {
     /// `0x10000`.
     /// Written digit by digit into the string's own storage (addresses are printed for every
     /// event line, so this is on the hot path of large scripts); same text as `String(radix: 16)`.
-    static func hex(_ n: Int) -> String {
+    public static func hex(_ n: Int) -> String {
         let magnitude = n.magnitude
         var digits = 1
         var rest = magnitude >> 4
@@ -96,18 +100,18 @@ enum Format {
     }
 
     /// "1 page", "16 pages".
-    static func pages(_ n: Int) -> String { n == 1 ? "1 page" : "\(n) pages" }
+    public static func pages(_ n: Int) -> String { n == 1 ? "1 page" : "\(n) pages" }
 
     /// "1 frame", "3 frames".
-    static func frames(_ n: Int) -> String { n == 1 ? "1 frame" : "\(n) frames" }
+    public static func frames(_ n: Int) -> String { n == 1 ? "1 frame" : "\(n) frames" }
 
     /// `singular` or `plural` by count, with the count: "1 fault", "2 faults".
-    static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
+    public static func count(_ n: Int, _ singular: String, _ plural: String? = nil) -> String {
         n == 1 ? "1 \(singular)" : "\(n) \(plural ?? singular + "s")"
     }
 
     /// "3", "0-63" (consecutive ascending), "3, 7, 9" (up to four), or "12 frames".
-    static func frameList(_ frames: [Int], noun: String = "frames") -> String {
+    public static func frameList(_ frames: [Int], noun: String = "frames") -> String {
         guard let first = frames.first, let last = frames.last else { return "no \(noun)" }
         if frames.count == 1 { return "\(first)" }
         var consecutive = true

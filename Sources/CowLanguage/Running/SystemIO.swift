@@ -216,7 +216,7 @@ public enum SystemIO {
     }
 
     /// The C library's words for the last error (`errno`).
-    static func errorText() -> String {
+    public static func errorText() -> String {
         guard let text = strerror(errno) else { return "error \(errno)" }
         return String(cString: text)
     }

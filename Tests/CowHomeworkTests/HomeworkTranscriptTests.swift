@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 @testable import CowLanguage
+@testable import CowHomework
 
 /// `#>` transcripts: comparing, the unified diff, rewriting (`--update`), and the test runner.
 @Suite struct HomeworkTranscriptTests {
@@ -181,7 +182,7 @@ import Darwin
         #expect(status == 1)
         #expect(out.text == """
             FAIL \(dir.path)/a/fail.cow: \(dir.path)/a/fail.cow:1:8: error: expectation failed: 1 == 2
-            FAIL \(dir.path)/a/z/mismatch.cow: the output of line 1 differs from its `#>` lines
+            FAIL \(dir.path)/a/z/mismatch.cow: \(dir.path)/a/z/mismatch.cow:1: the output differs from its `#>` lines
             PASS \(dir.path)/b/pass.cow
             1 passed, 2 failed
 

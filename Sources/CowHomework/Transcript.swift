@@ -1,3 +1,4 @@
+import CowLanguage
 /// Transcript checks: a script carries the expected output of a command as `#> ` lines right
 /// after it. `cowsim --verify FILE` and `cowsim test` run the script and compare; `cowsim
 /// --update FILE` rewrites those lines from the real output and leaves every other byte alone.
@@ -80,12 +81,18 @@ public struct Transcript {
     /// The unified diff from the file as it is to the file with its `#>` lines updated.
     public func diff() -> [String] {
         let old = Transcript.lines(of: String(decoding: file.bytes, as: UTF8.self))
+        let starts = lineStarts()
         let edits = mismatches.map { check in
             UnifiedDiff.Edit(start: check.firstLine - 1,
                              old: Array(old[min(old.count, check.firstLine - 1)..<min(old.count, check.firstLine - 1 + check.expected.count)]),
-                             new: check.actual.map { Transcript.expectedLine(indent: indent(of: check), text: $0) })
+                             new: check.actual.map { Transcript.expectedLine(indent: indent(of: check, lineStarts: starts), text: $0) })
         }
         return UnifiedDiff.lines(old: old, edits: edits, oldName: file.name, newName: file.name + " (actual output)")
+    }
+
+    /// "FILE:LINE: the output differs from its `#>` lines", one per mismatching command.
+    public func mismatchLines(path: String) -> [String] {
+        mismatches.map { "\(path):\($0.commandLine): the output differs from its `#>` lines" }
     }
 
     /// The file's bytes with every mismatching command's `#>` lines replaced by its real
@@ -126,21 +133,19 @@ public struct Transcript {
     }
 
     /// The leading blanks of a check's first `#>` line.
-    private func indent(of check: Check) -> String {
-        let start = lineStart(check.firstLine)
+    private func indent(of check: Check, lineStarts: [Int]) -> String {
+        let line = check.firstLine - 1
+        let start = line >= 0 && line < lineStarts.count ? lineStarts[line] : file.bytes.count
         var end = start
         while end < file.bytes.count, file.bytes[end] == UInt8(ascii: " ") || file.bytes[end] == UInt8(ascii: "\t") { end += 1 }
         return file.text(from: start, to: end)
     }
 
-    private func lineStart(_ line: Int) -> Int {
-        var current = 1
-        var i = 0
-        while current < line, i < file.bytes.count {
-            if file.bytes[i] == UInt8(ascii: "\n") { current += 1 }
-            i += 1
-        }
-        return i
+    /// The byte offset where each line starts (index 0 is line 1).
+    private func lineStarts() -> [Int] {
+        var starts = [0]
+        for (i, b) in file.bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
+        return starts
     }
 
     /// Text as lines: the final newline ends the last line rather than starting an empty one;
@@ -192,6 +197,15 @@ final class CapturingSink: OutputSink {
 extension Transcript {
     /// The script's transcript, or nil after saying on `output` why the file cannot be read.
     private static func loadReportingFailure(path: String, options: SessionOptions, output: OutputSink) -> Transcript? {
+        if path == "-" {
+            switch SystemIO.readAll(fd: 0) {
+            case .failure(let failure):
+                output.write("<stdin>: error: cannot read standard input: \(failure.reason)\n", style: .error)
+                return nil
+            case .success(let bytes):
+                return Transcript(file: SourceFile(name: "<stdin>", bytes: bytes), options: options)
+            }
+        }
         switch load(path: path, options: options) {
         case .failure(let failure):
             output.write("\(path): error: cannot read \(path): \(failure.reason)\n", style: .error)
@@ -202,9 +216,11 @@ extension Transcript {
     }
 
     /// `cowsim --verify FILE`: prints "FILE: N commands checked, transcript matches" or the
-    /// unified diff; diagnostics go to the error stream. Returns the exit status.
-    public static func verify(path: String, options: SessionOptions, output: OutputSink) -> Int32 {
-        guard let transcript = loadReportingFailure(path: path, options: options, output: output) else { return 1 }
+    /// unified diff; diagnostics go to the error stream. Returns the exit status. `-` reads the
+    /// script from standard input (named `<stdin>` in messages).
+    public static func verify(path givenPath: String, options: SessionOptions, output: OutputSink) -> Int32 {
+        guard let transcript = loadReportingFailure(path: givenPath, options: options, output: output) else { return 1 }
+        let path = givenPath == "-" ? "<stdin>" : givenPath
         let diff = transcript.diff()
         if !diff.isEmpty { output.write(diff.joined(separator: "\n") + "\n", style: .plain) }
         if let error = transcript.error {
@@ -222,6 +238,10 @@ extension Transcript {
     /// `cowsim --update FILE`: rewrites the `#>` lines from the real output, unless the
     /// script fails (then nothing is written). Returns the exit status.
     public static func update(path: String, options: SessionOptions, output: OutputSink) -> Int32 {
+        if path == "-" {
+            output.write("error: --update rewrites a script file in place; it cannot update standard input (use --verify - to check it)\n", style: .error)
+            return 1
+        }
         guard let transcript = loadReportingFailure(path: path, options: options, output: output) else { return 1 }
         if let error = transcript.error {
             output.write(error, style: .error)

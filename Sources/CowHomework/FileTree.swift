@@ -3,12 +3,20 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CowLanguage
 
 /// The file-system walks the homework tools need (SystemIO covers reading and writing files;
 /// these stay here so the rest of the language never touches directories).
 enum FileTree {
     /// What a path given to `cowsim test` turned out to be.
     enum Entry: Equatable {
+        /// The path it is about.
+        var path: String {
+            switch self {
+            case .script(let p), .unusable(let p, _): return p
+            }
+        }
+
         /// A script to run.
         case script(String)
         /// A path that could not be used, and why.
@@ -27,7 +35,7 @@ enum FileTree {
             case .some(.file), .some(.other): entries.append(.script(path))
             case .some(.directory):
                 let base = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-                entries += walk(base).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { .script($0) }
+                entries += walk(base).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             }
         }
         return entries
@@ -48,25 +56,31 @@ enum FileTree {
         }
     }
 
-    private static func walk(_ directory: String) -> [String] {
-        var found: [String] = []
+    /// Scripts below `directory`, and directories that could not be read (a test suite that
+    /// silently skipped them would pass without running their scripts).
+    private static func walk(_ directory: String) -> [Entry] {
+        var found: [Entry] = []
         var stack = [directory]
         while let dir = stack.popLast() {
-            for name in list(dir) where !name.hasPrefix(".") {
+            guard let names = list(dir) else {
+                found.append(.unusable(dir, reason: SystemIO.errorText()))
+                continue
+            }
+            for name in names where !name.hasPrefix(".") {
                 let child = dir == "/" ? "/" + name : dir + "/" + name
                 if kind(of: child, followLinks: false) == .directory {
                     stack.append(child)
                 } else if name.hasSuffix(".cow"), kind(of: child, followLinks: true) == .file {
-                    found.append(child)
+                    found.append(.script(child))
                 }
             }
         }
         return found
     }
 
-    /// Names in a directory (no `.` and `..`); empty if it cannot be read.
-    private static func list(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
+    /// Names in a directory (no `.` and `..`); nil if it cannot be read.
+    private static func list(_ path: String) -> [String]? {
+        guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {

@@ -1,3 +1,4 @@
+import CowLanguage
 /// A unified diff (`diff -u` format) of a file and a version of it where some line ranges were
 /// replaced. Transcript checks replace only `#>` ranges, so the diff is built from those edits
 /// (an exact LCS inside each range) instead of diffing whole files: a million-line script with

@@ -1,4 +1,5 @@
 import CowEngine
+import CowLanguage
 
 /// What an answer's expression looks at, gathered from its syntax tree: the solution sheet
 /// shows the state behind each of them (smaps rows, page-table rows, frame rows, counters).
@@ -17,14 +18,19 @@ enum ExplainedThing: Equatable {
     case variable(String, Value)
 }
 
-extension Session {
-    /// Lines of state that explain an answer, taken at the moment of the `ask`: for every
-    /// process, region, page, machine figure and variable the expression names, the matching
-    /// rows of `smaps`, `dump` and `dump frames`, and how Pss adds up. Never changes the session
-    /// (the random generator is restored) and never fails: what cannot be resolved is skipped.
+/// Lines of state that explain an answer, taken at the moment of the `ask`: for every process,
+/// region, page, machine figure and variable the expression names, the matching rows of
+/// `smaps`, `dump` and `dump frames` (selected from the engine's data: usage per region, the
+/// page table, the frame table and its reverse map), and how Pss adds up. Never changes the
+/// session and never fails: what cannot be resolved is skipped.
+struct Explainer {
+    let session: Session
+    private var machine: Machine { session.machine }
+
+    /// The hook `Session.questionExplainer` takes.
+    static func explain(_ session: Session, _ expr: Expr) -> [String] { Explainer(session: session).explanation(of: expr) }
+
     func explanation(of expr: Expr) -> [String] {
-        let saved = random
-        defer { random = saved }
         var things: [ExplainedThing] = []
         gather(expr, into: &things)
         // Variables first: they say which of the problem's random choices the answer uses.
@@ -40,7 +46,7 @@ extension Session {
         switch expr.kind {
         case .number, .none, .boolean, .string: return
         case .word(let name):
-            if let value = variables[name] {
+            if let value = session.variable(name) {
                 add(.variable(name, value), to: &things)
             } else if FunctionCatalog.constantNames.contains(name) {
                 add(.machine(name), to: &things)
@@ -67,7 +73,7 @@ extension Session {
                 add(.state(info.pid), to: &things)
             } else if arguments.count == 2 {
                 gather(arguments[1], into: &things)
-                guard let address = try? self.address(arguments[1]) else { return }
+                guard let address = session.peekAddress(arguments[1]) else { return }
                 add(.page(info.pid, vpn: address / machine.pageSize), to: &things)
             }
             return
@@ -83,17 +89,16 @@ extension Session {
     /// variable holding it is explained too.
     private func explainedProcess(_ expr: Expr, into things: inout [ExplainedThing]) -> ProcessInfo? {
         if case .word(let name) = expr.kind {
-            if machine.process(named: name) == nil, let value = variables[name] { add(.variable(name, value), to: &things) }
-            return try? process(ProcessReference(kind: .name(name), span: expr.span), allowDead: true)
+            if !session.isProcessName(name), let value = session.variable(name) { add(.variable(name, value), to: &things) }
+            return session.peekProcess(expr)
         }
         gather(expr, into: &things)
-        guard let value = try? evaluate(expr) else { return nil }
-        return try? process(from: value, at: expr.span)
+        return session.peekProcess(expr)
     }
 
     private func explainedRegion(_ expr: Expr) -> String? {
         if case .word(let w) = expr.kind { return w }
-        if case .text(let t)? = try? evaluate(expr) { return t }
+        if case .text(let t)? = session.peek(expr) { return t }
         return nil
     }
 
@@ -140,15 +145,16 @@ extension Session {
     }
 
     private func explainMachine(_ name: String) -> [String] {
-        let stats = StatsReport(machine: machine).lines()
-        func row(_ title: String) -> [String] { stats.filter { $0.hasPrefix(title + " ") } }
         switch name {
         case "frames_used", "frames_free", "frames_anonymous", "frames_page_cache":
-            let frames = FrameDump(machine: machine).lines(everyFrame: false)
-            let indented = frames.map { $0.hasPrefix("  ") ? $0 : "  " + $0 }
-            return ["dump frames:"] + indented.prefix(1) + limited(Array(indented.dropFirst()))
+            let dump = FrameDump(machine: machine)
+            var rows = machine.usedFrames.isEmpty ? [] : dump.frameTable(everyFrame: false).table.render()
+            if let zero = dump.zeroPageLine() { rows.append("  " + zero) }
+            return ["dump frames:", "  " + dump.summary()] + limited(rows)
         case "saved_by_sharing":
-            return ["stats:"] + (row("frames") + row("sharing")).map { "  " + $0 }
+            let wanted: Set = ["frames", "sharing"]
+            let stats = StatsReport(machine: machine).table()
+            return ["stats:"] + stats.render(rowsWhere: { wanted.contains(StatsReport.titles[$0]) }).map { "  " + $0 }
         default:
             return []   // page_size, zero_page, frames_total: constants of the machine
         }
@@ -168,10 +174,9 @@ extension Session {
         if zero {
             lines.append("the shared zero page: never counted in Rss or Pss, value 0")
         } else {
-            let frames = FrameDump(machine: machine).lines(everyFrame: true)
-            let rows = frames.dropFirst().filter { $0.hasPrefix("  \(entry.frame) ") }
-            if let header = frames.dropFirst().first, !rows.isEmpty {
-                lines += ["dump frames (frame \(entry.frame)):", header] + rows
+            let frames = FrameDump(machine: machine).frameTable(everyFrame: true)
+            if frames.rows.contains(where: { $0.contains(entry.frame) }) {
+                lines += ["dump frames (frame \(entry.frame)):"] + frames.table.render(rowsWhere: { frames.rows[$0].contains(entry.frame) })
             }
         }
         return lines
@@ -182,10 +187,8 @@ extension Session {
         let which = region.map { " (\($0))" } ?? ""
         guard info.isAlive else { return ["\(ProcessDump(machine: machine, info: info).heading()): a dead process uses no memory"] }
         var lines: [String] = []
-        let smaps = SmapsReport(machine: machine, info: info).lines()
-        if smaps.count >= 3 {
-            let rows = smaps.dropFirst(2).filter { region == nil || $0.hasPrefix("  \(region ?? "") ") }
-            lines += ["smaps \(info.name)\(which):", smaps[1]] + rows
+        if let smaps = SmapsReport(machine: machine, info: info).table() {
+            lines += ["smaps \(info.name)\(which):"] + smaps.table.render(rowsWhere: { region == nil || smaps.regions[$0] == region })
         }
         if functions.contains(where: { $0 != "size" }) {
             lines += pageTableRows(info, region: region)
@@ -196,12 +199,13 @@ extension Session {
 
     /// The page-table rows of `dump P` for one region (or all), with the table's header.
     private func pageTableRows(_ info: ProcessInfo, region: String?) -> [String] {
-        let dump = ProcessDump(machine: machine, info: info).lines(everyPage: false)
-        guard let start = dump.firstIndex(where: { $0.hasPrefix("page table: ") }), start + 1 < dump.count else { return [] }
-        let header = dump[start + 1]
-        let rows = dump[(start + 2)...].filter { $0 != ProcessDump.legend && (region == nil || $0.hasSuffix("  " + (region ?? ""))) }
-        guard !rows.isEmpty else { return [] }
-        return ["dump \(info.name)\(region.map { " (\($0))" } ?? ""):", header] + limited(Array(rows))
+        let dump = ProcessDump(machine: machine, info: info).pageTable(everyPage: false)
+        let selected = dump.regions.indices.filter { region == nil || dump.regions[$0] == region }
+        guard !selected.isEmpty else { return [] }
+        let shown = Set(selected.prefix(Self.explanationRowLimit))
+        var lines = ["dump \(info.name)\(region.map { " (\($0))" } ?? ""):"] + dump.table.render(rowsWhere: { shown.contains($0) })
+        if selected.count > Self.explanationRowLimit { lines.append("  ... \(selected.count - Self.explanationRowLimit) more rows") }
+        return lines
     }
 
     /// "ls heap: 16 present pages: 1 with mapcount 1, 15 with mapcount 2; Pss = 1 + 15/2 = 17/2".

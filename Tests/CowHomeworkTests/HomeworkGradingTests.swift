@@ -2,6 +2,7 @@ import Testing
 import CowTestSupport
 import CowEngine
 @testable import CowLanguage
+@testable import CowHomework
 
 /// Reading students' answers, answers files, grading, and the autograder JSON.
 @Suite struct HomeworkGradingTests {
@@ -64,10 +65,9 @@ import CowEngine
     // MARK: - Answers files
 
     static func sheet(_ text: String) -> String {
-        switch AnswerSheet.parse(text) {
-        case .success(let sheet): return sheet.answers.keys.sorted().map { "\($0)=\(sheet.answers[$0] ?? "")" }.joined(separator: " ")
-        case .failure(let error): return "line \(error.line): \(error.message)"
-        }
+        let sheet = AnswerSheet.parse(text)
+        if let error = sheet.problems.first { return "line \(error.line): \(error.message)" }
+        return sheet.answers.keys.sorted().map { "\($0)=\(sheet.answers[$0] ?? "")" }.joined(separator: " ")
     }
 
     @Test func oneAnswerPerLine() {
@@ -86,8 +86,8 @@ import CowEngine
     }
 
     @Test func badAnswersFiles() {
-        #expect(Self.sheet("1: 3\n2: 4\n1: 5") == "line 3: question 1 is answered twice (lines 1 and 3)")
-        #expect(Self.sheet("4\n1: 5") == "line 2: question 1 is answered twice (lines 1 and 2)")
+        #expect(Self.sheet("1: 3\n2: 4\n1: 5") == "line 3: question 1 is answered twice (lines 1 and 3); the first answer counts")
+        #expect(Self.sheet("4\n1: 5") == "line 2: question 1 is answered twice (lines 1 and 2); the first answer counts")
         #expect(Self.sheet("x: 3") == "line 1: `x` is not a question number (write `3: answer`)")
         #expect(Self.sheet("0: 3") == "line 1: `0` is not a question number (write `3: answer`)")
     }
@@ -96,7 +96,8 @@ import CowEngine
 
     static func report(_ answers: String, reveals: Bool = true) throws -> GradeReport {
         let problem = Problem.load(SourceFile(name: "dir/hw.cow", text: SampleProblem.text), seed: 7)
-        guard case .success(let sheet) = AnswerSheet.parse(answers) else { throw AnswerSheetError(line: 0, message: "bad sheet") }
+        let sheet = AnswerSheet.parse(answers)
+        if let problem = sheet.problems.first { throw problem }
         return problem.grade(sheet, reveals: reveals)
     }
 
@@ -137,12 +138,16 @@ import CowEngine
               "allRight": false,
               "error": null,
               "notes": [],
+              "lines": [],
               "questions": [
                 {
                   "number": 1,
                   "question": "What is the Pss of b?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 2,
                   "given": null,
+                  "line": null,
                   "result": "missing",
                   "score": 0,
                   "expected": null,
@@ -151,8 +156,11 @@ import CowEngine
                 {
                   "number": 2,
                   "question": "Which frame does b map at 0x10000?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 1,
                   "given": "0",
+                  "line": 1,
                   "result": "right",
                   "score": 1,
                   "expected": null,
@@ -161,8 +169,11 @@ import CowEngine
                 {
                   "number": 3,
                   "question": "What frame does b map at 0x20000?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 1,
                   "given": "7",
+                  "line": 2,
                   "result": "wrong",
                   "score": 0,
                   "expected": null,
@@ -177,7 +188,7 @@ import CowEngine
         let problem = Problem.load(SourceFile(name: "bad.cow", text: "ask \"one?\" 1\nforc\nask \"two?\" 2\n"), seed: 0)
         #expect(problem.questions.map(\.text) == ["one?"])
         #expect(problem.error?.hasPrefix("bad.cow:2:1: error: unknown command `forc`\n") == true)
-        guard case .success(let sheet) = AnswerSheet.parse("1") else { return }
+        let sheet = AnswerSheet.parse("1")
         let report = problem.grade(sheet, reveals: true)
         #expect(report.error == "bad.cow:2:1: error: unknown command `forc`")
         #expect(!report.allRight && report.score == 1)

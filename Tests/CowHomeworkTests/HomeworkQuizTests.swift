@@ -2,6 +2,7 @@ import Testing
 import CowTestSupport
 import CowEngine
 @testable import CowLanguage
+@testable import CowHomework
 
 /// The interactive quiz (driven by a scripted line reader), solution sheets and their
 /// explanations, and seeded problems.
@@ -178,10 +179,14 @@ import CowEngine
               "file": "hw.cow",
               "seed": "0",
               "maxScore": 3,
+              "statement": [],
+              "draws": [],
               "questions": [
                 {
                   "number": 1,
                   "question": "Six?",
+                  "kind": "number",
+                  "choices": [],
                   "points": 3,
                   "answer": "6",
                   "hint": "count",

@@ -1,3 +1,4 @@
+import CowLanguage
 /// Where a quiz reads a student's answers: readline on a terminal (CowShell), plain lines
 /// from a pipe (`LineAnswerReader`), a list in tests.
 public protocol AnswerReader: AnyObject {
@@ -104,6 +105,7 @@ public final class Quiz {
             return
         }
         output.write(question.heading + "\n", style: .heading)
+        if !question.choices.isEmpty { output.write(question.choiceLines.joined(separator: "\n") + "\n", style: .plain) }
         while true {
             output.flush()
             guard let line = reader.readAnswer(prompt: options.prompt) else {
@@ -112,8 +114,8 @@ public final class Quiz {
                 graded.append(GradedQuestion(question: question, given: nil))
                 return
             }
-            if case .failure(let error) = Answer.parse(line) {
-                let reason = line.trimmedSpaces.isEmpty ? "please type an answer: " + Answer.forms : error.reason
+            if case .failure(let error) = Answer.parse(line, for: question) {
+                let reason = line.trimmedSpaces.isEmpty ? "please type an answer" + (question.kind == "number" ? ": " + Answer.forms : "") : error.reason
                 output.write(reason + "; try again\n", style: .fault)
                 continue
             }
@@ -137,17 +139,20 @@ public final class Quiz {
 
 extension Problem {
     /// Reads an answers file (`-` is standard input) and grades it: the whole of `cowsim quiz
-    /// --answers`. Returns the report, or the answers file's problem.
-    public static func grade(path: String, seed: UInt64, answersPath: String, reveals: Bool) -> Result<GradeReport, AnswerSheetError> {
-        let read = answersPath == "-" ? SystemIO.readAll(fd: 0) : SystemIO.readFile(answersPath)
+    /// --answers`. Always a report: when the answers file cannot be read (or is too large) the
+    /// report's `error` says so and every question counts as unanswered; lines of the file that
+    /// cannot be used are listed in `sheetProblems`.
+    public static func grade(path: String, seed: UInt64, answersPath: String, reveals: Bool) -> GradeReport {
+        let limit = AnswerSheet.maximumFileSize
+        let read = answersPath == "-" ? SystemIO.readAll(fd: 0, limit: limit) : SystemIO.readFile(answersPath, limit: limit)
+        let problem = load(path: path, seed: seed)
         switch read {
         case .failure(let failure):
-            return .failure(AnswerSheetError(line: 0, message: "cannot read \(answersPath): \(failure.reason)"))
+            var report = problem.grade(AnswerSheet(), reveals: reveals)
+            report.answersFileError = "cannot read \(answersPath): \(failure.reason)"
+            return report
         case .success(let bytes):
-            switch AnswerSheet.parse(String(decoding: bytes, as: UTF8.self)) {
-            case .failure(let error): return .failure(error)
-            case .success(let sheet): return .success(load(path: path, seed: seed).grade(sheet, reveals: reveals))
-            }
+            return problem.grade(AnswerSheet.parse(bytes: bytes), reveals: reveals)
         }
     }
 }
