@@ -39,7 +39,9 @@ let package = Package(
                 "CowEngine",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
-        .testTarget(name: "CowLanguageTests", dependencies: ["CowLanguage", "CowTestSupport"]),
+        .testTarget(
+            name: "CowLanguageTests",
+            dependencies: ["CowLanguage", "CowTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "CowHomeworkTests", dependencies: ["CowHomework", "CowLanguage", "CowTestSupport"]),
         .target(name: "CowTestSupport", path: "Tests/CowTestSupport"),
         .testTarget(name: "CowShellTests", dependencies: ["CowShell", "cowsim", "CowTestSupport"]),

@@ -106,6 +106,7 @@ public final class Quiz {
         }
         output.write(question.heading + "\n", style: .heading)
         if !question.choices.isEmpty { output.write(question.choiceLines.joined(separator: "\n") + "\n", style: .plain) }
+        if case .yesNo = question.expected { output.write("  (yes or no)\n", style: .dim) }
         while true {
             output.flush()
             guard let line = reader.readAnswer(prompt: options.prompt) else {

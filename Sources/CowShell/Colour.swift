@@ -16,9 +16,7 @@ public enum ColourMode: String, Sendable, CaseIterable {
         case .always: return true
         case .never: return false
         case .auto:
-            if let noColour = environment["NO_COLOR"], !noColour.isEmpty { return false }
-            if environment["TERM"] == "dumb" { return false }
-            return stdoutIsTerminal
+            return ColourPolicy.colours(isTerminal: stdoutIsTerminal, environment: { environment[$0] })
         }
     }
 }

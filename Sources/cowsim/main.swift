@@ -21,11 +21,12 @@ struct Cowsim: ParsableCommand {
             cowsim quiz FILE       answer a homework problem (--answers FILE grades a file)
             cowsim solve FILE      print a homework problem's solution sheet
             cowsim test [PATH...]  run every .cow script under the paths as a test
+            cowsim grammar --markdown  print Grammar.md's command reference (from the command table)
             Options of a run (--json, --keep-going, --seed, -c): `cowsim help run`.
             Inside cowsim, `help` lists the commands; Grammar.md describes the language.
             """,
         version: "cowsim \(CowsimVersion.number)",
-        subcommands: [Run.self, QuizCommand.self, Solve.self, TestCommand.self],
+        subcommands: [Run.self, QuizCommand.self, Solve.self, TestCommand.self, GrammarCommand.self],
         defaultSubcommand: Run.self
     )
 }
@@ -91,6 +92,19 @@ struct Run: ParsableCommand {
         if inputs.isEmpty { inputs = [.file("-")] }
         let status = ScriptInterrupts.run(inputs, options: common.sessionOptions, output: ScriptRunner.standardOutput())
         if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Prints the command reference generated from the command table (Grammar.md's section).
+struct GrammarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grammar", abstract: "Print the command reference that Grammar.md holds, generated from the command table.")
+
+    @Flag(help: "Markdown, as in Grammar.md (the only format so far).")
+    var markdown = false
+
+    func run() throws {
+        print(GrammarReference.markdown(), terminator: "")
     }
 }
 

@@ -67,6 +67,7 @@ import CowEngine
         let reader = LineAnswerReader(output: sink) { lines.isEmpty ? nil : lines.removeFirst() }
         let report = Quiz(options: QuizOptions(), reader: reader, output: sink).run(SourceFile(name: "k.cow", text: Self.problem))
         #expect(report.questions.map(\.outcome) == [.wrong, .right, .right])
+        #expect(sink.text.contains("Q1 (1 point): Does a read 5 at 0x10000?\n  (yes or no)\nanswer> yes\n"))
         #expect(sink.text.contains("""
             Q3 (1 point): What does fork copy?
               a) pages

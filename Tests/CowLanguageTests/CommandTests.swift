@@ -306,9 +306,9 @@ import CowEngine
     }
 
     @Test func helpListsAndExplains() {
-        let all = run("help")
+        let all = run("help all")
         #expect(all.lines.first == "cowsim 0.1.0: commands (help COMMAND for details and an example; help functions for expressions)")
-        for name in CommandCatalog.names { #expect(all.output.contains("  \(name)  "), "help lacks \(name)") }
+        for name in CommandCatalog.names { #expect(all.output.contains("  \(name)  "), "help all lacks \(name)") }
         let fork = run("help fork")
         #expect(fork.lines == ["usage: fork P [as NAME]", "",
                                "Copy-on-write fork (or eager, see `set fork`); the child's default name is the parent's plus _PID, e.g. shell_2.",
@@ -318,7 +318,7 @@ import CowEngine
     }
 
     @Test func everyHelpExampleParses() {
-        for entry in CommandCatalog.all {
+        for entry in CommandTable.all {
             let (_, diagnostics) = parse(entry.example)
             #expect(diagnostics.isEmpty, "\(entry.name): \(diagnostics)")
         }

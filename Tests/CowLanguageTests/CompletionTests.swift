@@ -53,6 +53,15 @@ import Testing
         #expect(complete("dump ls ") == ["all"])
     }
 
+    @Test("after `write P ` Tab offers that process's region addresses (and variables), not function names")
+    func regionAddressesInRanges() {
+        #expect(complete("write ls ") == ["0x10000", "0x400000", "0x402000", "base"])
+        #expect(complete("read shell 0x4") == ["0x400000", "0x402000"])
+        #expect(complete("unmap ls ") == ["0x10000", "0x400000", "0x402000", "base"])
+        #expect(complete("write ls 0x10000 pages ").contains("page_size"))   // a count: numbers
+        #expect(complete("write ls 0x10000 ").contains("pages"))
+    }
+
     @Test func settingsProfilesAndHelp() {
         #expect(complete("profile ") == ["linux", "textbook"])
         #expect(complete("set ") == ["cow-reuse", "fault-around", "fork", "fork-skip", "prompt", "zero-page"])

@@ -17,7 +17,8 @@ import Testing
     @Test func tabsAndWideCharactersKeepTheCaretAligned() {
         let r = run("\techo \"é\" forc")
         #expect(r.lines == ["t.cow:1:11: error: unexpected `forc` after the `echo` command", "    \techo \"é\" forc",
-                            "    \t         ^~~~", "note: put one command on a line, or separate commands with `;`"])
+                            "    \t         ^~~~", "note: put one command on a line, or separate commands with `;`",
+                            "note: usage: echo \"TEXT {EXPR}\"", "note:    or: echo EXPR"])
     }
 
     @Test func withoutAPlace() {

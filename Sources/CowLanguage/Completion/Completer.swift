@@ -3,10 +3,10 @@ import CowEngine
 /// Tab completion that knows the grammar: what may follow the words already typed.
 extension Session {
     /// Candidates for the word that ends at `cursor` (a UTF-8 byte offset into `line`): complete
-    /// words starting with the partial word, sorted. Context aware: command names at the start,
-    /// process names where a process goes, files after `map P file`, libraries after
-    /// `map-library P`, region names as a usage function's second argument, profile names,
-    /// `set` switches, `dump` targets, function and variable names inside expressions.
+    /// words starting with the partial word, sorted. What each position offers comes from the
+    /// command table's patterns (`SyntaxMatcher`): command names at the start, process names where
+    /// a process goes, a process's region addresses in its ranges, files, libraries, keywords,
+    /// and function and variable names inside expressions.
     public func completions(line: String, cursor: Int) -> [String] {
         let bytes = Array(line.utf8)
         let end = max(0, min(cursor, bytes.count))
@@ -48,74 +48,45 @@ extension Session {
             if first == "expect-error", words.first?.hasPrefix("\"") == true { words.removeFirst() }
         }
         guard let command = words.first else {
-            return CommandCatalog.names + ["end", "quiet", "show", "repeat"]
+            return CommandTable.names + CommandTable.blockWords
         }
-        let index = words.count    // position of the word being completed (the command is 0)
-        let alive = machine.processes.filter(\.isAlive).map(\.name)
-        let permissions = ["r", "rw", "rx", "rwx", "none"]
-        let expressionStart: Int?
-        switch command {
-        case "expect", "echo": expressionStart = 1
-        case "let": expressionStart = words.firstIndex(of: "=").map { $0 + 1 }
-        case "repeat": expressionStart = index == 1 ? 1 : nil
-        case "ask": expressionStart = words.count >= 2 ? 2 : nil
-        default: expressionStart = nil
-        }
-        if let s = expressionStart, index >= s { return expressionCandidates(Array(words[s...])) }
         if words.contains("(") { return expressionCandidates(words) }
-        switch (command, index) {
-        case ("help", 1): return CommandCatalog.names + ["functions"]
-        case ("profile", 1): return Profile.allCases.map(\.rawValue)
-        case ("config", 1): return ["frames", "page-size"]
-        case ("set", 1): return ["fork", "prompt"] + Behaviours.switchNames
-        case ("set", 2): return words[1] == "fork" ? ForkMode.allCases.map(\.rawValue) : ["on", "off"]
-        case ("library", 2): return ["text"]
-        case ("library", 4): return ["data"]
-        case ("library", 6), ("file", 4): return ["cached"]
-        case ("file", 2): return ["pages"]
-        case ("dump", 1): return ["frames"] + alive
-        case ("dump", 2): return ["all"]
-        case ("fork", 1), ("vfork", 1), ("exec", 1), ("exit", 1), ("read", 1), ("write", 1), ("smaps", 1),
-             ("unmap", 1), ("protect", 1), ("advise", 1), ("map", 1), ("map-library", 1):
-            return alive
-        case ("fork", 2), ("vfork", 2): return ["as"]
-        case ("map-library", 2): return machine.files.filter(\.isLibrary).map(\.name)
-        case ("map-library", 3): return ["at"] + numberCandidates()
-        case ("map", 2): return ["anon", "file"]
-        case ("map", 3) where words[2] == "file": return machine.files.map(\.name)
-        default: break
-        }
-        if words.last == "as" || words.last == "pages" || words.last == ".." { return words.last == "as" ? [] : numberCandidates() }
-        switch command {
-        case "map":
-            let rangeStart = words.count > 2 && words[2] == "file" ? 4 : 3
-            guard index > rangeStart else { return numberCandidates() }
-            let after = rangeEnd(words, from: rangeStart)
-            if index == rangeStart + 1 && after == rangeStart { return ["pages"] + permissions + ["shared", "as"] }
-            return permissions + ["shared", "as"] + (rangeStart == 4 ? ["offset"] : [])
-        case "unmap", "protect", "advise", "read", "write":
-            guard index > 2 else { return numberCandidates() }
-            let after = rangeEnd(words, from: 2)
-            var result: [String] = []
-            if index == 3 && after == 2 { result.append("pages") }
-            if index == after + 1 {
-                switch command {
-                case "protect": result += permissions
-                case "advise": result += ["normal", "dontfork", "wipeonfork"]
-                case "write": result += numberCandidates()
-                default: break
-                }
+        guard let spec = CommandTable.spec(command) else { return [] }
+        // What the command's patterns expect after the words typed so far.
+        let typed = Array(words.dropFirst())
+        var matcher = SyntaxMatcher(words: typed)
+        var result: [String] = []
+        for form in spec.forms {
+            for expectation in matcher.expectations(form) {
+                result += candidates(for: expectation, words: typed)
             }
-            return result
-        default:
-            return []
         }
+        return result
     }
 
-    /// Index of the last word of a range that starts at `start` (`A`, `A pages N`, `A..B`).
-    private func rangeEnd(_ words: [String], from start: Int) -> Int {
-        if words.count > start + 1, words[start + 1] == "pages" || words[start + 1] == ".." { return start + 2 }
-        return start
+    /// What Tab offers for one expectation.
+    private func candidates(for expectation: SyntaxMatcher.Expectation, words: [String]) -> [String] {
+        switch expectation {
+        case .word(let w): return [w]
+        case .expression(let start): return expressionCandidates(Array(words[start...]))
+        case .argument(let kind, let process):
+            switch kind {
+            case .process: return machine.processes.filter(\.isAlive).map(\.name)
+            case .mappedRange:
+                // The start addresses of the process's regions (a region's name is not an address).
+                guard let process, let info = machine.process(named: process) else { return Array(variables.keys) }
+                return info.regions.map { Format.hex($0.start &* machine.pageSize) } + Array(variables.keys)
+            case .newRange, .newAddress, .number: return numberCandidates()
+            case .expression: return expressionCandidates([])
+            case .file: return machine.files.map(\.name)
+            case .library: return machine.files.filter(\.isLibrary).map(\.name)
+            case .permissions: return ["r", "rw", "rx", "rwx", "none"]
+            case .behaviourSwitch: return Behaviours.switchNames
+            case .topic: return CommandTable.names
+            case .command: return CommandTable.names
+            case .newName, .string, .strings, .path, .block: return []
+            }
+        }
     }
 
     /// Variables and argument-less functions (for number positions).

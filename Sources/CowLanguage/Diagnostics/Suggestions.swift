@@ -32,7 +32,9 @@ public enum Suggestions {
         for candidate in candidates {
             let d = distance(word, candidate)
             let limit = min(2, max(1, (max(word.count, candidate.count) + 1) / 3))
-            guard d <= limit else { continue }
+            // A one-letter word (or name) shares nothing with another one-letter word it is
+            // one edit from: `c` is not a slip for `a`.
+            guard d <= limit, d < word.count, d < candidate.count else { continue }
             if best == nil || d < best?.1 ?? Int.max { best = (candidate, d) }
         }
         return best?.0

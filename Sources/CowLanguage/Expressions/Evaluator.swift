@@ -149,7 +149,7 @@ extension Session {
                 let pages = info.isAlive ? info.regions.filter { region == nil || $0.name == region }.reduce(0) { $0 + $1.pages } : 0
                 return .number(Rational(pages))
             }
-            guard let usage = machine.usage(of: info.pid, region: region) else {
+            guard let usage = figures.usage(of: info.pid, region: region) else {
                 throw fail("no usage for \(info.name)", at: whole.span)
             }
             switch n {
@@ -182,27 +182,29 @@ extension Session {
             try arity(2...2)
             let info = try processArgument(arguments[0])
             let address = try self.address(arguments[1])
-            let vpn = address / machine.pageSize
-            guard info.isAlive, let entry = machine.entry(info.pid, vpn: vpn) else {
+            let figures = self.figures
+            let vpn = address / figures.pageSize
+            guard info.isAlive, let entry = figures.entry(info.pid, vpn: vpn) else {
                 return n == "mapcount" ? .number(.zero) : .none
             }
             switch n {
             case "frame": return .number(Rational(entry.frame))
-            case "mapcount": return .number(Rational(machine.frame(entry.frame)?.mapcount ?? 0))
+            case "mapcount": return .number(Rational(figures.frame(entry.frame)?.mapcount ?? 0))
             default:
-                if entry.frame == machine.zeroPageFrame { return .number(.zero) }
-                guard let frame = machine.frame(entry.frame) else { return .none }
+                if entry.frame == figures.zeroPageFrame { return .number(.zero) }
+                guard let frame = figures.frame(entry.frame) else { return .none }
                 return .number(Rational(Int(frame.value)))
             }
         case "frames_used", "frames_free", "frames_total", "page_size", "saved_by_sharing", "frames_anonymous",
              "frames_page_cache", "zero_page":
             try arity(0...0)
+            let figures = self.figures
             switch n {
-            case "page_size": return .number(Rational(machine.pageSize))
-            case "zero_page": return .number(Rational(machine.zeroPageFrame))
-            case "frames_total": return .number(Rational(machine.config.frames))
+            case "page_size": return .number(Rational(figures.pageSize))
+            case "zero_page": return .number(Rational(figures.zeroPageFrame))
+            case "frames_total": return .number(Rational(figures.framesTotal))
             default:
-                let stats = machine.stats
+                let stats = figures.stats
                 switch n {
                 case "frames_used": return .number(Rational(stats.used))
                 case "frames_free": return .number(Rational(stats.free))

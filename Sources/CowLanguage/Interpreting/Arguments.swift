@@ -50,12 +50,6 @@ extension Session {
         return (info.pid, info.name)
     }
 
-    /// As `pidAndName(_:)` for a resolved access: the process named last costs one comparison.
-    func pidAndName(_ access: PageAccess) throws(ScriptError) -> (pid: PID, name: String) {
-        if case .name(let name) = access.process, name == lastPidLookup.shortName { return (lastPidLookup.pid, lastPidLookup.name) }
-        return try pidAndName(access.processReference)
-    }
-
     /// A process from a value: a number is a pid, text a name.
     func process(from value: Value, at span: SourceSpan) throws(ScriptError) -> ProcessInfo {
         switch value {
@@ -79,8 +73,12 @@ extension Session {
         let alive = machine.processes.filter(\.isAlive).map(\.name)
         var notes: [String] = []
         if let near = Suggestions.nearest(to: name, in: alive) { notes.append("did you mean `\(near)`?") }
-        if alive.isEmpty {
+        if alive.isEmpty, machine.processes.isEmpty {
             return fail("no process named `\(name)`; there are no processes yet (create one with `spawn NAME`)", at: span, notes: notes)
+        }
+        if alive.isEmpty {
+            return fail("no process named `\(name)`; no process is alive (\(machine.processes.count == 1 ? "the only one has exited or was killed" : "all \(machine.processes.count) have exited or were killed"))",
+                        at: span, notes: notes)
         }
         return fail("no process named `\(name)`; known: \(alive.joined(separator: ", "))", at: span, notes: notes)
     }
@@ -174,22 +172,24 @@ extension Session {
         }
     }
 
-    /// The pages of a resolved access's range (the literals checked as `pageRange` checks them).
-    func pageRange(_ access: PageAccess) throws(ScriptError) -> Range<Int> {
-        let start = try address(access.address, at: access.addressSpan)
-        let first = try firstPage(start, at: access.addressSpan, aligned: false)
-        switch access.extent {
-        case .single:
-            return first..<(first + 1)
-        case .pages(let count):
-            return try pages(from: first, start: start, count: count, at: access.extentSpan, range: access.rangeSpan)
-        case .end(let end):
-            return try pages(from: first, start: start, end: end, at: access.extentSpan, range: access.rangeSpan)
+    /// `pageRange` for a command on process `pid`: a region's name written where an address goes
+    /// (`write s heap 1`) is reported as such, with the region's addresses. (Checked only once
+    /// the range has failed, so it costs nothing on the way of a correct command.)
+    func pageRange(_ range: RangeArgument, aligned: Bool, of pid: PID) throws(ScriptError) -> Range<Int> {
+        do {
+            return try pageRange(range, aligned: aligned)
+        } catch {
+            guard case .word(let name) = range.start.kind, variables[name] == nil,
+                  let info = machine.process(pid), let region = info.regions.first(where: { $0.name == name }) else { throw error }
+            let start = Format.hex(region.start &* geometry.pageSize)
+            throw fail("`\(name)` is a region of \(info.name), not an address", at: range.start.span,
+                       notes: ["\(name) is \(rangeText(region.start..<region.end)) (\(Format.pages(region.pages))): "
+                               + "write its first address, `\(start)`, or the whole region as `\(start) pages \(region.pages)`"])
         }
     }
 
     /// The page holding address `start` (written at `span`), which must begin a page if `aligned`.
-    private func firstPage(_ start: Int, at span: SourceSpan, aligned: Bool) throws(ScriptError) -> Int {
+    func firstPage(_ start: Int, at span: SourceSpan, aligned: Bool) throws(ScriptError) -> Int {
         let pageSize = geometry.pageSize
         if aligned, start % pageSize != 0 {
             throw fail("address \(Format.hex(start)) is not a multiple of the page size (\(pageSize) = \(Format.hex(pageSize)))",
@@ -199,7 +199,7 @@ extension Session {
     }
 
     /// `ADDR pages N`: `n` pages from page `first` (`n` written at `span`).
-    private func pages(from first: Int, start: Int, count n: Int, at span: SourceSpan, range: SourceSpan) throws(ScriptError) -> Range<Int> {
+    func pages(from first: Int, start: Int, count n: Int, at span: SourceSpan, range: SourceSpan) throws(ScriptError) -> Range<Int> {
         guard n != 0 else { throw fail("the range is empty: `pages 0` holds no page", at: span) }
         guard n > 0 else { throw fail("the number of pages must be positive, found \(n)", at: span) }
         let (end, overflow) = first.addingReportingOverflow(n)
@@ -210,7 +210,7 @@ extension Session {
     }
 
     /// `ADDR..END`: every page holding a byte in [start, end) (`end` written at `span`).
-    private func pages(from first: Int, start: Int, end: Int, at span: SourceSpan, range: SourceSpan) throws(ScriptError) -> Range<Int> {
+    func pages(from first: Int, start: Int, end: Int, at span: SourceSpan, range: SourceSpan) throws(ScriptError) -> Range<Int> {
         guard end != start else { throw fail("the range is empty: \(Format.hex(start))..\(Format.hex(end)) holds no byte", at: range) }
         guard end > start else {
             throw fail("the range is reversed: its end \(Format.hex(end)) is below its start \(Format.hex(start))", at: range)

@@ -237,12 +237,12 @@ extension Session {
             try engine(ErrorSpans(command: keyword, process: ref.span)) { try $0.exit(info.pid) }
         case .read(let ref, let range):
             let info = try pidAndName(ref)
-            let vpns = try pageRange(range, aligned: false)
+            let vpns = try pageRange(range, aligned: false, of: info.pid)
             let spans = ErrorSpans(command: keyword, process: ref.span, range: range.span)
             try read(vpns, of: info, spans: spans)
         case .write(let ref, let range, let valueExpr):
             let info = try pidAndName(ref)
-            let vpns = try pageRange(range, aligned: false)
+            let vpns = try pageRange(range, aligned: false, of: info.pid)
             let value = try integer(valueExpr, "the value to write")
             let spans = ErrorSpans(command: keyword, process: ref.span, range: range.span)
             try write(value, to: vpns, of: info.pid, spans: spans)
@@ -314,25 +314,8 @@ extension Session {
         }
     }
 
-    /// Runs a resolved `read` or `write`: the same steps, checks and messages as the general
-    /// commands, from literals instead of expressions.
-    func run(_ access: PageAccess) throws(ScriptError) {
-        let info = try pidAndName(access)
-        let vpns = try pageRange(access)
-        if access.isWrite {
-            try write(access.value, to: vpns, of: info.pid, spans: Self.errorSpans(access))
-        } else {
-            try read(vpns, of: info, spans: Self.errorSpans(access))
-        }
-    }
-
-    /// Where the errors of a resolved access point.
-    private static func errorSpans(_ access: PageAccess) -> ErrorSpans {
-        ErrorSpans(command: access.keyword, process: access.processSpan, range: access.rangeSpan)
-    }
-
     /// `read`: reads the pages, prints the events, then the values.
-    private func read(_ vpns: Range<Int>, of info: (pid: PID, name: String), spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
+    func read(_ vpns: Range<Int>, of info: (pid: PID, name: String), spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
         if vpns.count == 1 {
             let outcome = try engineShowingEvents(spans()) { try $0.read(info.pid, vpn: vpns.lowerBound) }
             if case .value(let v) = outcome { say("\(info.name) \(Format.hex(vpns.lowerBound * machine.pageSize)) = \(v)") }
@@ -343,7 +326,7 @@ extension Session {
     }
 
     /// `write`: writes `value` into the pages and prints the events.
-    private func write(_ value: Int, to vpns: Range<Int>, of pid: PID, spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
+    func write(_ value: Int, to vpns: Range<Int>, of pid: PID, spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
         if vpns.count == 1 {
             _ = try engineShowingEvents(spans()) { try $0.write(pid, vpn: vpns.lowerBound, value: Int64(value)) }
         } else {
@@ -351,7 +334,7 @@ extension Session {
         }
     }
 
-    private func fileID(_ name: String, _ m: Machine) throws -> FileID {
+    private func fileID(_ name: String, _ m: Machine) throws(EngineError) -> FileID {
         guard let file = m.file(named: name) else { throw EngineError.noSuchFile(name) }
         return file.id
     }
@@ -544,7 +527,7 @@ extension Session {
         _ change: (inout Machine, PID, Range<Int>) throws -> Void
     ) throws(ScriptError) -> (ProcessInfo, Range<Int>) {
         let info = try process(ref)
-        let vpns = try pageRange(range, aligned: true)
+        let vpns = try pageRange(range, aligned: true, of: info.pid)
         try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
             try change(&$0, info.pid, vpns)
         }
@@ -594,7 +577,9 @@ extension Session {
         case .noSuchFile(let name):
             let known = machine.files.map(\.name)
             return "no file or library called `\(name)`" + (known.isEmpty ? "; create one with `file` or `library`" : "; known: " + known.joined(separator: ", "))
-        default:
+        case .noSuchProcess, .notALibrary, .emptyRange, .fileRangeBeyondEnd, .outOfMemory, .addressOverflow,
+             .invalidArgument, .limitExceeded, .adviceNotApplicable:
+            // The engine's own sentence names no pid or page number to translate.
             return error.description
         }
     }

@@ -64,6 +64,9 @@ public final class Session {
     /// Set when an error that stops everything (Ctrl-C, a nesting limit) was reported inside a
     /// sourced file: the `source` commands around it stop too, and `expect-error` cannot catch it.
     var stopping = false
+    /// Whether literal `read`/`write` lines take the fast path (FastPath/); switched off only by
+    /// the test that compares both ways.
+    var usesFastPath = true
     /// Successful top-level statements, for `save`.
     var transcriptLog = TranscriptLog()
     var replLines = 0
@@ -168,41 +171,10 @@ public final class Session {
     }
 
     /// Whether `text` opens a block (`repeat`, `quiet`, `show`) it does not close, so the REPL
-    /// should read more lines before running it.
+    /// should read more lines before running it. A block that already has an error other than
+    /// its missing `end` (`repeat (1`) is complete: the REPL shows the error at once.
     public func isIncomplete(_ text: String) -> Bool {
-        guard opensBlock(text) else { return false }
-        // A block that already has an error other than its missing `end` (`repeat (1`) is
-        // complete: the REPL shows the error at once rather than asking for more lines.
-        let (_, diagnostics) = Parser.parse(SourceFile(name: "<repl>", text: text))
-        return diagnostics.allSatisfy { $0.message.hasPrefix("this `") && $0.message.hasSuffix("` has no matching `end`") }
-    }
-
-    /// Whether `text` opens more blocks than it closes (counting words only).
-    private func opensBlock(_ text: String) -> Bool {
-        var depth = 0
-        var statement: [String] = []
-        func close() {
-            var words = statement[...]
-            while let first = words.first, first == "quiet" || first == "show" {
-                if words.count == 1 {
-                    depth += 1
-                    statement = []
-                    return
-                }
-                words = words.dropFirst()
-            }
-            if words.first == "repeat" { depth += 1 }
-            if words.first == "end" { depth -= 1 }
-            statement = []
-        }
-        for token in Lexer.tokens(of: SourceFile(name: "<repl>", text: text)) {
-            if token.endsStatement {
-                close()
-            } else {
-                statement.append(token.word ?? "")
-            }
-        }
-        return depth > 0
+        Parser.completeness(of: SourceFile(name: "<repl>", text: text)) == .incomplete
     }
 
     /// Short state for the prompt, e.g. "3 procs, 41/64 frames".
@@ -225,7 +197,7 @@ public final class Session {
     /// Runs every statement of `file`; true when none failed.
     func runStatements(of file: SourceFile) -> Bool {
         if sourceDepth == 0 { stopping = false }
-        var parser = Parser(file: file)
+        var parser = Parser(file: file, fastPath: usesFastPath)
         var ok = true
         while true {
             switch parser.step() {

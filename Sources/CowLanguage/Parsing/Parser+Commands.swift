@@ -6,7 +6,7 @@ extension Parser {
         switch keyword {
         case "read":
             let process = try parseProcess(after: k)
-            return .read(process, try parseRange(after: previousToken))
+            return .read(process, try parseRange(after: previousToken, countMayFollow: false))
         case "write":
             let process = try parseProcess(after: k)
             let range = try parseRange(after: previousToken)
@@ -47,17 +47,17 @@ extension Parser {
             return .mapLibrary(process, library: library, at: try parseOperand(after: before))
         case "unmap":
             let process = try parseProcess(after: k)
-            return .unmap(process, try parseRange(after: previousToken))
+            return .unmap(process, try parseRange(after: previousToken, countMayFollow: false))
         case "protect":
             let process = try parseProcess(after: k)
-            let range = try parseRange(after: previousToken)
+            let range = try parseRange(after: previousToken, countMayFollow: false)
             guard let (permissions, _) = try parsePermissions(required: true) else {
                 throw expected("permissions (r, rw, rx, rwx or none)", after: previousToken)
             }
             return .protect(process, range, permissions)
         case "advise":
             let process = try parseProcess(after: k)
-            let range = try parseRange(after: previousToken)
+            let range = try parseRange(after: previousToken, countMayFollow: false)
             let word = try expectChoice(["normal", "dontfork", "wipeonfork"], what: "advice", after: previousToken)
             return .advise(process, range, Advice(rawValue: word) ?? .normal)
         case "fork", "vfork":
@@ -67,6 +67,15 @@ extension Parser {
                 let asToken = current
                 advance()
                 child = try parseNameArgument(what: "a name for the child", after: asToken)
+            } else if !current.endsStatement, invalidMessage(current) == nil {
+                // `fork s child`: a name for the child needs `as`.
+                let parent = text(of: previousToken)
+                var notes: [String] = []
+                if word(current) != nil || isString(current) {
+                    notes.append("to name the child, write `\(keyword) \(parent) as \(text(of: current))`")
+                }
+                throw error("expected `as NAME` or the end of the line after `\(parent)`, found \(describe(current))",
+                            at: current.span, notes: notes)
             }
             return keyword == "fork" ? .fork(process, childName: child) : .vfork(process, childName: child)
         case "exec": return .exec(try parseProcess(after: k))
@@ -120,13 +129,7 @@ extension Parser {
             advance()
             return .help(topic: topic)
         default:
-            var notes: [String] = []
-            if let near = Suggestions.nearest(to: keyword, in: CommandCatalog.names) {
-                notes.append("did you mean `\(near)`?")
-            } else {
-                notes.append("type `help` for the list of commands")
-            }
-            throw error("unknown command `\(keyword)`", at: k.span, notes: notes)
+            throw unknownCommand(keyword, at: k)
         }
     }
 
@@ -184,7 +187,7 @@ extension Parser {
         default:
             throw expected("`anon` or `file`", after: previousToken)
         }
-        let range = try parseRange(after: previousToken)
+        let range = try parseRange(after: previousToken, countMayFollow: false)
         let permissions = try parsePermissions(required: false)
         var command = MapCommand(process: process, source: source, range: range, permissions: permissions, shared: false, name: nil)
         var offset: Expr?
@@ -325,6 +328,12 @@ extension Parser {
         }
     }
 
+    /// Whether `lexeme` is a string literal.
+    func isString(_ lexeme: Lexeme) -> Bool {
+        if case .string = lexeme.kind { return true }
+        return false
+    }
+
     /// A name: a word or a string.
     mutating func parseNameArgument(what: String, after before: Lexeme) throws(Diagnostic) -> NameArgument {
         let token = current
@@ -340,8 +349,9 @@ extension Parser {
         }
     }
 
-    /// `ADDR`, `ADDR pages N` or `ADDR..END`.
-    mutating func parseRange(after before: Lexeme) throws(Diagnostic) -> RangeArgument {
+    /// `ADDR`, `ADDR pages N` or `ADDR..END`. Unless `countMayFollow` (`write`'s value comes
+    /// next), a number right after a single address is reported as a missing `pages`.
+    mutating func parseRange(after before: Lexeme, countMayFollow: Bool = true) throws(Diagnostic) -> RangeArgument {
         guard !current.endsStatement else { throw expected("an address", after: before) }
         if let word = word(current), !isOperandWord(word) {
             throw expected("an address", after: before)
@@ -360,6 +370,12 @@ extension Parser {
             guard !current.endsStatement else { throw expected("the end address", after: dots) }
             let end = try parseOperand(after: dots)
             return RangeArgument(start: start, extent: .end(end), span: start.span.through(end.span))
+        }
+        if !countMayFollow, case .integer = current.kind {
+            let startText = file.text(from: start.span.start, to: start.span.end), count = text(of: current)
+            throw error("expected `pages N` or `..END` after the address `\(startText)`, found `\(count)`",
+                        at: current.span,
+                        notes: ["a range is ADDR, ADDR pages N or ADDR..END: did you mean `\(startText) pages \(count)`?"])
         }
         return RangeArgument(start: start, extent: .single, span: start.span)
     }

@@ -26,17 +26,30 @@ public struct Parser {
     /// Set by an error that ends the whole source (blocks nested too deeply): the parser reports
     /// it and then stops, as the rest of the source cannot be parsed in step.
     public private(set) var stoppedFatally = false
+    /// Blocks (`repeat`, `quiet`, `show`) the source opened and never closed: more lines could
+    /// complete it (see `completeness(of:)`).
+    private(set) var unclosedBlocks = 0
     /// What `.end` is called in messages ("the end of the file", or "`}`" inside interpolation).
     private let endName: String
     /// The statement of a line resolved without lexing (see `resolveAccessLine`); an `.access`
     /// lexeme stands for it in `tokens`.
     var resolvedAccess: PageAccess?
 
+    /// Whether literal `read`/`write` lines take the fast path (see FastPath/); off only to
+    /// check that the general parser gives the same results.
+    private let resolvesAccessLines: Bool
+
     /// A parser over a whole source.
     public init(file: SourceFile) {
+        self.init(file: file, fastPath: true)
+    }
+
+    /// A parser over a whole source, with or without the fast path for literal accesses.
+    init(file: SourceFile, fastPath: Bool) {
         self.file = file
         self.lexer = Lexer(file: file)
         self.readsLines = true
+        self.resolvesAccessLines = fastPath
         self.endName = "the end of the file"
         tokens.reserveCapacity(16)
         refill()
@@ -48,6 +61,7 @@ public struct Parser {
         self.file = file
         self.lexer = Lexer(file: file)
         self.readsLines = false
+        self.resolvesAccessLines = false
         self.endName = "`}`"
         lexer.lexInterpolation(range, line: line, lineStart: lineStart, into: &tokens)
     }
@@ -102,6 +116,26 @@ public struct Parser {
         return (statements, diagnostics)
     }
 
+    /// Whether a source is complete, or could be completed by more lines.
+    public enum Completeness: Sendable, Equatable {
+        /// Every block it opens is closed, or it has an error more lines cannot fix: run it.
+        case complete
+        /// It opens a block (`repeat`, `quiet`, `show`) with no `end` and has no other error:
+        /// the REPL reads more lines before running it.
+        case incomplete
+    }
+
+    /// Whether `file` is complete (the parser's own verdict, not a reading of its messages).
+    public static func completeness(of file: SourceFile) -> Completeness {
+        var parser = Parser(file: file)
+        var failures = 0
+        while let result = parser.next() {
+            if case .failure = result { failures += 1 }
+        }
+        let onlyUnclosed = parser.unclosedBlocks > 0 && failures == parser.unclosedBlocks && !parser.stoppedFatally
+        return onlyUnclosed ? .incomplete : .complete
+    }
+
     // MARK: - Token access
 
     var current: Lexeme { tokens[index] }
@@ -143,7 +177,7 @@ public struct Parser {
     private mutating func refill() {
         if let last = tokens.last { lastOfPreviousLine = last.span }
         index = 0
-        if readsLines, let newline = resolveAccessLine() {
+        if resolvesAccessLines, let newline = resolveAccessLine() {
             // A literal `read`/`write` line: its statement is ready (`resolvedAccess`), no lexing
             // needed. Most lines of a long script are such lines, so the two tokens standing for
             // it reuse the array's first two slots rather than emptying and refilling it.
@@ -281,9 +315,28 @@ public struct Parser {
     /// A command in its general form (its keyword is the current token).
     private mutating func parseCommandStatement() throws(Diagnostic) -> Statement {
         let first = current
+        let name = word(first) ?? ""
+        // Dispatch goes through the command table: a word that is not in it is not a command.
+        guard let spec = CommandTable.spec(name) else { throw unknownCommand(name, at: first) }
         advance()
-        let command = try parseCommand(word(first) ?? "", keywordToken: first)
+        let command: Command
+        do {
+            command = try parseCommand(name, keywordToken: first)
+        } catch {
+            throw error.addingUsage(of: spec)
+        }
         return Statement(kind: .command(command, keyword: first.span), span: first.span.through(lastSpan(from: first)))
+    }
+
+    /// "unknown command `forc`" with the nearest command of the table.
+    func unknownCommand(_ name: String, at token: Lexeme) -> Diagnostic {
+        var notes: [String] = []
+        if let near = Suggestions.nearest(to: name, in: CommandTable.names) {
+            notes.append("did you mean `\(near)`?")
+        } else {
+            notes.append("type `help` for the list of commands")
+        }
+        return error("unknown command `\(name)`", at: token.span, notes: notes)
     }
 
     /// The span from `first` to the token before the current one (same line).
@@ -295,8 +348,10 @@ public struct Parser {
     private mutating func finishStatement(_ statement: inout Statement, keyword: Lexeme) throws(Diagnostic) {
         guard current.endsStatement else {
             if let message = invalidMessage(current) { throw error(message, at: current.span) }
-            throw error("unexpected \(describe(current)) after the `\(text(of: keyword))` command",
-                        at: current.span, notes: ["put one command on a line, or separate commands with `;`"])
+            let unexpected = error("unexpected \(describe(current)) after the `\(text(of: keyword))` command",
+                                   at: current.span, notes: ["put one command on a line, or separate commands with `;`"])
+            guard let spec = word(keyword).flatMap(CommandTable.spec) else { throw unexpected }
+            throw unexpected.addingUsage(of: spec)
         }
         if case .symbol(.semicolon) = current.kind {
             advance()
@@ -414,6 +469,7 @@ public struct Parser {
                 return (body, end)
             }
             if case .end = current.kind {
+                unclosedBlocks += 1
                 throw error("this `\(text(of: opener))` has no matching `end`", at: opener.span)
             }
             if let statement = try parseStatementRecovering() { body.append(statement) }

@@ -3,7 +3,8 @@ import CowEngine
 /// `smaps P`: per region the figures of /proc/PID/smaps in kB (Pss truncated to whole kB per
 /// region, exactly as Linux prints it), the exact Pss in pages beside it, and a total line.
 public struct SmapsReport {
-    let machine: Machine
+    /// Read through the narrow interface (a kernel backend can answer it too).
+    let machine: any MemoryFigures
     let info: ProcessInfo
 
     /// The report of `info` on `machine`.

@@ -42,12 +42,11 @@ public enum ScriptRunner {
         return ok ? 0 : 1
     }
 
-    /// An output sink for the process's standard streams, coloured only on a terminal and when
-    /// `NO_COLOR` is not set; on a terminal every line appears as soon as it is written (a long
+    /// An output sink for the process's standard streams, coloured as `ColourPolicy` says; on a terminal every line appears as soon as it is written (a long
     /// script shows its progress, and Ctrl-C loses nothing), elsewhere output is buffered.
     public static func standardOutput() -> OutputSink {
         let terminal = SystemIO.isTerminal(1)
-        let colour = terminal && SystemIO.environment("NO_COLOR") == nil && SystemIO.environment("TERM") != "dumb"
+        let colour = ColourPolicy.colours(isTerminal: terminal, environment: SystemIO.environment)
         let sink = StandardOutputSink(colour: colour)
         return terminal ? LineFlushingSink(sink) : sink
     }

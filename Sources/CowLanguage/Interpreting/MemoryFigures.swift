@@ -1,0 +1,40 @@
+import CowEngine
+
+/// What the figure functions (`rss`, `pss`, `frame`, `faults`, ...) and the `smaps` report read
+/// of a machine: a narrow, read-only interface. The simulated `Machine` answers it; a kernel
+/// backend (issue 12) can answer the same figures from real processes, and the language then
+/// works unchanged on top of it.
+public protocol MemoryFigures {
+    /// Bytes per page.
+    var pageSize: Int { get }
+    /// Physical frames in all.
+    var framesTotal: Int { get }
+    /// The shared zero page's frame number.
+    var zeroPageFrame: Int { get }
+    /// Machine-wide counters.
+    var stats: MachineStats { get }
+    /// A process by name (the live one, else the latest).
+    func process(named name: String) -> ProcessInfo?
+    /// A process by pid.
+    func process(_ pid: PID) -> ProcessInfo?
+    /// /proc/PID/smaps figures of a process, or of one region of it.
+    func usage(of pid: PID, region: String?) -> Usage?
+    /// The page-table entry of a page, if it is mapped.
+    func entry(_ pid: PID, vpn: Int) -> PageTableEntry?
+    /// A frame's state.
+    func frame(_ number: Int) -> FrameInfo?
+}
+
+extension MemoryFigures {
+    /// The figures of a whole process.
+    func usage(of pid: PID) -> Usage? { usage(of: pid, region: nil) }
+}
+
+extension Machine: MemoryFigures {
+    public var framesTotal: Int { config.frames }
+}
+
+extension Session {
+    /// Where figures come from: the one seam a kernel backend replaces.
+    var figures: any MemoryFigures { machine }
+}

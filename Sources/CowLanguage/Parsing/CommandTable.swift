@@ -1,0 +1,277 @@
+import CowEngine
+
+/// One command, declared once: its name, its syntax, what it is for, an example and its longer
+/// help. The parser's dispatch and the usage shown with its syntax errors, `help`, Tab
+/// completion and the command reference of Grammar.md (`cowsim grammar --markdown`) all come
+/// from these entries.
+///
+/// Adding a command: one entry here (its pattern and texts), its `case` in `Parser.parseCommand`
+/// and in `Command`, one interpreter case, the engine operation, tests. `CommandTableTests`
+/// fails until the parser accepts every form the entry declares and Grammar.md is regenerated.
+public struct CommandSpec: Sendable {
+    /// The command word.
+    public var name: String
+    /// Which group `help` and Grammar.md list it under.
+    public var group: CommandGroup
+    /// The forms it accepts, each a pattern after the command word (most commands have one).
+    public var forms: [[Syntax]]
+    /// What it does, in a sentence or two (`help CMD`).
+    public var summary: String
+    /// A worked example (one or more lines of script).
+    public var example: String
+    /// The longer explanation of Grammar.md's command reference (Markdown); empty: the summary.
+    public var details: String
+
+    public init(_ name: String, _ group: CommandGroup, _ forms: [[Syntax]], summary: String, example: String,
+                details: String = "") {
+        self.name = name
+        self.group = group
+        self.forms = forms
+        self.summary = summary
+        self.example = example
+        self.details = details
+    }
+
+    /// Each form as it is typed: `fork P [as NAME]`.
+    public var usages: [String] {
+        forms.map { $0.isEmpty ? name : name + " " + Syntax.render($0) }
+    }
+
+    /// The forms on one line: `exit P | exit`.
+    public var usage: String { usages.joined(separator: " | ") }
+}
+
+/// The groups of `help` and of Grammar.md's command reference, in the order they are shown.
+public enum CommandGroup: String, Sendable, CaseIterable {
+    case machine, files, processes, memory, inspecting, scripting
+
+    /// The heading in Grammar.md.
+    var title: String {
+        switch self {
+        case .machine: return "Machine"
+        case .files: return "Files"
+        case .processes: return "Processes"
+        case .memory: return "Memory"
+        case .inspecting: return "Inspecting"
+        case .scripting: return "Scripting"
+        }
+    }
+}
+
+// Pieces of patterns, named as the usage lines show them.
+private let P = Syntax.argument(.process, "P")
+private let mappedRange = Syntax.argument(.mappedRange, "RANGE")
+private let N = Syntax.argument(.number, "N")
+private let newName = Syntax.argument(.newName, "NAME")
+private let perms = Syntax.argument(.permissions, "PERMS")
+private let onOff = Syntax.choice(["on", "off"])
+private func word(_ w: String) -> Syntax { .word(w) }
+private func optional(_ s: Syntax...) -> Syntax { .optional(s) }
+
+/// The command table.
+public enum CommandTable {
+    /// Every command, in the order `help all` and Grammar.md list them within their group.
+    public static let all: [CommandSpec] = [
+        // MARK: machine
+        CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")]],
+                    summary: "Sets physical memory (frames, default 256) or the page size (a power of two, default 4096). Only on an empty machine.",
+                    example: "config frames 64\nconfig page-size 4096",
+                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096). Both need an empty machine (before any file or process): put them first, or `reset` first."),
+        CommandSpec("profile", .machine, [[.choice(Profile.allCases.map(\.rawValue))]],
+                    summary: "Presets the behaviour switches: the classic textbook story (default) or what Linux does.",
+                    example: "profile linux",
+                    details: "`profile textbook|linux` presets the behaviour switches (see \"Textbook and Linux\" below)."),
+        CommandSpec("set", .machine, [[word("fork"), .choice(ForkMode.allCases.map(\.rawValue))],
+                                      [.argument(.behaviourSwitch, "SWITCH"), onOff], [word("prompt"), onOff]],
+                    summary: "Chooses copy-on-write or eager fork, flips one behaviour switch (cow-reuse, fault-around, fork-skip, zero-page), or the REPL's state prompt.",
+                    example: "set fork eager\nset zero-page off\nset prompt off",
+                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt."),
+        CommandSpec("reset", .machine, [[]],
+                    summary: "Back to an empty machine with the same configuration (variables are kept).",
+                    example: "reset",
+                    details: "`reset` goes back to an empty machine with the same configuration (frames, page size, profile, switches, fork mode); variables and the random generator are kept."),
+        CommandSpec("drop-caches", .machine, [[]],
+                    summary: "Frees page-cache frames that no process maps, like `echo 3 > /proc/sys/vm/drop_caches`.",
+                    example: "drop-caches",
+                    details: "`drop-caches` frees the page-cache frames no process maps."),
+        // MARK: files
+        CommandSpec("library", .files, [[newName, word("text"), N, word("data"), .argument(.number, "M"), optional(word("cached"))]],
+                    summary: "Creates a shared library file: N code pages then M data pages; `cached` puts it in the page cache now.",
+                    example: "library libc text 32 data 8 cached",
+                    details: "`library NAME text N data M [cached]` creates a library file: N text pages then M data pages. `cached` puts every page in the page cache now (clean, as right after it was written); otherwise the first access to each page is a major fault."),
+        CommandSpec("file", .files, [[newName, word("pages"), N, optional(word("cached"))]],
+                    summary: "Creates a plain file of N pages; without `cached` its pages are on disk (first access: major fault).",
+                    example: "file data pages 16",
+                    details: "`file NAME pages N [cached]` creates a plain file, its pages on disk unless `cached`, as for `library`."),
+        // MARK: processes
+        CommandSpec("spawn", .processes, [[optional(newName)]],
+                    summary: "Creates a process with an empty address space (default name proc_PID).",
+                    example: "spawn shell",
+                    details: "`spawn [NAME]` creates a process with an empty address space."),
+        CommandSpec("fork", .processes, [[P, optional(word("as"), newName)]],
+                    summary: "Copy-on-write fork (or eager, see `set fork`); the child's default name is the parent's plus _PID, e.g. shell_2.",
+                    example: "fork shell as ls",
+                    details: "`fork P [as NAME]` forks the process (copy-on-write unless `set fork eager`)."),
+        CommandSpec("vfork", .processes, [[P, optional(word("as"), newName)]],
+                    summary: "The child borrows the parent's address space; the parent waits until the child execs or exits.",
+                    example: "vfork shell as sh2",
+                    details: "`vfork P [as NAME]` makes a child that borrows the parent's address space while the parent waits until the child `exec`s or `exit`s."),
+        CommandSpec("exec", .processes, [[P]],
+                    summary: "Replaces the process's address space with an empty one.",
+                    example: "exec sh2",
+                    details: "`exec P` replaces the address space with an empty one."),
+        CommandSpec("exit", .processes, [[P], []],
+                    summary: "The process exits and its frames are released; with no argument, leaves the REPL (same as quit).",
+                    example: "exit ls",
+                    details: "`exit P` ends the process and frees its frames; `exit` alone (and `quit`) ends the REPL, and in a script stops it successfully."),
+        // MARK: memory
+        CommandSpec("map", .memory, [
+            [P, .word("anon", aliases: ["anonymous"]), .argument(.newRange, "RANGE"),
+             .clauses([[perms], [word("shared")], [word("as"), newName]])],
+            [P, word("file"), .argument(.file, "F"), .argument(.newRange, "RANGE"),
+             .clauses([[perms], [word("shared")], [word("offset"), N], [word("as"), newName]])],
+        ],
+                    summary: "Maps anonymous memory or a file (private unless `shared`). PERMS: r, rw, rx, rwx, none (default rw for anon, r for files). offset: first file page.",
+                    example: "map shell anon 0x10000 pages 16 rw as heap\nmap shell anon 0x40000..0x48000 rw shared as buf\nmap shell file data 0x80000 pages 4 r\nmap shell file data 0x90000 pages 4 rw offset 4 as tail",
+                    details: "`map P anon RANGE ...` maps anonymous memory, private (copy-on-write after fork) unless `shared`. `map P file F RANGE ...` maps pages of file F starting at page N of `offset N` (default 0). PERMS is `r`, `rw`, `rx`, `rwx`, `w`, `wx`, `x` or `none`; the default is `rw` for anonymous memory and `r` for files. The clauses after the range, PERMS included, come in any order, each at most once."),
+        CommandSpec("map-library", .memory, [[P, .argument(.library, "LIB"), optional(word("at")), .argument(.newAddress, "ADDR")]],
+                    summary: "Maps a library as the dynamic linker does: LIB.text (r-x, private) then LIB.data (rw-, private).",
+                    example: "map-library shell libc at 0x400000",
+                    details: "`map-library P LIB [at] ADDR` maps library LIB as the dynamic linker does: `LIB.text` (r-x, private) at ADDR and `LIB.data` (rw-, private) right after it."),
+        CommandSpec("unmap", .memory, [[P, mappedRange]],
+                    summary: "Removes mappings in the range (regions may split), like munmap.",
+                    example: "unmap shell 0x40000 pages 8",
+                    details: "`unmap P RANGE` removes mappings (a region may split in two; unmapped pages in the range are ignored, as `munmap` does)."),
+        CommandSpec("protect", .memory, [[P, mappedRange, perms]],
+                    summary: "Changes permissions of a mapped range, like mprotect.",
+                    example: "protect shell 0x10000 pages 2 r",
+                    details: "`protect P RANGE PERMS` changes permissions (the range must be mapped)."),
+        CommandSpec("advise", .memory, [[P, mappedRange, .choice(["normal", "dontfork", "wipeonfork"])]],
+                    summary: "madvise: dontfork keeps the range out of children; wipeonfork gives children empty pages.",
+                    example: "advise shell 0x10000 pages 4 dontfork",
+                    details: "`advise P RANGE normal|dontfork|wipeonfork` is `madvise`: `dontfork` keeps the range out of children, `wipeonfork` gives children fresh zero pages there."),
+        CommandSpec("read", .memory, [[P, mappedRange]],
+                    summary: "Reads each page of the range (faulting as needed) and prints the values. RANGE: ADDR, ADDR pages N, or ADDR..END.",
+                    example: "read ls 0x10000\nread ls 0x10000 pages 16",
+                    details: "`read P RANGE` reads every page of the range, faulting as needed, and prints the values (runs of equal values share a line)."),
+        CommandSpec("write", .memory, [[P, mappedRange, .argument(.number, "VALUE")]],
+                    summary: "Writes VALUE into each page of the range (faulting, copying on write as needed).",
+                    example: "write ls 0x10000..0x14000 7",
+                    details: "`write P RANGE VALUE` writes VALUE (a whole number) into every page. A write to a read-only page or an unmapped address kills the process with SIGSEGV; a fault that finds no free frame kills it for lack of memory. Those are **events**, printed as `killed ...`; the script goes on, `alive(P)` tells, and naming the dead process in a later command is an error. A region's name is not an address: write `0x10000` (or a variable holding it), not `heap`."),
+        // MARK: inspecting
+        CommandSpec("dump", .inspecting, [[P, optional(word("all"))], [word("frames"), optional(word("all"))]],
+                    summary: "A process's regions and page table, or the physical frame table with who maps each frame; `all` shows every page instead of runs.",
+                    example: "dump ls\ndump frames all",
+                    details: "`dump P [all]` prints the process's regions and page table: address, pages, frame, flags and region; runs of consecutive pages with consecutive frames and equal flags share a row unless `all` is given. Flags: `P` present, `W` writable, `U` user, `C` copy-on-write, `D` dirty, `A` accessed, `-` clear; frame `zero` is the shared zero page. `dump frames [all]` prints the physical frame table: frame, kind (anonymous, page cache, shmem), file page held, mapcount, dirty, value, and who maps it (the reverse map). A process called `frames` must be dumped by pid."),
+        CommandSpec("smaps", .inspecting, [[P]],
+                    summary: "Per-region accounting like /proc/PID/smaps (kB), with exact Pss in pages and a total.",
+                    example: "smaps ls",
+                    details: "`smaps P` prints, per region, Size, Rss, Pss, the exact Pss in pages, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty and Anonymous in kB, as `/proc/PID/smaps` does (Pss truncated to whole kB per region, exactly as Linux prints it), and a total."),
+        CommandSpec("stats", .inspecting, [[]],
+                    summary: "Machine-wide counters: frames, faults, copies, what sharing saves.",
+                    example: "stats",
+                    details: "`stats` prints machine-wide counters. With `--json`, `dump`, `smaps` and `stats` print JSON with a fixed key order."),
+        CommandSpec("check", .inspecting, [[]],
+                    summary: "Verifies the engine's invariants (mapcounts, reverse map, no leaked frame).",
+                    example: "check",
+                    details: "`check` verifies the engine's invariants."),
+        // MARK: scripting
+        CommandSpec("echo", .scripting, [[.argument(.string, "\"TEXT {EXPR}\"")], [.argument(.expression, "EXPR")]],
+                    summary: "Prints a line; {expr} inside the string is replaced by its value.",
+                    example: "echo \"ls has {rss(ls)} resident pages, Pss {pss(ls)}\"",
+                    details: "`echo \"TEXT\"` prints a line with `{expr}` replaced by values; `echo EXPR` prints a value."),
+        CommandSpec("let", .scripting, [[.argument(.newName, "NAME"), .symbol("="), .argument(.expression, "EXPR")]],
+                    summary: "Sets a variable, usable wherever a number is.",
+                    example: "let n = 3\nlet base = 0x10000\nwrite ls (base + n * page_size) 1",
+                    details: "`let NAME = EXPR` sets a variable, usable wherever a number goes (a variable cannot take the name of a function without arguments, such as `page_size`)."),
+        CommandSpec("expect", .scripting, [[.argument(.expression, "CONDITION")]],
+                    summary: "An assertion: when false, the script fails showing each side's value.",
+                    example: "expect rss(ls) == 16 and copies(ls) >= 1\nexpect frame(ls, 0x20000) == none",
+                    details: "`expect CONDITION` asserts: when it is false the script fails, showing the failing part and the value of each side."),
+        CommandSpec("expect-error", .scripting, [[optional(.argument(.string, "\"TEXT\"")), .argument(.command, "COMMAND")]],
+                    summary: "The command must fail (with an error containing TEXT); the error is shown and the script goes on.",
+                    example: "expect-error \"out of memory\" fork big as copy\nexpect-error map shell anon 0x10000 pages 4",
+                    details: "`expect-error [\"TEXT\"] COMMAND` runs a command that must fail (with an error message containing TEXT); its error is printed as ordinary output and the script goes on. If the command succeeds, that is the error."),
+        CommandSpec("ask", .scripting, [[.argument(.string, "\"QUESTION\""), .argument(.expression, "EXPR"),
+                                         .clauses([[word("choices"), .argument(.strings, "\"A\" \"B\" ...")], [word("points"), N],
+                                                   [word("hint"), .argument(.string, "\"TEXT\"")]])]],
+                    summary: "A homework question whose answer is EXPR's value at this point (hidden in a plain run): a number or none, a condition (yes/no), text, or one of the choices.",
+                    example: """
+                        ask "How many frames does ls own alone?" uss(ls) points 2 hint "count the pages ls copied"
+                        ask "What is the Pss of ls, in pages?" pss(ls)
+                        ask "Does ls still share its heap with the shell?" mapcount(ls, 0x10000) == 2
+                        ask "Which process wrote first (a name)?" "ls"
+                        ask "What did the write cost?" "one page copy" choices "nothing" "one page copy" "a copy of the heap" points 2
+                        """,
+                    details: """
+                        `ask "QUESTION" EXPR [choices "A" "B" ...] [points N] [hint "TEXT"]` asks a homework question
+                        whose answer is EXPR's value at that point. The value decides the kind of question:
+
+                        - a number (a fraction such as 64/3 too) or `none`: a **numeric** question;
+                        - a condition (`true`/`false`, e.g. `value(a, 0x1000) == 7`): a **yes/no** question, answered
+                          `yes`/`y`/`true` or `no`/`n`/`false` (any case);
+                        - text (`"parent"`): a **text** question, compared ignoring case and extra blanks;
+                        - with `choices "A" "B" ...` (2 to 26 quoted, interpolated choices): a **multiple-choice**
+                          question; EXPR must be the text of one of the choices. The choices are shown lettered
+                          `a) A`, `b) B`... under the question; students answer with the letter (`b` or `b)`), the
+                          choice's text, or both as shown (`b) B`), ignoring case and extra blanks.
+
+                        A plain run prints `Q1 (2 points): QUESTION` (and the lettered choices) and keeps the answer
+                        hidden; `cowsim quiz` asks it and grades the answer, `cowsim solve` prints it with its answer
+                        and the state that explains it (see "Homework and tests"). Points default to 1 (0 to
+                        1,000,000); the hint is shown after a wrong answer.
+                        """),
+        CommandSpec("repeat", .scripting, [[N, optional(word("as"), .argument(.newName, "VAR")), .argument(.block, "... end")]],
+                    summary: "Runs the block N times; VAR counts 0, 1, ..., N-1.",
+                    example: "repeat 4 as i\n  fork zygote as \"app{i}\"\n  write \"app{i}\" 0x10000 i\nend",
+                    details: "`repeat N [as VAR] ... end` runs a block N times, VAR counting 0, 1, ..., N-1. Blocks and the `quiet`/`show`/`expect-error` prefixes nest at most 64 deep in a file (256 counting sourced files), and `source` at most 16 deep; past a limit the script stops (even with `--keep-going` or inside `expect-error`)."),
+        CommandSpec("quiet", .scripting, [[.argument(.command, "COMMAND")], [.argument(.block, "... end")]],
+                    summary: "Runs without printing output (errors and questions still show).",
+                    example: "quiet read shell 0x10000 pages 16",
+                    details: "`quiet CMD` or `quiet ... end` runs without output (errors and questions still show)."),
+        CommandSpec("show", .scripting, [[.argument(.command, "COMMAND")], [.argument(.block, "... end")]],
+                    summary: "Turns output back on inside a quiet block.",
+                    example: "quiet\n  write shell 0x10000 pages 16 1\n  show dump shell\nend",
+                    details: "`show CMD` or `show ... end` turns output back on inside a quiet block."),
+        CommandSpec("source", .scripting, [[.argument(.path, "FILE")]],
+                    summary: "Runs another script (a relative path is taken from this script's directory).",
+                    example: "source setup.cow",
+                    details: "`source FILE` runs another script (relative paths are taken from the current script's directory)."),
+        CommandSpec("save", .scripting, [[.argument(.path, "FILE"), optional(word("replace"))]],
+                    summary: "Writes the session's successful commands as a script that replays the same state. An existing FILE is only replaced with `replace`.",
+                    example: "save session.cow",
+                    details: "`save FILE` writes the session's successful commands as a script that rebuilds the same state (`source` is replaced by the commands it ran). It never replaces an existing file unless asked: `save FILE replace` does. The file is written whole or not at all (a temporary file in the same folder, renamed over the target once every byte is written; a full disk is an error and the old file is untouched). A block that failed (or was stopped with Ctrl-C) part-way is not saved, although the commands it ran before failing did change the machine; `save` then adds a note that the saved script may not rebuild the same state."),
+        CommandSpec("help", .scripting, [[optional(.alternatives([[.argument(.topic, "COMMAND")], [word("functions")], [word("all")]]))]],
+                    summary: "Lists the commands, or explains one with an example.",
+                    example: "help fork\nhelp functions",
+                    details: "`help` lists the commands by group (it fits a 24-line screen), `help all` with their usage, `help COMMAND` explains a command with an example, `help functions` lists the functions."),
+        CommandSpec("quit", .scripting, [[]],
+                    summary: "Leaves the REPL (in a script: stops it successfully).",
+                    example: "quit",
+                    details: "`quit` (or `exit` alone) ends the REPL; in a script it stops it successfully."),
+    ]
+
+    /// Every command word, in table order.
+    public static let names: [String] = all.map(\.name)
+
+    /// The entries by name.
+    private static let byName: [String: CommandSpec] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+    /// A command's entry.
+    public static func spec(_ name: String) -> CommandSpec? { byName[name] }
+
+    /// The words that start a statement but are not commands of the table (`end`).
+    public static let blockWords = ["end"]
+}
+
+extension Diagnostic {
+    /// The diagnostic with the forms `spec` accepts as notes (`usage: fork P [as NAME]`), so a
+    /// syntax error says what was expected as the table declares it.
+    func addingUsage(of spec: CommandSpec) -> Diagnostic {
+        var copy = self
+        for (k, usage) in spec.usages.enumerated() {
+            copy.notes.append((k == 0 ? "usage: " : "   or: ") + usage)
+        }
+        return copy
+    }
+}

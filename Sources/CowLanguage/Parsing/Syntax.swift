@@ -1,0 +1,80 @@
+import CowEngine
+
+/// One piece of a command's syntax, as the command table declares it. From these patterns come
+/// the usage lines (`help`, the "usage:" note of a syntax error, Grammar.md) and Tab completion;
+/// `CommandTableTests` checks that the parser accepts every form a pattern describes.
+public indirect enum Syntax: Sendable {
+    /// A keyword typed as is (`as`, `pages`); `aliases` are accepted spellings that are not shown.
+    case word(String, aliases: [String] = [])
+    /// One keyword of several (`normal|dontfork|wipeonfork`).
+    case choice([String])
+    /// A symbol (`=`, `..`).
+    case symbol(String)
+    /// An argument of a kind, shown as `placeholder` (`P`, `RANGE`, `NAME`).
+    case argument(ArgumentKind, String)
+    /// `[ ... ]`: may be left out.
+    case optional([Syntax])
+    /// `( a | b )`: one of several sequences.
+    case alternatives([[Syntax]])
+    /// Clauses that come in any order, each at most once (`map`'s `[PERMS] [shared] [as NAME]`).
+    case clauses([[Syntax]])
+
+    /// The pattern as a usage fragment: `P anon RANGE [PERMS] [shared] [as NAME]`.
+    static func render(_ pattern: [Syntax]) -> String {
+        pattern.map(\.rendered).joined(separator: " ")
+    }
+
+    var rendered: String {
+        switch self {
+        case .word(let w, _): return w
+        case .choice(let words): return words.joined(separator: "|")
+        case .symbol(let s): return s
+        case .argument(_, let placeholder): return placeholder
+        case .optional(let inner): return "[\(Syntax.render(inner))]"
+        case .alternatives(let options):
+            let shown = options.map { Syntax.render($0) }.joined(separator: " | ")
+            return options.allSatisfy({ $0.count == 1 }) ? shown.replacing(" | ", with: "|") : "(\(shown))"
+        case .clauses(let clauses): return clauses.map { "[\(Syntax.render($0))]" }.joined(separator: " ")
+        }
+    }
+}
+
+/// What an argument position holds: it decides what Tab offers there (and how a pattern is
+/// matched against typed words).
+public enum ArgumentKind: Sendable, Equatable {
+    /// A live process, by name or pid.
+    case process
+    /// A range of pages that is (or should be) mapped in the command's process: `ADDR`,
+    /// `ADDR pages N` or `ADDR..END`. Tab offers the process's region start addresses.
+    case mappedRange
+    /// A range for a new mapping. Tab offers variables and constants.
+    case newRange
+    /// An address for a new mapping (`map-library`).
+    case newAddress
+    /// A number position (an operand: number, variable, call, `(expr)`).
+    case number
+    /// A whole expression to the end of the command.
+    case expression
+    /// A name for something new (process, region, file, variable): nothing to offer.
+    case newName
+    /// An existing file or library.
+    case file
+    /// An existing library.
+    case library
+    /// Permissions: `r`, `rw`, `rx`, `rwx`, `none` (and `w`, `wx`, `x`).
+    case permissions
+    /// A behaviour switch (`set SWITCH on|off`).
+    case behaviourSwitch
+    /// A string in quotes.
+    case string
+    /// Two or more strings in quotes (`choices "A" "B" ...`).
+    case strings
+    /// A file path (a string, or raw text to the end of the command).
+    case path
+    /// A help topic: a command name or `functions`.
+    case topic
+    /// A command (after `quiet`, `show`, `expect-error`).
+    case command
+    /// The block's commands up to `end`.
+    case block
+}
