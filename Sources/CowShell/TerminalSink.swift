@@ -29,6 +29,9 @@ public final class TerminalSink: OutputSink {
         SystemIO.writeAll(fd: descriptor, Array(TerminalSink.render(text, style: style, colour: colour).utf8))
     }
 
+    /// The width of the terminal on the output descriptor (nil if it is not one).
+    public var terminalWidth: Int? { TerminalText.width(of: outputDescriptor) }
+
     /// The exact bytes written for `text` in `style` (plain text when `colour` is false).
     public static func render(_ text: String, style: OutputStyle, colour: Bool) -> String {
         colour ? ANSIColour.paint(text, style: style) : text

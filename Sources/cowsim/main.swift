@@ -50,8 +50,20 @@ struct Run: ParsableCommand {
         @Flag(name: [.short, .long], help: "Print only errors, questions and `show` output (as if inside `quiet`).")
         var quiet = false
 
+        @Option(help: ArgumentHelp("Stop a run after N steps (repetitions of `repeat` and the commands in them; default 10^9).",
+                                   valueName: "N"))
+        var steps: Int = StepBudget.defaultLimit
+
+        func validate() throws {
+            if steps < 1 { throw ValidationError("--steps must be at least 1, found \(steps)") }
+        }
+
         /// The session options these flags stand for.
-        var sessionOptions: SessionOptions { SessionOptions(json: json, keepGoing: keepGoing, seed: seed.value, quiet: quiet) }
+        var sessionOptions: SessionOptions {
+            var options = SessionOptions(json: json, keepGoing: keepGoing, seed: seed.value, quiet: quiet)
+            options.steps = steps
+            return options
+        }
     }
 
     @OptionGroup var common: Common
@@ -100,11 +112,14 @@ struct GrammarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grammar", abstract: "Print the command reference that Grammar.md holds, generated from the command table.")
 
-    @Flag(help: "Markdown, as in Grammar.md (the only format so far).")
+    @Flag(help: "The command reference as Markdown, as in Grammar.md (the default).")
     var markdown = false
 
+    @Flag(help: "The `command` rule of Grammar.md's EBNF.")
+    var ebnf = false
+
     func run() throws {
-        print(GrammarReference.markdown(), terminator: "")
+        print(ebnf ? GrammarReference.ebnfCommandRule() : GrammarReference.markdown(), terminator: ebnf ? "\n" : "")
     }
 }
 

@@ -16,6 +16,13 @@ import Testing
                 "Grammar.md's command reference differs from the table: run `cowsim grammar --markdown` and paste it in")
     }
 
+    @Test("Grammar.md's EBNF `command` rule is exactly what `cowsim grammar --ebnf` generates")
+    func ebnfIsGenerated() throws {
+        let text = try #require(readRepositoryFile("Grammar.md"))
+        #expect(text.contains(GrammarReference.ebnfCommandRule() + "\n"),
+                "Grammar.md's `command` rule differs from the table: run `cowsim grammar --ebnf` and paste it in")
+    }
+
     // MARK: - The parser accepts what the table declares
 
     /// Sample text for an argument kind.

@@ -35,6 +35,7 @@ import Testing
         #expect(complete("write s") == ["shell"])
         #expect(complete("dump ") == ["frames", "ls", "shell"])
         #expect(complete("smaps l") == ["ls"])
+        #expect(complete("smaps ls ") == ["narrow", "wide"])
         #expect(complete("exit g") == [])          // dead processes are not offered
     }
 
@@ -64,7 +65,7 @@ import Testing
 
     @Test func settingsProfilesAndHelp() {
         #expect(complete("profile ") == ["linux", "textbook"])
-        #expect(complete("set ") == ["cow-reuse", "fault-around", "fork", "fork-skip", "prompt", "zero-page"])
+        #expect(complete("set ") == ["cow-reuse", "fault-around", "fork", "fork-skip", "prompt", "steps", "zero-page"])
         #expect(complete("set fork ") == ["cow", "eager"])
         #expect(complete("set zero-page o") == ["off", "on"])
         #expect(complete("config ") == ["frames", "page-size"])

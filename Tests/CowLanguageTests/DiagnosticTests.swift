@@ -18,7 +18,7 @@ import Testing
         let r = run("\techo \"é\" forc")
         #expect(r.lines == ["t.cow:1:11: error: unexpected `forc` after the `echo` command", "    \techo \"é\" forc",
                             "    \t         ^~~~", "note: put one command on a line, or separate commands with `;`",
-                            "note: usage: echo \"TEXT {EXPR}\"", "note:    or: echo EXPR"])
+                            "note: usage: echo \"TEXT {EXPR}\"", "note:    or: echo EXPR", "note:    or: echo"])
     }
 
     @Test func withoutAPlace() {

@@ -48,7 +48,12 @@ public struct Rational: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// self - other, nil on overflow.
     public func subtracting(_ other: Rational) -> Rational? {
-        guard other.numerator != .min else { return nil }
+        guard other.numerator != .min else {
+            // -(-2^63/d) has no Int numerator; add it in two parts (2^63 - 1)/d + 1/d, so that
+            // -1 - (-2^63) is 2^63 - 1 rather than an overflow.
+            guard let most = Rational(.max, other.denominator) else { return nil }
+            return adding(most)?.adding(Rational(unchecked: 1, other.denominator))
+        }
         return adding(Rational(unchecked: -other.numerator, other.denominator))
     }
 
@@ -63,9 +68,19 @@ public struct Rational: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     /// self ÷ other, nil on overflow or division by zero.
+    /// Worked on magnitudes, so that a divisor of -2^63 (whose reciprocal has no Int
+    /// denominator) still divides: m / m is 1.
     public func divided(by other: Rational) -> Rational? {
-        guard other.numerator != 0, let reciprocal = Rational(other.denominator, other.numerator) else { return nil }
-        return multiplied(by: reciprocal)
+        guard other.numerator != 0 else { return nil }
+        // (a/b) / (c/d) = (a/g1 · d/g2) / (b/g2 · c/g1), with g1 = gcd(a, c), g2 = gcd(b, d):
+        // already in lowest terms, since a/b and c/d are.
+        let g1 = Rational.gcd(numerator.magnitude, other.numerator.magnitude)
+        let g2 = Rational.gcd(UInt(denominator), UInt(other.denominator))
+        let (n, o1) = (numerator.magnitude / g1).multipliedReportingOverflow(by: UInt(other.denominator) / g2)
+        let (d, o2) = (UInt(denominator) / g2).multipliedReportingOverflow(by: other.numerator.magnitude / g1)
+        let negative = (numerator < 0) != (other.numerator < 0)
+        guard !(o1 || o2), d <= UInt(Int.max), n <= (negative ? UInt(Int.max) + 1 : UInt(Int.max)) else { return nil }
+        return Rational(unchecked: negative ? Int(truncatingIfNeeded: 0 &- n) : Int(n), Int(d))
     }
 
     /// The integer part, rounded toward zero.

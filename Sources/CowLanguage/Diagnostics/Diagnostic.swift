@@ -18,6 +18,11 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
     public var sourceLine: String
     /// Further lines printed after the caret (values of a failed `expect`, suggestions).
     public var notes: [String]
+    /// Characters of the line before `sourceLine` (0 unless the line was too long to keep
+    /// whole: then `sourceLine` is only the part around the error).
+    public var lineOffset: Int
+    /// Characters in the whole line (`sourceLine.count` unless the line was cut).
+    public var lineLength: Int
 
     /// A diagnostic from its parts.
     public init(file: String, line: Int, column: Int, length: Int, message: String, sourceLine: String, notes: [String] = []) {
@@ -25,20 +30,83 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
         self.line = line
         self.column = column
         self.length = max(1, length)
-        self.message = message
+        self.message = Diagnostic.bounded(message)
         self.sourceLine = sourceLine
-        self.notes = notes
+        self.notes = notes.map(Diagnostic.bounded)
+        self.lineOffset = 0
+        self.lineLength = sourceLine.count
     }
 
-    /// A diagnostic pointing at `span` of `source`.
+    /// A diagnostic pointing at `span` of `source`. A line longer than `keptBytes` is kept only
+    /// around the span (a megabyte line is never copied into the error, nor counted as
+    /// characters more than once).
     public init(_ message: String, at span: SourceSpan, in source: SourceFile, notes: [String] = []) {
-        let lineText = source.lineText(startingAt: span.lineStart)
-        let prefix = source.text(from: span.lineStart, to: span.start)
-        let end = max(span.start, min(span.end, span.lineStart + lineText.utf8.count))
-        let marked = source.text(from: span.start, to: end)
-        self.init(file: source.name, line: span.line, column: prefix.count + 1, length: marked.count,
-                  message: message, sourceLine: lineText, notes: notes)
+        let bytes = source.bytes
+        let lineStart = max(0, min(span.lineStart, bytes.count))
+        var lineEnd = lineStart
+        while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+        if lineEnd > lineStart, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+        let start = max(lineStart, min(span.start, lineEnd))
+        let end = max(start, min(span.end, lineEnd))
+        guard lineEnd - lineStart > Diagnostic.keptBytes else {
+            let prefix = source.text(from: lineStart, to: start)
+            let marked = source.text(from: start, to: end)
+            self.init(file: source.name, line: span.line, column: prefix.count + 1, length: marked.count,
+                      message: message, sourceLine: source.text(from: lineStart, to: lineEnd), notes: notes)
+            return
+        }
+        // Characters are counted as UTF-8 sequence starts here (no string is made of the line).
+        func characters(_ from: Int, _ to: Int) -> Int {
+            var n = 0
+            var i = from
+            while i < to {
+                if bytes[i] & 0xC0 != 0x80 { n += 1 }
+                i += 1
+            }
+            return n
+        }
+        func boundary(_ i: Int) -> Int {
+            var i = i
+            while i > lineStart, i < lineEnd, bytes[i] & 0xC0 == 0x80 { i -= 1 }
+            return i
+        }
+        let windowStart = boundary(max(lineStart, start - Diagnostic.keptBytes / 4))
+        let windowEnd = boundary(min(lineEnd, max(start, windowStart) + Diagnostic.keptBytes / 2))
+        let before = characters(lineStart, windowStart)
+        let column = before + characters(windowStart, start) + 1
+        self.init(file: source.name, line: span.line, column: column, length: characters(start, min(end, windowEnd)),
+                  message: message, sourceLine: source.text(from: windowStart, to: windowEnd), notes: notes)
+        self.lineOffset = before
+        self.lineLength = before + characters(windowStart, lineEnd)
     }
+
+    /// Bytes of a line kept whole in a diagnostic; a longer line is kept around the error only.
+    static let keptBytes = 4096
+
+    /// Characters of a message or note printed at most (a safety net: messages quote tokens
+    /// through `quoted`, which cuts them much shorter).
+    static let maximumMessage = 1000
+
+    /// `text` cut to `maximumMessage` characters, saying how long it was.
+    static func bounded(_ text: String) -> String {
+        guard text.utf8.count > maximumMessage else { return text }
+        let count = text.count
+        guard count > maximumMessage else { return text }
+        return String(text.prefix(maximumMessage)) + "... (cut: \(count) characters)"
+    }
+
+    /// A piece of source (a word, a number, a name) as a message quotes it: in backquotes, and
+    /// when longer than `quotedWidth` characters, its beginning and its length
+    /// (`` `aaaaaaaaaaaa...` (1048576 characters) ``), so no error repeats a megabyte token.
+    public static func quoted(_ text: String) -> String {
+        guard text.utf8.count > quotedWidth else { return "`\(text)`" }
+        let count = text.count
+        guard count > quotedWidth else { return "`\(text)`" }
+        return "`\(text.prefix(quotedWidth - 3))...` (\(count) characters)"
+    }
+
+    /// Characters of a token quoted whole in a message.
+    public static let quotedWidth = 40
 
     /// A diagnostic with no place in a file (an unreadable script named on the command line).
     public init(file: String, message: String) {
@@ -51,16 +119,19 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
     /// characters in it are shown as their symbols (`␛`), so a script cannot drive the terminal
     /// through its own error message.
     public func rendered() -> String {
-        guard line > 0 else { return "\(file): error: \(message)\n" + notes.map { "note: \($0)\n" }.joined() }
-        var out = "\(file):\(line):\(column): error: \(message)\n"
+        guard line > 0 else {
+            return "\(file): error: \(TerminalText.escaped(message, keepingNewlines: false))\n" + notes.map { "note: \(TerminalText.escaped($0, keepingNewlines: false))\n" }.joined()
+        }
+        var out = "\(file):\(line):\(column): error: \(TerminalText.escaped(message, keepingNewlines: false))\n"
         let characters = sourceLine.map(Diagnostic.visible)
-        let caretAt = max(0, column - 1)
+        let caretAt = max(0, column - 1 - lineOffset)
         var first = 0, last = characters.count
         if characters.count > Diagnostic.shownWidth {
             first = max(0, min(caretAt - Diagnostic.shownWidth / 3, characters.count - Diagnostic.shownWidth))
             last = min(characters.count, first + Diagnostic.shownWidth)
         }
-        let cutBefore = first > 0 ? "..." : "", cutAfter = last < characters.count ? "..." : ""
+        let cutBefore = first > 0 || lineOffset > 0 ? "..." : ""
+        let cutAfter = last < characters.count || lineOffset + characters.count < lineLength ? "..." : ""
         out += "    " + cutBefore + String(characters[first..<last]) + cutAfter + "\n"
         var caret = "    " + String(repeating: " ", count: cutBefore.count)
         for index in first..<min(caretAt, last) {
@@ -69,7 +140,8 @@ public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
         let marked = caretAt < last ? min(length, last - caretAt) : 1
         caret += "^" + String(repeating: "~", count: max(0, marked - 1))
         out += caret + "\n"
-        for note in notes { out += "note: \(note)\n" }
+        if lineLength > Diagnostic.shownWidth * 8 { out += "note: line \(line) is \(lineLength) characters long; only its part around the error is shown\n" }
+        for note in notes { out += "note: \(TerminalText.escaped(note, keepingNewlines: false))\n" }
         return out
     }
 

@@ -23,7 +23,8 @@ public enum Suggestions {
     }
 
     /// The candidate nearest to `word`, if it is close enough to be a plausible slip (at most 2
-    /// edits, and fewer than half the word's length); ties go to the earliest candidate. None when
+    /// edits, fewer than half the word's length, and fewer than either word's length, so that
+    /// one-letter names are never suggested for unrelated one-letter slips); ties go to the earliest candidate. None when
     /// the word is itself a candidate: it is spelt right, only misplaced, and "found `rw`; did
     /// you mean `r`?" would mislead. (The same word in other letter case is suggested: `Fork`.)
     public static func nearest(to word: String, in candidates: [String]) -> String? {

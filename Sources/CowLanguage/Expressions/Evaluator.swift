@@ -54,9 +54,9 @@ extension Session {
         } else if machine.process(named: name) != nil {
             notes.append("`\(name)` is a process; pass it to a function, e.g. rss(\(name))")
         } else {
-            notes.append("set it first with `let \(name) = ...`")
+            notes.append(name.utf8.count > Diagnostic.quotedWidth ? "set a variable first with `let NAME = ...`" : "set it first with `let \(name) = ...`")
         }
-        throw fail("unknown variable `\(name)`", at: span, notes: notes)
+        throw fail("unknown variable \(Diagnostic.quoted(name))", at: span, notes: notes)
     }
 
     // MARK: - Operators
@@ -130,7 +130,7 @@ extension Session {
             } else {
                 notes.append("`help functions` lists them")
             }
-            throw fail("unknown function `\(name.text)`", at: name.span, notes: notes)
+            throw fail("unknown function \(Diagnostic.quoted(name.text))", at: name.span, notes: notes)
         }
         func arity(_ allowed: ClosedRange<Int>) throws(ScriptError) {
             guard allowed.contains(arguments.count) else {
@@ -278,7 +278,7 @@ extension Session {
             var notes: [String] = []
             if let near = Suggestions.nearest(to: name, in: known) { notes.append("did you mean `\(near)`?") }
             let list = known.isEmpty ? "it has no regions" : "its regions: " + known.joined(separator: ", ")
-            throw fail("\(info.name) has no region named `\(name)`; \(list)", at: expr.span, notes: notes)
+            throw fail("\(info.name) has no region named \(Diagnostic.quoted(name)); \(list)", at: expr.span, notes: notes)
         }
         return name
     }

@@ -118,6 +118,19 @@ public enum GrammarReference {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// The `command` rule of Grammar.md's EBNF, one alternative per form of every command of the
+    /// table (block commands are in the `statement` rule).
+    public static func ebnfCommandRule() -> String {
+        var alternatives: [String] = []
+        for spec in CommandTable.all where !spec.forms.contains(where: { $0.contains(where: \.isStatementPart) }) {
+            for form in spec.forms {
+                alternatives.append((["\"\(spec.name)\""] + form.map(\.ebnf)).joined(separator: " "))
+            }
+        }
+        let indent = String(repeating: " ", count: 12)
+        return "command     = " + alternatives.joined(separator: "\n\(indent)| ") + " ;"
+    }
+
     /// Text that belongs to a whole group (after its commands).
     static let groupNotes: [CommandGroup: [String]] = [
         .inspecting: [
@@ -161,5 +174,48 @@ public enum GrammarReference {
         }
         if !line.isEmpty { lines.append(line) }
         return lines
+    }
+}
+
+extension Syntax {
+    /// The piece in Grammar.md's EBNF.
+    var ebnf: String {
+        switch self {
+        case .word(let w, let aliases):
+            return aliases.isEmpty ? "\"\(w)\"" : "( " + ([w] + aliases).map { "\"\($0)\"" }.joined(separator: " | ") + " )"
+        case .choice(let words): return "( " + words.map { "\"\($0)\"" }.joined(separator: " | ") + " )"
+        case .symbol(let s): return "\"\(s)\""
+        case .argument(let kind, _): return kind.ebnf
+        case .optional(let inner): return "[ " + inner.map(\.ebnf).joined(separator: " ") + " ]"
+        case .alternatives(let options): return "( " + options.map { $0.map(\.ebnf).joined(separator: " ") }.joined(separator: " | ") + " )"
+        case .clauses(let clauses): return "{ " + clauses.map { $0.map(\.ebnf).joined(separator: " ") }.joined(separator: " | ") + " }"
+        }
+    }
+
+    /// Whether the piece makes the command a statement form (a block, or a command inside).
+    var isStatementPart: Bool {
+        if case .argument(let kind, _) = self { return kind == .block || kind == .command }
+        return false
+    }
+}
+
+extension ArgumentKind {
+    /// The nonterminal of Grammar.md's EBNF.
+    var ebnf: String {
+        switch self {
+        case .process: return "process"
+        case .mappedRange, .newRange: return "range"
+        case .newAddress, .number: return "operand"
+        case .expression: return "expr"
+        case .newName, .file, .library: return "name"
+        case .permissions: return "perms"
+        case .behaviourSwitch: return "SWITCH"
+        case .string: return "STRING"
+        case .strings: return "STRING STRING { STRING }"
+        case .path: return "path"
+        case .topic: return "WORD"
+        case .command: return "statement"
+        case .block: return "block"
+        }
     }
 }

@@ -74,13 +74,13 @@ extension Session {
         var notes: [String] = []
         if let near = Suggestions.nearest(to: name, in: alive) { notes.append("did you mean `\(near)`?") }
         if alive.isEmpty, machine.processes.isEmpty {
-            return fail("no process named `\(name)`; there are no processes yet (create one with `spawn NAME`)", at: span, notes: notes)
+            return fail("no process named \(Diagnostic.quoted(name)); there are no processes yet (create one with `spawn NAME`)", at: span, notes: notes)
         }
         if alive.isEmpty {
-            return fail("no process named `\(name)`; no process is alive (\(machine.processes.count == 1 ? "the only one has exited or was killed" : "all \(machine.processes.count) have exited or were killed"))",
+            return fail("no process named \(Diagnostic.quoted(name)); no process is alive (\(machine.processes.count == 1 ? "the only one has exited or was killed" : "all \(machine.processes.count) have exited or were killed"))",
                         at: span, notes: notes)
         }
-        return fail("no process named `\(name)`; known: \(alive.joined(separator: ", "))", at: span, notes: notes)
+        return fail("no process named \(Diagnostic.quoted(name)); known: \(alive.joined(separator: ", "))", at: span, notes: notes)
     }
 
     /// "ls (pid 2) was killed by SIGSEGV ...; a dead process cannot run commands".

@@ -41,10 +41,15 @@ extension Session {
                 if isInterrupted() {
                     throw .interrupted(Diagnostic("interrupted after \(i) of \(count) repetitions", at: statement.span, in: file))
                 }
+                try takeSteps(1 + body.count, repetition: i, of: count, at: statement.span, in: file)
                 if let variable { variables[variable.text] = .number(Rational(i)) }
-                for inner in body {
-                    try execute(inner, file: file)
-                    if quitRequested { return }
+                do throws(ScriptError) {
+                    for inner in body {
+                        try execute(inner, file: file)
+                        if quitRequested { return }
+                    }
+                } catch {
+                    throw annotated(error, repetition: i, of: count, variable: variable?.text, at: statement.span)
                 }
                 i += 1
             }
@@ -153,6 +158,9 @@ extension Session {
             say("\(name.text): \(on ? "on" : "off")", style: .dim)
         case .setPrompt(let on):
             promptShowsState = on
+        case .setSteps(let e):
+            runContext.stepLimit = try integer(e, "the step budget", in: 1...Int.max)
+            say("steps: at most \(runContext.stepLimit) per run", style: .dim)
         case .library(let nameArgument, let textExpr, let dataExpr, let cached):
             let name = try self.name(nameArgument)
             let text = try integer(textExpr, "the number of text pages")
@@ -254,10 +262,10 @@ extension Session {
             let info = try process(ref)
             let dump = ProcessDump(machine: machine, info: info)
             if options.json { sayJSON(dump.json()) } else { say(lines: dump.lines(everyPage: everyPage)) }
-        case .smaps(let ref):
+        case .smaps(let ref, let layout):
             let info = try process(ref)
             let smaps = SmapsReport(machine: machine, info: info)
-            if options.json { sayJSON(smaps.json()) } else { say(lines: smaps.lines()) }
+            if options.json { sayJSON(smaps.json()) } else { say(lines: smaps.lines(layout: layout, width: sink.terminalWidth)) }
         case .stats:
             let report = StatsReport(machine: machine)
             if options.json { sayJSON(report.json()) } else { say(lines: report.lines()) }
@@ -272,9 +280,9 @@ extension Session {
             withMachine { $0.dropCaches() }
             say("drop-caches: \(Format.frames(before - machine.stats.pageCache)) of unmapped page cache freed", style: .dim)
         case .echo(let literal):
-            say(try literal.map { (l) throws(ScriptError) in try interpolate(l) } ?? "")
+            say(TerminalText.escaped(try literal.map { (l) throws(ScriptError) in try interpolate(l) } ?? ""))
         case .echoValue(let e):
-            say(try evaluate(e).description)
+            say(TerminalText.escaped(try evaluate(e).description))
         case .assign(let name, let e):
             let firstDraw = draws.count
             variables[name.text] = try evaluate(e)
@@ -459,16 +467,17 @@ extension Session {
     }
 
     private func runAsk(_ ask: AskCommand) throws(ScriptError) {
-        let text = try interpolate(ask.question)
+        // The question and its hint are shown to students (quiz, sheets): escaped once here.
+        let text = TerminalText.escaped(try interpolate(ask.question))
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw fail("the question is empty; write the question between the quotes", at: ask.question.span)
         }
         let value = try evaluate(ask.answer)
         var choices: [String] = []
-        for literal in ask.choices { choices.append(try interpolate(literal)) }
+        for literal in ask.choices { choices.append(TerminalText.escaped(try interpolate(literal))) }
         let expected: Question.Expected
         if !choices.isEmpty {
-            guard case .text(let chosen) = value, let index = choices.firstIndex(of: chosen) else {
+            guard case .text(let chosen) = value, let index = choices.firstIndex(of: TerminalText.escaped(chosen)) else {
                 throw fail("the answer of a multiple-choice question must be the text of one of its choices, found \(value.kindName) (\(value))",
                            at: ask.answer.span, notes: ["the choices are " + choices.map { "\"\($0)\"" }.joined(separator: ", ")])
             }
@@ -487,7 +496,7 @@ extension Session {
         }
         var points = 1
         if let p = ask.points { points = try integer(p, "the points", in: 0...1_000_000) }
-        let hint = try ask.hint.map { (h) throws(ScriptError) in try interpolate(h) }
+        let hint = try ask.hint.map { (h) throws(ScriptError) in TerminalText.escaped(try interpolate(h)) }
         var question = Question(number: questions.count + 1, text: text, expected: expected, choices: choices, points: points,
                                 hint: hint, file: currentFile.name, line: ask.question.span.line)
         // The homework layer wants the state behind the answer.
@@ -505,6 +514,8 @@ extension Session {
         guard sourceDepth < 16 else {
             throw .fatal(Diagnostic("`source` nested more than 16 deep: does a file source itself?", at: span, in: currentFile))
         }
+        runContext.sources.append((currentFile.name, span.line))
+        defer { runContext.sources.removeLast() }
         let resolved = SourceFile.resolve(path, against: currentFile.directory)
         let file: SourceFile
         switch SourceFile.load(path: resolved) {

@@ -10,6 +10,8 @@ public struct SessionOptions: Sendable {
     public var seed: UInt64
     /// Whether events (faults, copies, kills) are printed after each command.
     public var showEvents: Bool
+    /// `--steps`: the step budget of each run (see `StepBudget`).
+    public var steps: Int = StepBudget.defaultLimit
     /// `--quiet`: start as inside a `quiet` block (only errors and questions print; `show`
     /// still shows). Unlike a block around the whole script, it costs no memory.
     public var quiet: Bool
@@ -55,6 +57,8 @@ public final class Session {
     var variables: [String: Value] = [:]
     var random: SplitMix64
     var quiet = false
+    /// The step budget, and the `source` lines being run (see `RunContext`).
+    var runContext: RunContext
     var sourceDepth = 0
     /// Blocks and prefixes being run, across sourced files (execution recurses; see
     /// `maximumExecutionDepth`).
@@ -115,6 +119,7 @@ public final class Session {
         self.geometry = Geometry(machine)
         self.random = SplitMix64(seed: options.seed)
         self.quiet = options.quiet
+        self.runContext = RunContext(stepLimit: options.steps)
         machine.recordsEvents = options.showEvents && !options.quiet
     }
 
@@ -196,7 +201,10 @@ public final class Session {
 
     /// Runs every statement of `file`; true when none failed.
     func runStatements(of file: SourceFile) -> Bool {
-        if sourceDepth == 0 { stopping = false }
+        if sourceDepth == 0 {
+            stopping = false
+            runContext.stepsTaken = 0
+        }
         var parser = Parser(file: file, fastPath: usesFastPath)
         var ok = true
         while true {
@@ -260,7 +268,7 @@ public final class Session {
 
     /// Prints a diagnostic (always, even inside `quiet`).
     func report(_ diagnostic: Diagnostic) {
-        output.write(diagnostic.rendered(), style: .error)
+        output.write(runContext.withSourceChain(diagnostic).rendered(), style: .error)
     }
 
     /// Remembers a successful top-level statement for `transcript`.

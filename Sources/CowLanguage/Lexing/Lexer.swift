@@ -292,7 +292,13 @@ public struct Lexer {
             while e < limit, Ascii.isWordStart(b[e]) || Ascii.isDigit(b[e]) { e += 1 }
             return e
         }
-        func text(_ end: Int) -> String { String(decoding: b[start..<end], as: UTF8.self) }
+        /// The literal `start..<end` quoted for a message, cut short when long (a script may hold
+        /// a number of millions of digits; the error must not repeat it).
+        func quoted(_ end: Int) -> String {
+            let width = Diagnostic.quotedWidth
+            guard end - start > width else { return "`" + String(decoding: b[start..<end], as: UTF8.self) + "`" }
+            return "`" + String(decoding: b[start..<(start + width - 3)], as: UTF8.self) + "...` (\(end - start) characters)"
+        }
         var i = start
         if start + 1 < limit, b[start] == Ascii.zero, b[start + 1] == Ascii.lowerX || b[start + 1] == Ascii.upperX {
             i = start + 2
@@ -310,14 +316,17 @@ public struct Lexer {
                 } else if c != Ascii.underscore {
                     if Ascii.isWordStart(c) || Ascii.isDigit(c) {
                         let e = runEnd(i)
-                        return (.invalid("`\(text(e))` is not a number (hexadecimal digits are 0-9 and a-f)"), e)
+                        return (.invalid("\(quoted(e)) is not a number (hexadecimal digits are 0-9 and a-f)"), e)
                     }
                     break
                 }
                 i += 1
             }
             if digits == 0 { return (.invalid("`0x` must be followed by hexadecimal digits"), i) }
-            if overflow { return (.invalid("number `\(text(i))` is too large (the largest is 0x7fffffffffffffff)"), i) }
+            if overflow, i - start > Diagnostic.quotedWidth {
+                return (.invalid("number too long: \(i - start) characters (the largest number is 0x7fffffffffffffff)"), i)
+            }
+            if overflow { return (.invalid("number \(quoted(i)) is too large (the largest is 0x7fffffffffffffff)"), i) }
             return (.integer(value), i)
         }
         var value = 0
@@ -332,13 +341,16 @@ public struct Lexer {
             } else if c != Ascii.underscore {
                 if Ascii.isWordStart(c) {
                     let e = runEnd(i)
-                    return (.invalid("`\(text(e))` is not a number (write a space between a number and a word)"), e)
+                    return (.invalid("\(quoted(e)) is not a number (write a space between a number and a word)"), e)
                 }
                 break
             }
             i += 1
         }
-        if overflow { return (.invalid("number `\(text(i))` is too large (the largest is 9223372036854775807)"), i) }
+        if overflow, i - start > Diagnostic.quotedWidth {
+            return (.invalid("number too long: \(i - start) digits (the largest number is 9223372036854775807, 19 digits)"), i)
+        }
+        if overflow { return (.invalid("number \(quoted(i)) is too large (the largest is 9223372036854775807)"), i) }
         let runEnd = i
         // A decimal fraction: digits '.' digits (but `1..5` is a range).
         if runEnd + 1 < limit, b[runEnd] == Ascii.dot, Ascii.isDigit(b[runEnd + 1]) {
@@ -351,7 +363,7 @@ public struct Lexer {
                 let (d1, o3) = denominator.multipliedReportingOverflow(by: 10)
                 if o1 || o2 || o3 {
                     while j < limit, Ascii.isDigit(b[j]) { j += 1 }
-                    return (.invalid("number `\(String(decoding: b[start..<j], as: UTF8.self))` has too many digits"), j)
+                    return (.invalid("number \(quoted(j)) has too many digits"), j)
                 }
                 numerator = n2
                 denominator = d1
@@ -360,7 +372,7 @@ public struct Lexer {
             if j < limit, Ascii.isWordStart(b[j]) {
                 var k = j
                 while k < limit, Ascii.isWordStart(b[k]) || Ascii.isDigit(b[k]) { k += 1 }
-                return (.invalid("`\(String(decoding: b[start..<k], as: UTF8.self))` is not a number"), k)
+                return (.invalid("\(quoted(k)) is not a number"), k)
             }
             return (.decimal(numerator: numerator, denominator: denominator), j)
         }

@@ -22,4 +22,7 @@ public final class LineFlushingSink: OutputSink {
 
     /// Nothing is left to push out, but the inner sink is asked anyway.
     public func flush() { inner.flush() }
+
+    /// The width of the terminal on standard output, asked each time (the window may change).
+    public var terminalWidth: Int? { TerminalText.width(of: 1) }
 }

@@ -14,6 +14,9 @@ public protocol OutputSink: AnyObject {
     func write(utf8 text: UnsafeBufferPointer<UInt8>, style: OutputStyle)
     /// Pushes buffered text out; the session calls it at the end of every script and REPL line.
     func flush()
+    /// The width in columns of the terminal this sink shows text on; nil when it writes to a
+    /// file, a pipe or memory (reports then keep their one, wide layout).
+    var terminalWidth: Int? { get }
 }
 
 extension OutputSink {
@@ -24,6 +27,9 @@ extension OutputSink {
 
     /// Default: nothing is buffered.
     public func flush() {}
+
+    /// Default: not a terminal.
+    public var terminalWidth: Int? { nil }
 }
 
 /// Collects output in memory: for tests, transcripts and `--verify`.
@@ -34,6 +40,8 @@ public final class BufferSink: OutputSink {
     public private(set) var pieces: [(text: String, style: OutputStyle)] = []
     /// Whether to keep `pieces` too (off by default: it doubles the memory).
     public var keepsPieces: Bool
+    /// The terminal width to report (tests set it to see the layouts a terminal gets).
+    public var terminalWidth: Int?
 
     /// Creates an empty buffer.
     public init(keepsPieces: Bool = false) { self.keepsPieces = keepsPieces }

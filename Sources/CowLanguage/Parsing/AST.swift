@@ -253,6 +253,8 @@ public indirect enum Command: Sendable {
     case setFork(ForkMode)
     case setSwitch(Name, on: Bool)
     case setPrompt(on: Bool)
+    /// `set steps N`: the step budget of each run (see `StepBudget`).
+    case setSteps(Expr)
     case library(NameArgument, text: Expr, data: Expr, cached: Bool)
     case file(NameArgument, pages: Expr, cached: Bool)
     case spawn(NameArgument?)
@@ -268,7 +270,8 @@ public indirect enum Command: Sendable {
     case read(ProcessReference, RangeArgument)
     case write(ProcessReference, RangeArgument, value: Expr)
     case dump(DumpTarget, everyPage: Bool)
-    case smaps(ProcessReference)
+    /// `smaps P [wide|narrow]`; no layout: wide, or narrow on a terminal narrower than the table.
+    case smaps(ProcessReference, layout: SmapsLayout?)
     case stats
     case check
     case dropCaches

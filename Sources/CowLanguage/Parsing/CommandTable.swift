@@ -6,8 +6,10 @@ import CowEngine
 /// from these entries.
 ///
 /// Adding a command: one entry here (its pattern and texts), its `case` in `Parser.parseCommand`
-/// and in `Command`, one interpreter case, the engine operation, tests. `CommandTableTests`
+/// and in `Command`, one interpreter case, the engine operation, tests; then paste the output of
+/// `cowsim grammar --markdown` and `cowsim grammar --ebnf` into Grammar.md. `CommandTableTests`
 /// fails until the parser accepts every form the entry declares and Grammar.md is regenerated.
+/// Help, Tab completion and the usage notes of syntax errors need nothing more.
 public struct CommandSpec: Sendable {
     /// The command word.
     public var name: String
@@ -82,10 +84,10 @@ public enum CommandTable {
                     example: "profile linux",
                     details: "`profile textbook|linux` presets the behaviour switches (see \"Textbook and Linux\" below)."),
         CommandSpec("set", .machine, [[word("fork"), .choice(ForkMode.allCases.map(\.rawValue))],
-                                      [.argument(.behaviourSwitch, "SWITCH"), onOff], [word("prompt"), onOff]],
-                    summary: "Chooses copy-on-write or eager fork, flips one behaviour switch (cow-reuse, fault-around, fork-skip, zero-page), or the REPL's state prompt.",
-                    example: "set fork eager\nset zero-page off\nset prompt off",
-                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt."),
+                                      [.argument(.behaviourSwitch, "SWITCH"), onOff], [word("prompt"), onOff], [word("steps"), N]],
+                    summary: "Chooses copy-on-write or eager fork, flips one behaviour switch (cow-reuse, fault-around, fork-skip, zero-page), the REPL's state prompt, or the step budget of a run.",
+                    example: "set fork eager\nset zero-page off\nset prompt off\nset steps 2000000000",
+                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt. `set steps N` sets the step budget of each run (default 10^9; see \"Step budget\" under `repeat`)."),
         CommandSpec("reset", .machine, [[]],
                     summary: "Back to an empty machine with the same configuration (variables are kept).",
                     example: "reset",
@@ -163,10 +165,10 @@ public enum CommandTable {
                     summary: "A process's regions and page table, or the physical frame table with who maps each frame; `all` shows every page instead of runs.",
                     example: "dump ls\ndump frames all",
                     details: "`dump P [all]` prints the process's regions and page table: address, pages, frame, flags and region; runs of consecutive pages with consecutive frames and equal flags share a row unless `all` is given. Flags: `P` present, `W` writable, `U` user, `C` copy-on-write, `D` dirty, `A` accessed, `-` clear; frame `zero` is the shared zero page. `dump frames [all]` prints the physical frame table: frame, kind (anonymous, page cache, shmem), file page held, mapcount, dirty, value, and who maps it (the reverse map). A process called `frames` must be dumped by pid."),
-        CommandSpec("smaps", .inspecting, [[P]],
-                    summary: "Per-region accounting like /proc/PID/smaps (kB), with exact Pss in pages and a total.",
-                    example: "smaps ls",
-                    details: "`smaps P` prints, per region, Size, Rss, Pss, the exact Pss in pages, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty and Anonymous in kB, as `/proc/PID/smaps` does (Pss truncated to whole kB per region, exactly as Linux prints it), and a total."),
+        CommandSpec("smaps", .inspecting, [[P, optional(.choice(SmapsLayout.allCases.map(\.rawValue)))]],
+                    summary: "Per-region accounting like /proc/PID/smaps (kB), with exact Pss in pages and a total; `narrow` fits 80 columns.",
+                    example: "smaps ls\nsmaps ls narrow",
+                    details: "`smaps P` prints, per region, Size, Rss, Pss, the exact Pss in pages, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty and Anonymous in kB, as `/proc/PID/smaps` does (Pss truncated to whole kB per region, exactly as Linux prints it), and a total. On a terminal narrower than that table (about 120 columns) it prints a narrow layout instead: per region a line with its name and range, then its nine figures three to a line. `smaps P wide` and `smaps P narrow` choose a layout. Output to a file or a pipe (scripts, transcripts, `#>` lines) is always the wide table."),
         CommandSpec("stats", .inspecting, [[]],
                     summary: "Machine-wide counters: frames, faults, copies, what sharing saves.",
                     example: "stats",
@@ -176,7 +178,7 @@ public enum CommandTable {
                     example: "check",
                     details: "`check` verifies the engine's invariants."),
         // MARK: scripting
-        CommandSpec("echo", .scripting, [[.argument(.string, "\"TEXT {EXPR}\"")], [.argument(.expression, "EXPR")]],
+        CommandSpec("echo", .scripting, [[.argument(.string, "\"TEXT {EXPR}\"")], [.argument(.expression, "EXPR")], []],
                     summary: "Prints a line; {expr} inside the string is replaced by its value.",
                     example: "echo \"ls has {rss(ls)} resident pages, Pss {pss(ls)}\"",
                     details: "`echo \"TEXT\"` prints a line with `{expr}` replaced by values; `echo EXPR` prints a value."),
@@ -224,7 +226,7 @@ public enum CommandTable {
         CommandSpec("repeat", .scripting, [[N, optional(word("as"), .argument(.newName, "VAR")), .argument(.block, "... end")]],
                     summary: "Runs the block N times; VAR counts 0, 1, ..., N-1.",
                     example: "repeat 4 as i\n  fork zygote as \"app{i}\"\n  write \"app{i}\" 0x10000 i\nend",
-                    details: "`repeat N [as VAR] ... end` runs a block N times, VAR counting 0, 1, ..., N-1. Blocks and the `quiet`/`show`/`expect-error` prefixes nest at most 64 deep in a file (256 counting sourced files), and `source` at most 16 deep; past a limit the script stops (even with `--keep-going` or inside `expect-error`)."),
+                    details: "`repeat N [as VAR] ... end` runs a block N times, VAR counting 0, 1, ..., N-1. Blocks and the `quiet`/`show`/`expect-error` prefixes nest at most 64 deep in a file (256 counting sourced files), and `source` at most 16 deep; past a limit the script stops (even with `--keep-going` or inside `expect-error`).\n\n**Step budget.** A run (a script, a `-c` argument, a REPL line) may take at most 1,000,000,000 steps (10^9) by default: a step is one repetition of a `repeat` body plus one per command in that body, so `repeat 0x7ffffffff000` or 64 nested `repeat 2` stop with an error (\"step budget exhausted\") instead of running for weeks. The limit stops the run like a nesting limit does; `set steps N` or `cowsim --steps N` raises (or lowers) it. Ctrl-C stops a `repeat` at any nesting depth. A failed `expect` inside a `repeat` names the repetition and the loop variable's value (`note: i = 3 (in repetition 4 of 10 of the repeat at line 2)`), and an error inside a sourced file adds a note per `source` command it ran under (`note: sourced from main.cow:3`)."),
         CommandSpec("quiet", .scripting, [[.argument(.command, "COMMAND")], [.argument(.block, "... end")]],
                     summary: "Runs without printing output (errors and questions still show).",
                     example: "quiet read shell 0x10000 pages 16",

@@ -92,7 +92,14 @@ extension Parser {
                 target = .process(try parseProcess(after: k, what: "a process name or `frames`"))
             }
             return .dump(target, everyPage: acceptWord("all"))
-        case "smaps": return .smaps(try parseProcess(after: k))
+        case "smaps":
+            let process = try parseProcess(after: k)
+            var layout: SmapsLayout?
+            if let w = word(current), let chosen = SmapsLayout(rawValue: w) {
+                layout = chosen
+                advance()
+            }
+            return .smaps(process, layout: layout)
         case "stats": return .stats
         case "check": return .check
         case "drop-caches": return .dropCaches
@@ -144,7 +151,7 @@ extension Parser {
     }
 
     private mutating func parseSet(_ k: Lexeme) throws(Diagnostic) -> Command {
-        let known = ["fork", "prompt"] + Behaviours.switchNames
+        let known = ["fork", "prompt", "steps"] + Behaviours.switchNames
         guard let word = word(current) else { throw expected("a setting (\(known.joined(separator: ", ")))", after: k) }
         let nameToken = current
         switch word {
@@ -155,6 +162,9 @@ extension Parser {
         case "prompt":
             advance()
             return .setPrompt(on: try parseOnOff(after: nameToken))
+        case "steps":
+            advance()
+            return .setSteps(try parseOperand(after: nameToken))
         default:
             guard Behaviours.switchNames.contains(word) else {
                 var notes = ["known settings: \(known.joined(separator: ", "))"]

@@ -8,6 +8,10 @@ import CowEngine
 ///     sum        = product { ("+" | "-") product } ;  product = unary { ("*" | "/" | "%") unary } ;
 ///     unary      = "-" unary | primary ;
 ///     primary    = NUMBER | "none" | "true" | "false" | STRING | WORD [ "(" [ expr { "," expr } ] ")" ] | "(" expr ")" ;
+///
+/// A call's `(` must follow its name with no space between: `rss(p)`. `w (i + 2)` is the value
+/// `w`, then a parenthesised operand (in a command such as `write s w (i + 2)`), and an error
+/// in a whole expression.
 extension Parser {
     /// Deepest nesting of parentheses and calls accepted.
     static let maximumDepth = 64
@@ -16,6 +20,9 @@ extension Parser {
 
     /// A full expression (in `let`, `expect`, `ask`, `echo`, `{...}`).
     mutating func parseExpression() throws(Diagnostic) -> Expr {
+        let wasOperand = inOperand
+        inOperand = false
+        defer { inOperand = wasOperand }
         let outermost = expressionDepth == 0
         if outermost { expressionNodes = 0 }
         expressionDepth += 1
@@ -41,7 +48,12 @@ extension Parser {
         let outermost = expressionDepth == 0
         if outermost { expressionNodes = 0 }
         expressionDepth += 1
-        defer { expressionDepth -= 1 }
+        let wasOperand = inOperand
+        inOperand = true
+        defer {
+            expressionDepth -= 1
+            inOperand = wasOperand
+        }
         return try parseUnary(after: before)
     }
 
@@ -181,6 +193,13 @@ extension Parser {
             default: break
             }
             guard current.isSymbol(.leftParen) else { return try node(.word(w), token.span) }
+            // A call needs its `(` right after the name. With a space, the word is a value and
+            // the parenthesis starts the next operand (`write s x (i + 2)`); in a whole
+            // expression nothing may follow a value that way, so that reading is an error.
+            guard current.span.start == token.span.end else {
+                if inOperand { return try node(.word(w), token.span) }
+                throw spacedCall(w, at: token.span)
+            }
             return try parseCall(Name(w, span: token.span))
         case .symbol(.leftParen):
             advance()
@@ -198,6 +217,17 @@ extension Parser {
             }
             throw error("expected a value, found \(describe(token))", at: token.span)
         }
+    }
+
+    /// The error for `name (...)` in a whole expression: a call written with a space.
+    private func spacedCall(_ name: String, at span: SourceSpan) -> Diagnostic {
+        if let spec = FunctionCatalog.spec(name), !spec.arguments.isEmpty {
+            return error("a call needs `(` right after the function's name: write `\(name)(`, without a space", at: span,
+                         notes: ["call it as \(spec.signature)"])
+        }
+        return error("unknown function \(Diagnostic.quoted(name))", at: span,
+                     notes: ["a call needs `(` right after the name, as in `rss(p)`; `\(name) (` with a space is not a call",
+                             "to multiply, write `\(name) * (...)`"])
     }
 
     private mutating func parseCall(_ name: Name) throws(Diagnostic) -> Expr {

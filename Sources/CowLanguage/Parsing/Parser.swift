@@ -18,6 +18,9 @@ public struct Parser {
     /// Expression nesting and size so far (hostile input must not overflow the stack).
     var expressionDepth = 0
     var expressionNodes = 0
+    /// Whether the expression being parsed is a command's operand (where a value may be followed
+    /// by another operand in parentheses: `write s x (i + 2)`), not a whole expression.
+    var inOperand = false
     /// Block nesting (`repeat`/`quiet`/`show` blocks and the `quiet`/`show`/`expect-error`
     /// prefixes) so far: parsing them recurses, so hostile input must not overflow the stack.
     private var statementDepth = 0
@@ -266,7 +269,7 @@ public struct Parser {
     /// "expected WHAT after `PREVIOUS`, found `CURRENT`" (or the lexer's own complaint).
     func expected(_ what: String, after previous: Lexeme, notes: [String] = []) -> Diagnostic {
         if let message = invalidMessage(current) { return error(message, at: current.span) }
-        return error("expected \(what) after `\(text(of: previous))`, found \(describe(current))", at: current.span, notes: notes)
+        return error("expected \(what) after \(Diagnostic.quoted(text(of: previous))), found \(describe(current))", at: current.span, notes: notes)
     }
 
     // MARK: - Statements

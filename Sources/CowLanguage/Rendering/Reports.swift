@@ -1,5 +1,11 @@
 import CowEngine
 
+/// How `smaps` lays its figures out: one wide table row per region, or a narrow block per
+/// region that fits an 80-column terminal.
+public enum SmapsLayout: String, Sendable, CaseIterable {
+    case wide, narrow
+}
+
 /// `smaps P`: per region the figures of /proc/PID/smaps in kB (Pss truncated to whole kB per
 /// region, exactly as Linux prints it), the exact Pss in pages beside it, and a total line.
 public struct SmapsReport {
@@ -42,7 +48,67 @@ public struct SmapsReport {
     private var kib: Int { machine.pageSize / 1024 }
     private func kB(_ pages: Int) -> Int { pages &* machine.pageSize / 1024 }
 
-    /// The text form.
+    /// The text form: `layout` if given; otherwise the wide table, or the narrow layout when
+    /// `width` (the terminal's columns; nil for files and pipes) cannot hold the wide table.
+    func lines(layout: SmapsLayout?, width: Int?) -> [String] {
+        switch layout {
+        case .wide: return lines()
+        case .narrow: return narrowLines()
+        case nil:
+            let wide = lines()
+            guard let width, wide.contains(where: { $0.count > width }) else { return wide }
+            return narrowLines()
+        }
+    }
+
+    /// The narrow form, for an 80-column terminal: per region a line with its name and range,
+    /// then its nine figures three to a line, aligned across regions.
+    ///
+    ///     smaps of p (pid 1), sizes in kB; Pss pages exact
+    ///       heap  0x10000..0x20000
+    ///         Size            64  Rss            64  Pss             32
+    ///         Pss pages        8  Shared_Clean    0  Shared_Dirty     0
+    ///         Private_Clean    0  Private_Dirty  64  Anonymous       64
+    func narrowLines() -> [String] {
+        var out = ["smaps of \(info.name) (pid \(info.pid)), sizes in kB; Pss pages exact"]
+        let rows = rows()
+        if rows.isEmpty {
+            out.append("  no regions")
+            return out
+        }
+        let ps = machine.pageSize
+        let titles = ["Size", "Rss", "Pss", "Pss pages", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "Anonymous"]
+        var headings: [String] = []
+        var table = TextTable([.init(""), .init("", .right), .init(""), .init("", .right), .init(""), .init("", .right)],
+                              showsHeader: false, indent: "    ")
+        func add(_ heading: String, _ cells: [String]) {
+            headings.append(heading)
+            for line in 0..<3 {
+                var row: [String] = []
+                for k in (3 * line)..<(3 * line + 3) { row += [titles[k], cells[k]] }
+                table.add(row)
+            }
+        }
+        var total = Usage()
+        var totalPages = 0
+        var totalPssKiB = 0
+        for row in rows {
+            let pssKiB = row.usage.pssKiB(pageSize: ps)
+            add("  \(row.name)  \(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))", cells(row.pages, row.usage, pssKiB))
+            totalPages += row.pages
+            totalPssKiB += pssKiB
+            total.add(row.usage)
+        }
+        add("  total", cells(totalPages, total, totalPssKiB))
+        let figures = table.render()
+        for (k, heading) in headings.enumerated() {
+            out.append(heading)
+            out += figures[(3 * k)..<(3 * k + 3)]
+        }
+        return out
+    }
+
+    /// The wide form: one table row per region (the layout of files, pipes and transcripts).
     func lines() -> [String] {
         var out = ["smaps of \(info.name) (pid \(info.pid)): sizes in kB as /proc/\(info.pid)/smaps prints them; Pss pages exact"]
         guard let table = table() else {
