@@ -61,7 +61,7 @@ public struct AnswerSheet: Equatable, Sendable {
             let digits = String(label).trimmedSpaces
             guard !digits.isEmpty, digits.count <= 7, digits.allSatisfy(\.isASCIIDigit), let n = Int(digits), n >= 1, n <= 1_000_000 else {
                 // Not an answer (say `Name: Alice`): it takes no question's place.
-                problems.append(AnswerSheetError(line: lineNumber, message: "`\(line[..<colon])` is not a question number (write `3: answer`)"))
+                problems.append(AnswerSheetError(line: lineNumber, message: "`\(TerminalText.escaped(String(line[..<colon]), keepingNewlines: false))` is not a question number (write `3: answer`)"))
                 return
             }
             number = n

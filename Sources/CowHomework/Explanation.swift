@@ -125,7 +125,7 @@ struct Explainer {
     private func explain(_ thing: ExplainedThing) -> [String] {
         switch thing {
         case .variable(let name, let value):
-            return ["\(name) = \(value)"]
+            return ["\(name) = \(TerminalText.escaped(value.description, keepingNewlines: false))"]
         case .machine(let name):
             return explainMachine(name)
         case .state(let pid):

@@ -35,14 +35,14 @@ public struct GradedQuestion: Equatable, Sendable {
             return
         }
         // Never keep (or echo) an over-long answer: the message says how long it was.
-        self.given = text.utf8.count > Answer.maximumLength ? nil : text.trimmedSpaces
+        self.given = text.utf8.count > Answer.maximumLength ? nil : TerminalText.escaped(text.trimmedSpaces, keepingNewlines: false)
         switch Answer.parse(text, for: question) {
         case .success(let answer):
             outcome = answer.isRight(for: question) ? .right : .wrong
             message = nil
         case .failure(let error):
             outcome = .malformed
-            message = error.reason
+            message = TerminalText.escaped(error.reason, keepingNewlines: false)
         }
     }
 

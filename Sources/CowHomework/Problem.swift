@@ -58,7 +58,7 @@ public struct Problem: Sendable {
             guard line.hasPrefix("#"), !line.hasPrefix("#>") else { break }
             var text = line.dropFirst()
             if text.first == " " { text = text.dropFirst() }
-            lines.append(String(text))
+            lines.append(TerminalText.escaped(String(text), keepingNewlines: false))
         }
         return lines
     }

@@ -117,7 +117,7 @@ public final class Quiz {
             }
             if case .failure(let error) = Answer.parse(line, for: question) {
                 let reason = line.trimmedSpaces.isEmpty ? "please type an answer" + (question.kind == "number" ? ": " + Answer.forms : "") : error.reason
-                output.write(reason + "; try again\n", style: .fault)
+                output.write(TerminalText.escaped(reason, keepingNewlines: false) + "; try again\n", style: .fault)
                 continue
             }
             let result = GradedQuestion(question: question, given: line)

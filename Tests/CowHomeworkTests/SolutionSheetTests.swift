@@ -87,3 +87,26 @@ import CowEngine
         #expect(plain.draws == problem.draws)
     }
 }
+
+/// Script text and students' answers reach a terminal only escaped (issue 9, terminal safety).
+@Suite struct HomeworkTerminalSafetyTests {
+    static let escape = "\u{1B}"
+
+    @Test func sheetsEscapeStatementsDrawsTextAnswersAndVariables() {
+        let script = "# title \u{1B}]0;pwned\u{7}\nlet w = choose(\"a\u{1B}[2J\", \"b\u{1B}[2J\")\nask \"which?\" w\nask \"name?\" \"x\u{1B}[31m\"\n"
+        let problem = Problem.load(SourceFile(name: "e.cow", text: script), seed: 0)
+        for format in SolutionFormat.allCases where format != .json {
+            let sheet = SolutionSheet(problem: problem).rendered(format)
+            #expect(!sheet.contains(Self.escape), "\(format) sheet has a raw escape")
+            #expect(sheet.contains("\\u{1B}"))
+        }
+    }
+
+    @Test func reportsEscapeWhatStudentsWrote() {
+        let problem = Problem.load(SourceFile(name: "hw.cow", text: SampleProblem.text), seed: 0)
+        let report = problem.grade(AnswerSheet.parse("1: \u{1B}[2J\n\u{1B}x: 3\n"), reveals: true)
+        let text = report.lines().joined(separator: "\n") + report.sheetProblems.map(\.message).joined()
+        #expect(!text.contains(Self.escape))
+        #expect(text.contains("answer `\\u{1B}[2J`: `\\u{1B}[2J` is not an answer"))
+    }
+}

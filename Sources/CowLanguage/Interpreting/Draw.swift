@@ -31,7 +31,10 @@ extension Session {
         guard draws.count < Self.maximumDraws else { return }
         var text = currentFile.text(from: call.span.start, to: call.span.end)
         if text.count > 80 { text = String(text.prefix(77)) + "..." }
-        draws.append(Draw(file: currentFile.name, line: call.span.line, call: text, value: value))
+        // Shown in solution sheets: script text, escaped once here.
+        var shown = value
+        if case .text(let t) = value { shown = .text(TerminalText.escaped(t, keepingNewlines: false)) }
+        draws.append(Draw(file: currentFile.name, line: call.span.line, call: TerminalText.escaped(text, keepingNewlines: false), value: shown))
     }
 
     /// Drops draws recorded after the first `count` (side-effect-free evaluation).

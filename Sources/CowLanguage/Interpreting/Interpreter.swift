@@ -287,7 +287,8 @@ extension Session {
             let firstDraw = draws.count
             variables[name.text] = try evaluate(e)
             // `let x = random(1, 6)`: the draw is x's value. (In `let y = x + random(1, 6)` it is not.)
-            if draws.count == firstDraw + 1, draws[firstDraw].call == currentFile.text(from: e.span.start, to: e.span.end) {
+            if draws.count == firstDraw + 1,
+               draws[firstDraw].call == TerminalText.escaped(currentFile.text(from: e.span.start, to: e.span.end), keepingNewlines: false) {
                 draws[firstDraw].variable = name.text
             }
         case .expect(let e):
@@ -491,7 +492,7 @@ extension Session {
                 guard t.contains(where: { !$0.isWhitespace }) else {
                     throw fail("the answer of a question cannot be empty text", at: ask.answer.span)
                 }
-                expected = .text(t)
+                expected = .text(TerminalText.escaped(t, keepingNewlines: false))
             }
         }
         var points = 1
