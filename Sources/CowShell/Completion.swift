@@ -7,8 +7,9 @@ enum Completion {
     /// Matches CowLanguage's completer, whose words are made of letters, digits, `_`, `.`, `-`.
     static let wordBreakCharacters = " \t\n\"';,(){}[]=<>!+*%&|#"
 
-    /// Commands whose argument is a file path: only there may readline fall back to file names.
-    static let fileCommands: Set<String> = ["source", "save"]
+    /// Commands whose argument is a file path: only there may readline fall back to file names
+    /// (from the command table).
+    static let fileCommands: Set<String> = CommandTable.pathCommands
 
     /// The candidates that extend `word`, without duplicates, in the host's order.
     static func matches(word: String, candidates: [String]) -> [String] {

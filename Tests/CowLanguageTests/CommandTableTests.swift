@@ -170,6 +170,11 @@ import Testing
         #expect(Suggestions.nearest(to: "frok", in: ["fork"]) == "fork")
     }
 
+    @Test("the commands that take a file path come from the table")
+    func pathCommands() {
+        #expect(CommandTable.pathCommands == ["source", "save"])
+    }
+
     // MARK: - help
 
     @Test("`help` fits a 24-line, 80-column screen and names every command; `help all` has every usage")

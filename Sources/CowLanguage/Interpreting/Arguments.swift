@@ -175,6 +175,7 @@ extension Session {
     /// `pageRange` for a command on process `pid`: a region's name written where an address goes
     /// (`write s heap 1`) is reported as such, with the region's addresses. (Checked only once
     /// the range has failed, so it costs nothing on the way of a correct command.)
+    @inline(__always)
     func pageRange(_ range: RangeArgument, aligned: Bool, of pid: PID) throws(ScriptError) -> Range<Int> {
         do {
             return try pageRange(range, aligned: aligned)

@@ -262,6 +262,13 @@ public enum CommandTable {
     /// A command's entry.
     public static func spec(_ name: String) -> CommandSpec? { byName[name] }
 
+    /// Commands that take a file path (`source`, `save`): where the REPL may offer file names.
+    public static let pathCommands: Set<String> = Set(all.filter { spec in
+        spec.forms.contains { form in
+            form.contains { if case .argument(.path, _) = $0 { return true } else { return false } }
+        }
+    }.map(\.name))
+
     /// The words that start a statement but are not commands of the table (`end`).
     public static let blockWords = ["end"]
 }
