@@ -1,3 +1,5 @@
+import CowLanguage
+
 /// The pure half of Tab completion (the readline half is in ReadlineEditor.swift): which of the
 /// host's candidates fit the word being typed, what readline should insert, and when file names
 /// may be offered instead.
