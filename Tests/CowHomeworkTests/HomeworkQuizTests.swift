@@ -93,10 +93,10 @@ import CowEngine
             "  region  range             Size  Rss  Pss  Pss pages  Shared_Clean  Shared_Dirty  Private_Clean  Private_Dirty  Anonymous",
             "  heap    0x10000..0x13000    12   12    8          2             0             8              0              4         12",
             "dump b (heap):",
-            "  address  pages  frame  flags   region",
-            "  0x10000      1      0  P-UCDA  heap",
-            "  0x11000      1      3  PWU-DA  heap",
-            "  0x12000      1      2  P-UCDA  heap",
+            "  address  pages  frame  flags   mapcount  shared with  region",
+            "  0x10000      1      0  P-UCDA         2  a            heap",
+            "  0x11000      1      3  PWU-DA         1  -            heap",
+            "  0x12000      1      2  P-UCDA         2  a            heap",
             "b heap: 3 pages present: 1 with mapcount 1, 2 with mapcount 2; Pss = 1 + 2/2 = 2",
         ])
         #expect(problem.questions[1].explanation == [

@@ -167,20 +167,23 @@ import CowEngine
             "  region  range           pages  mode  backing",
             "  heap    0x1000..0x4000      3  rw-p  anonymous",
             "page table: 3 of 3 pages present",
-            "  address  pages  frame  flags   region",
-            "  0x1000       1      0  P-UCDA  heap",
-            "  0x2000       1      2  PWU-DA  heap",
-            "  0x3000       1      3  PWU--A  heap",
+            "  address  pages  frame  flags   mapcount  shared with  region",
+            "  0x1000       1      0  P-UCDA         2  a            heap",
+            "  0x2000       1      2  PWU-DA         1  -            heap",
+            "  0x3000       1      3  PWU--A         1  -            heap",
             ProcessDump.legend,
         ])
     }
 
     @Test func dumpMergesRunsUnlessAll() {
         let merged = run("spawn a\nmap a anon 0 pages 3\nwrite a 0 pages 3 1\ndump a")
-        #expect(merged.lines.suffix(3) == ["  address      pages  frame  flags   region", "  0x0..0x3000      3    0-2  PWU-DA  anon.0x0", ProcessDump.legend])
+        #expect(merged.lines.suffix(3) == ["  address      pages  frame  flags   mapcount  shared with  region",
+                                           "  0x0..0x3000      3    0-2  PWU-DA         1  -            anon.0x0", ProcessDump.legend])
         let every = run("spawn a\nmap a anon 0 pages 3\nwrite a 0 pages 3 1\ndump a all")
-        #expect(every.lines.suffix(5) == ["  address  pages  frame  flags   region", "  0x0          1      0  PWU-DA  anon.0x0",
-                                          "  0x1000       1      1  PWU-DA  anon.0x0", "  0x2000       1      2  PWU-DA  anon.0x0", ProcessDump.legend])
+        #expect(every.lines.suffix(5) == ["  address  pages  frame  flags   mapcount  shared with  region",
+                                          "  0x0          1      0  PWU-DA         1  -            anon.0x0",
+                                          "  0x1000       1      1  PWU-DA         1  -            anon.0x0",
+                                          "  0x2000       1      2  PWU-DA         1  -            anon.0x0", ProcessDump.legend])
     }
 
     @Test func dumpFramesWithPageCacheAndZeroPage() {

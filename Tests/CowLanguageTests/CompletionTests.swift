@@ -33,7 +33,7 @@ import Testing
     @Test func processNamesWhereAProcessGoes() {
         #expect(complete("fork ") == ["ls", "shell"])
         #expect(complete("write s") == ["shell"])
-        #expect(complete("dump ") == ["frames", "ls", "shell"])
+        #expect(complete("dump ") == ["frame", "frames", "ls", "shell"])
         #expect(complete("smaps l") == ["ls"])
         #expect(complete("smaps ls ") == ["narrow", "wide"])
         #expect(complete("exit g") == [])          // dead processes are not offered

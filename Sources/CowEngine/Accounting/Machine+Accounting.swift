@@ -15,6 +15,18 @@ extension Machine {
         return total
     }
 
+    /// Usage of every region of a process, split parts summed under their name, in one pass
+    /// (`smaps` of 65,530 regions asks once, not once per region). nil for an unknown pid; a
+    /// dead process has no regions.
+    public func usageByRegionName(of pid: PID) -> [String: Usage]? {
+        guard pid >= 1, pid <= procs.count else { return nil }
+        let i = pid - 1
+        guard procs[i].state.isAlive else { return [:] }
+        var result: [String: Usage] = [:]
+        for record in procs[spaceIndex(i)].regions { result[record.info.name, default: Usage()].add(regionUsage(record)) }
+        return result
+    }
+
     /// Usage of one region: Shared/Private by current mapcount (rule 5), Dirty if the entry or
     /// the page is dirty (rule 6), Anonymous for private anonymous frames (rule 7).
     func regionUsage(_ record: RegionRecord) -> Usage {
@@ -65,7 +77,7 @@ extension Machine {
     /// Machine-wide figures.
     public var stats: MachineStats {
         var anonymous = 0, pageCache = 0, shmem = 0
-        for f in 0..<frames.count {
+        for f in 0..<frames.materialized {
             switch frames.kinds[f] {
             case .free: break
             case .anonymous: anonymous += 1
@@ -74,7 +86,7 @@ extension Machine {
             }
         }
         var zeroMappings = 0, rss = 0
-        var seen = Array(repeating: false, count: frames.count)
+        var seen = Array(repeating: false, count: frames.materialized)
         var distinct = 0
         for i in liveSpaces {
             for record in procs[i].regions {
@@ -90,7 +102,7 @@ extension Machine {
         return MachineStats(
             frames: frames.count, used: frames.count - frames.freeCount, free: frames.freeCount,
             anonymous: anonymous, pageCache: pageCache, shmem: shmem, zeroPageMappings: zeroMappings,
-            processes: procs.reduce(0) { $0 + ($1.state.isAlive ? 1 : 0) },
+            processes: liveCount,
             minorFaults: totals.minorFaults, majorFaults: totals.majorFaults, copies: totals.copies,
             reuses: totals.reuses, savedBySharing: rss - distinct)
     }

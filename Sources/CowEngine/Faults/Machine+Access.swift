@@ -4,14 +4,14 @@
 extension Machine {
     /// Reads one page. A kill (SIGSEGV, out of memory) is an outcome, not an error; errors are
     /// only for bad requests (no such process, process not running, page number out of range).
-    public mutating func read(_ pid: PID, vpn: Int) throws -> AccessOutcome {
+    public mutating func read(_ pid: PID, vpn: Int) throws(EngineError) -> AccessOutcome {
         try validateVPN(vpn)
         let i = try runningIndex(pid)
         return readPage(i, spaceIndex(i), vpn)
     }
 
     /// Writes `value` into one page (a page holds one Int64 in this model).
-    public mutating func write(_ pid: PID, vpn: Int, value: Int64) throws -> AccessOutcome {
+    public mutating func write(_ pid: PID, vpn: Int, value: Int64) throws(EngineError) -> AccessOutcome {
         try validateVPN(vpn)
         let i = try runningIndex(pid)
         return writePage(i, spaceIndex(i), vpn, value)
@@ -19,7 +19,7 @@ extension Machine {
 
     /// Writes `value` into every page of `vpns`, stopping at the first kill. `.value(value)` if
     /// all pages were written.
-    public mutating func write(_ pid: PID, vpns: Range<Int>, value: Int64) throws -> AccessOutcome {
+    public mutating func write(_ pid: PID, vpns: Range<Int>, value: Int64) throws(EngineError) -> AccessOutcome {
         try validateRange(vpns)
         let i = try runningIndex(pid)
         let space = spaceIndex(i)
@@ -31,7 +31,7 @@ extension Machine {
     }
 
     /// Reads every page of `vpns`, stopping at the first kill; returns the values read so far.
-    public mutating func read(_ pid: PID, vpns: Range<Int>) throws -> (values: [Int64], killed: Kill?) {
+    public mutating func read(_ pid: PID, vpns: Range<Int>) throws(EngineError) -> (values: [Int64], killed: Kill?) {
         try validateRange(vpns)
         let i = try runningIndex(pid)
         let space = spaceIndex(i)
@@ -55,13 +55,13 @@ extension Machine {
         let k = vpn - procs[space].regions[r].info.start
         let e = procs[space].regions[r].entries[k]
         if e & (Packed.present | Packed.accessed) == Packed.present | Packed.accessed {
-            return .value(frames.values[Packed.frame(e)])
+            return .value(frames.value(Packed.frame(e)))
         }
         if Packed.isPresent(e) {
             procs[space].regions[r].entries[k] = e | Packed.accessed
-            return .value(frames.values[Packed.frame(e)])
+            return .value(frames.value(Packed.frame(e)))
         }
-        return readFault(i, space, r, vpn)
+        return readFault(at: FaultSite(process: i, space: space, region: r, vpn: vpn))
     }
 
     /// Write by process `i` through address space `space`. A writable entry implies a writable
@@ -74,6 +74,6 @@ extension Machine {
             frames.values[Packed.frame(e)] = value
             return .value(value)
         }
-        return writeSlow(i, space, r, vpn, value)
+        return writeSlow(at: FaultSite(process: i, space: space, region: r, vpn: vpn), value)
     }
 }

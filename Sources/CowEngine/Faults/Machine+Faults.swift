@@ -1,13 +1,29 @@
 // Page-fault handling: what happens when an access finds no entry, or a write finds the entry
 // write-protected. Each handler takes one kind of fault, counts it and records its event.
 
+/// Where a fault happened, named instead of four bare indices: the process that took it, the
+/// address space and region it hit, and the page.
+struct FaultSite {
+    /// Index in `procs` of the faulting process (charged for the fault, killed if it must be).
+    let process: Int
+    /// Index in `procs` of the address-space owner (the vfork parent for a borrowing child).
+    let space: Int
+    /// Index of the region of that address space holding `vpn`.
+    let region: Int
+    /// The virtual page.
+    let vpn: Int
+}
+
 extension Machine {
     // MARK: small steps
 
     /// Points entry `vpn` of region `r` at `frame` with `flags`, counting the new mapping.
     @inline(__always) mutating func install(_ space: Int, _ r: Int, _ vpn: Int, frame: Int, _ flags: UInt32) {
         let k = vpn - procs[space].regions[r].info.start
-        if frame != frames.zeroFrame { frames.mapcount[frame] += 1 }
+        if frame != frames.zeroFrame {
+            frames.mapcount[frame] += 1
+            if frames.kinds[frame] == .anonymous { procs[space].regions[r].hadAnonymousFrame = true }
+        }
         procs[space].regions[r].entries[k] = Packed.make(frame: frame, flags | Packed.present | Packed.user)
     }
 
@@ -49,7 +65,8 @@ extension Machine {
 
     /// A read found no entry: map the zero page, a fresh frame, or the file / shmem page (plus
     /// its cached neighbours with fault-around). One fault.
-    mutating func readFault(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int) -> AccessOutcome {
+    mutating func readFault(at site: FaultSite) -> AccessOutcome {
+        let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         let info = procs[space].regions[r].info
         let pid = procs[i].pid
         let page = procs[space].regions[r].objectPage(vpn)
@@ -84,14 +101,18 @@ extension Machine {
         }
     }
 
-    /// Linux fault-around: after a read fault on a file or shmem mapping, also map every page of
-    /// the aligned 16-page window (inside the region) whose frame already exists and is not
-    /// mapped here yet. Returns how many extra pages were mapped (0 when the switch is off).
+    /// Linux fault-around (conformance rule 9): after a read fault on a file or shmem mapping,
+    /// also map every page of the 16-page window whose frame already exists and is not mapped
+    /// here yet. The window starts at the aligned 16-page boundary, or at the region's start if
+    /// that is later, and keeps its length of 16 (cut at the region's end and at the end of the
+    /// 512-entry page table): a region starting 5 pages into a window gets 16 pages on its first
+    /// read fault, not 11. Returns how many extra pages were mapped (0 when the switch is off).
     mutating func faultAround(_ space: Int, _ r: Int, _ vpn: Int) -> Int {
         guard config.behaviours.faultAround else { return 0 }
         let info = procs[space].regions[r].info
+        let tableEnd = vpn - vpn % Machine.pageTableEntries + Machine.pageTableEntries
         let windowStart = max(info.start, vpn - vpn % Machine.faultAroundPages)
-        let windowEnd = min(info.end, vpn - vpn % Machine.faultAroundPages + Machine.faultAroundPages)
+        let windowEnd = min(windowStart + Machine.faultAroundPages, tableEnd, info.end)
         let flags = readMappingFlags(info)
         let source = procs[space].regions[r].source
         var mapped = 0
@@ -114,12 +135,13 @@ extension Machine {
     // MARK: write faults
 
     /// A write that the fast path could not finish: rights check, then the right handler.
-    mutating func writeSlow(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
+    mutating func writeSlow(at site: FaultSite, _ value: Int64) -> AccessOutcome {
+        let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         let info = procs[space].regions[r].info
         guard info.permissions.contains(.write) else { return kill(i, .segfault(vpn: vpn, .writeToReadOnly)) }
         let k = vpn - info.start
         let e = procs[space].regions[r].entries[k]
-        if !Packed.isPresent(e) { return writeFault(i, space, r, vpn, value) }
+        if !Packed.isPresent(e) { return writeFault(at: site, value) }
         let f = Packed.frame(e)
         if e & Packed.writable != 0 {
             // First write through this entry: set the dirty and accessed bits, no fault.
@@ -135,13 +157,13 @@ extension Machine {
             note(.sharedMapped(pid: procs[i].pid, vpn: vpn, frame: f))
             return .value(value)
         }
-        return copyOnWriteFault(i, space, r, vpn, value, from: f)
+        return copyOnWriteFault(at: site, value, from: f)
     }
 
     /// A write to a write-protected private page holding frame `from`: replace the zero page by
     /// a fresh frame, reuse an anonymous frame nobody else maps (cow-reuse), or copy. One fault.
-    mutating func copyOnWriteFault(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int, _ value: Int64,
-                                   from: Int) -> AccessOutcome {
+    mutating func copyOnWriteFault(at site: FaultSite, _ value: Int64, from: Int) -> AccessOutcome {
+        let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         let pid = procs[i].pid
         let k = vpn - procs[space].regions[r].info.start
         let writableFlags = Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed
@@ -150,6 +172,7 @@ extension Machine {
             guard let g = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
             frames.mapcount[g] = 1
             procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
+            procs[space].regions[r].hadAnonymousFrame = true
             store(g, value)
             note(.demandZero(pid: pid, vpn: vpn, frame: g))
             return .value(value)
@@ -165,6 +188,7 @@ extension Machine {
         frames.values[g] = frames.values[from]     // the copy (then overwritten by the write)
         frames.mapcount[g] = 1
         procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
+        procs[space].regions[r].hadAnonymousFrame = true
         _ = dropReference(Packed.make(frame: from, Packed.present))
         store(g, value)
         procs[i].counters.copies += 1
@@ -174,7 +198,8 @@ extension Machine {
 
     /// A write found no entry: a fresh anonymous frame, a private copy of the file page, or the
     /// shared file / shmem frame itself. One fault, one page (no fault-around on writes).
-    mutating func writeFault(_ i: Int, _ space: Int, _ r: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
+    mutating func writeFault(at site: FaultSite, _ value: Int64) -> AccessOutcome {
+        let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         let pid = procs[i].pid
         let page = procs[space].regions[r].objectPage(vpn)
         let flags = Packed.writable | Packed.dirty | Packed.accessed

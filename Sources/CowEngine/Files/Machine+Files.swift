@@ -4,13 +4,13 @@ extension Machine {
     /// Creates a file of `pages` pages holding zeros. `cached: true` puts every page in the page
     /// cache now (clean, as right after it was written and synced); otherwise it is on disk and
     /// the first access to each page is a major fault.
-    public mutating func addFile(name: String, pages: Int, cached: Bool) throws -> FileID {
+    public mutating func addFile(name: String, pages: Int, cached: Bool) throws(EngineError) -> FileID {
         try addFileRecord(name: name, pages: pages, isLibrary: false, textPages: 0, dataPages: 0, cached: cached)
     }
 
     /// Creates a library: a file whose first `textPages` pages are code and next `dataPages`
     /// pages initialised data; `mapLibrary` maps them the way the dynamic linker does.
-    public mutating func addLibrary(name: String, textPages: Int, dataPages: Int, cached: Bool) throws -> FileID {
+    public mutating func addLibrary(name: String, textPages: Int, dataPages: Int, cached: Bool) throws(EngineError) -> FileID {
         guard textPages >= 1 else { throw EngineError.invalidArgument("a library needs at least one text page, got \(textPages)") }
         guard dataPages >= 0 else { throw EngineError.invalidArgument("data pages must not be negative, got \(dataPages)") }
         let (total, overflow) = textPages.addingReportingOverflow(dataPages)
@@ -21,7 +21,7 @@ extension Machine {
 
     /// Validates and stores a new file, caching it whole if asked (all or nothing).
     private mutating func addFileRecord(name: String, pages: Int, isLibrary: Bool, textPages: Int,
-                                        dataPages: Int, cached: Bool) throws -> FileID {
+                                        dataPages: Int, cached: Bool) throws(EngineError) -> FileID {
         guard !name.isEmpty else { throw EngineError.invalidArgument("a file needs a name") }
         try Machine.checkPrintable(name, "a file name")
         guard pages >= 1 else { throw EngineError.invalidArgument("a file needs at least one page, got \(pages)") }
@@ -109,11 +109,12 @@ extension Machine {
         return f >= 0 ? Int(f) : nil
     }
 
-    /// Allocates the (zero-filled, dirty: tmpfs pages are never clean) frame of a shmem page;
-    /// nil when no frame is free.
+    /// Allocates the zero-filled frame of a shmem page; nil when no frame is free. The textbook
+    /// story counts every tmpfs page dirty; Linux (conformance rule 12) leaves a page allocated
+    /// by a read clean, and only a write dirties it (the write fault stores, which does that).
     mutating func allocateShmemFrame(_ id: Int, page: Int) -> Int? {
         guard let f = frames.allocate(.shmem, owner: id, page: page) else { return nil }
-        frames.dirty[f] = true
+        if config.profile != .linux { frames.dirty[f] = true }
         shmemObjects[id - 1].frames[page] = Int32(f)
         return f
     }

@@ -8,7 +8,7 @@ extension Machine {
     /// entry flags agree with region rights; once no process is alive only page-cache frames remain.
     public func check() -> [String] {
         var problems: [String] = []
-        var counted = Array(repeating: Int32(0), count: frames.count)
+        var counted = Array(repeating: Int32(0), count: frames.materialized)
         var shmemRefs = Array(repeating: 0, count: shmemObjects.count)
         var entries = 0
         for i in procs.indices {
@@ -26,13 +26,18 @@ extension Machine {
                 }
             }
         }
+        let live = procs.reduce(0) { $0 + ($1.state.isAlive ? 1 : 0) }
+        if live != liveCount { problems.append("live process count is \(liveCount) but \(live) processes are alive") }
+        var latest: [String: PID] = [:]
+        for p in procs { latest[p.name] = p.pid }
+        if latest != pidsByName { problems.append("the name index does not give the latest pid of every process name") }
         if entries != entryCount { problems.append("entry count is \(entryCount) but regions hold \(entries)") }
         checkMapcounts(counted, &problems)
         checkFrames(&problems)
         checkPageCache(&problems)
         checkShmem(shmemRefs, &problems)
         if !procs.contains(where: { $0.state.isAlive }) {
-            for f in 0..<frames.count where frames.kinds[f] == .anonymous || frames.kinds[f] == .shmem {
+            for f in 0..<frames.materialized where frames.kinds[f] == .anonymous || frames.kinds[f] == .shmem {
                 problems.append("frame \(f) is \(frames.kinds[f]) but no process is alive: only page-cache frames may remain")
             }
         }
@@ -92,7 +97,7 @@ extension Machine {
             if writable { problems.append("\(at) maps the zero page writable") }
             return
         }
-        guard f >= 0, f < frames.count, frames.kinds[f] != .free else {
+        guard f >= 0, f < frames.materialized, frames.kinds[f] != .free else {
             problems.append("\(at) maps frame \(f), which is free or out of range")
             return
         }
@@ -114,15 +119,16 @@ extension Machine {
 
     /// Stored mapcounts equal the entries counted.
     private func checkMapcounts(_ counted: [Int32], _ problems: inout [String]) {
-        for f in 0..<frames.count where counted[f] != frames.mapcount[f] {
+        for f in 0..<frames.materialized where counted[f] != frames.mapcount[f] {
             problems.append("frame \(f): mapcount \(frames.mapcount[f]) but \(counted[f]) entries map it")
         }
     }
 
     /// Free bitmap agrees with kinds; free frames cleared; used frames reachable; hint and free count right.
     private func checkFrames(_ problems: inout [String]) {
-        var free = 0
-        for f in 0..<frames.count {
+        var free = frames.count - frames.materialized     // never materialised: free and cleared
+        if frames.materialized > frames.count { problems.append("\(frames.materialized) frames materialised, only \(frames.count) exist") }
+        for f in 0..<frames.materialized {
             let isFree = frames.kinds[f] == .free
             if isFree != frames.bitmapSaysFree(f) { problems.append("frame \(f): free bitmap disagrees with its kind") }
             if isFree {
@@ -147,7 +153,7 @@ extension Machine {
             }
         }
         if free != frames.freeCount { problems.append("free count is \(frames.freeCount) but \(free) frames are free") }
-        if frames.values[frames.zeroFrame] != 0 { problems.append("the zero page holds \(frames.values[frames.zeroFrame])") }
+        if frames.value(frames.zeroFrame) != 0 { problems.append("the zero page holds \(frames.value(frames.zeroFrame))") }
     }
 
     /// Every cached page names a used page-cache frame of that page; counts agree.
@@ -157,7 +163,7 @@ extension Machine {
             for (page, slot) in file.cache.enumerated() where slot >= 0 {
                 cached += 1
                 let f = Int(slot)
-                let ok = f < frames.count && frames.kinds[f] == .pageCache && Int(frames.owner[f]) == file.id
+                let ok = f < frames.materialized && frames.kinds[f] == .pageCache && Int(frames.owner[f]) == file.id
                     && Int(frames.ownerPage[f]) == page
                 if !ok { problems.append("file \(file.name) page \(page) is cached in frame \(f), which is not its page-cache frame") }
             }
@@ -173,7 +179,7 @@ extension Machine {
             }
             for (page, slot) in object.frames.enumerated() where slot >= 0 {
                 let f = Int(slot)
-                let ok = object.references > 0 && f < frames.count && frames.kinds[f] == .shmem
+                let ok = object.references > 0 && f < frames.materialized && frames.kinds[f] == .shmem
                     && Int(frames.owner[f]) == object.id && Int(frames.ownerPage[f]) == page
                 if !ok { problems.append("\(object.name) page \(page) names frame \(f), which is not its frame") }
             }

@@ -3,7 +3,7 @@
 extension Machine {
     /// Replaces the process's address space with an empty one (the new program maps its own).
     /// A vfork child gives the borrowed space back and its parent resumes.
-    public mutating func exec(_ pid: PID) throws {
+    public mutating func exec(_ pid: PID) throws(EngineError) {
         let i = try runningIndex(pid)
         if procs[i].borrowsFrom != nil {
             procs[i].borrowsFrom = nil
@@ -17,11 +17,12 @@ extension Machine {
 
     /// Ends the process: mappings are torn down (anonymous frames nobody maps are freed;
     /// page-cache frames stay cached until `dropCaches`). A vfork parent resumes.
-    public mutating func exit(_ pid: PID) throws {
+    public mutating func exit(_ pid: PID) throws(EngineError) {
         let i = try runningIndex(pid)
         let borrowed = procs[i].borrowsFrom != nil
         let freed = borrowed ? 0 : tearDown(i)
         procs[i].state = .exited
+        liveCount -= 1
         procs[i].borrowsFrom = nil
         note(.exited(pid: pid, framesFreed: freed))
         if borrowed { resumeVforkParent(of: i) }
@@ -33,6 +34,7 @@ extension Machine {
         let borrowed = procs[i].borrowsFrom != nil
         let freed = borrowed ? 0 : tearDown(i)
         procs[i].state = state
+        if !state.isAlive { liveCount -= 1 }
         procs[i].borrowsFrom = nil
         if borrowed { resumeVforkParent(of: i) }
         return freed

@@ -23,7 +23,10 @@ extension Machine {
         case .shmem: return .empty
         case .file where record.info.isShared: return .empty
         case .file: return holdsAnonymous(record) ? .copy : .empty
-        case .privateAnonymous: return .copy
+        case .privateAnonymous:
+            // Rule 11: a region that never held a real anonymous page (only the zero page, or
+            // nothing) has no anon_vma, and fork leaves its entries out; the child faults again.
+            return record.hadAnonymousFrame ? .copy : .empty
         }
     }
 
@@ -43,7 +46,7 @@ extension Machine {
     /// Creates a child with a copy of the parent's address space. Copy-on-write mode shares every
     /// frame and write-protects private writable pages in both; eager mode copies every private
     /// anonymous frame now, and fails with `outOfMemory` (changing nothing) if frames run short.
-    public mutating func fork(_ pid: PID, childName: String) throws -> PID {
+    public mutating func fork(_ pid: PID, childName: String) throws(EngineError) -> PID {
         let i = try runningIndex(pid)
         try checkNewProcess(name: childName)
         let space = spaceIndex(i)
@@ -69,6 +72,7 @@ extension Machine {
             case .omit: continue
             case .empty:
                 child.entries = Array(repeating: 0, count: child.info.pages)
+                child.hadAnonymousFrame = false
             case .copy where eager && !child.info.isShared:
                 let (entries, copied, duplicated) = copyEagerly(space, r)
                 child.entries = entries
@@ -82,8 +86,8 @@ extension Machine {
             childRegions.append(child)
         }
         let childPid = procs.count + 1
-        procs.append(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: nil,
-                                   regions: childRegions, counters: ProcessCounters()))
+        addProcess(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: nil,
+                                 regions: childRegions, counters: ProcessCounters()))
         entryCount += pages
         note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false))
         return childPid
@@ -144,13 +148,13 @@ extension Machine {
     /// Creates a child that borrows the parent's address space (no copying at all); the parent
     /// is suspended until the child exits or execs. The child's accesses act on the parent's
     /// page table, as after vfork(2).
-    public mutating func vfork(_ pid: PID, childName: String) throws -> PID {
+    public mutating func vfork(_ pid: PID, childName: String) throws(EngineError) -> PID {
         let i = try runningIndex(pid)
         try checkNewProcess(name: childName)
         let owner = procs[spaceIndex(i)].pid
         let childPid = procs.count + 1
-        procs.append(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: owner,
-                                   regions: [], counters: ProcessCounters()))
+        addProcess(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: owner,
+                                 regions: [], counters: ProcessCounters()))
         procs[i].state = .suspended(child: childPid)
         note(.forked(parent: pid, child: childPid, entriesCopied: 0, framesCopied: 0, vfork: true))
         return childPid

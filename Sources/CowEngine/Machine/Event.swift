@@ -18,6 +18,8 @@ public enum Event: Equatable, Sendable {
     case segfault(pid: PID, vpn: Int, reason: SegfaultReason)
     /// A fault needed a frame and none was free: the process was killed.
     case outOfMemory(pid: PID, vpn: Int)
+    /// A process was created with an empty address space.
+    case spawned(pid: PID)
     /// A fork (or vfork) made `child`; counts what was duplicated.
     case forked(parent: PID, child: PID, entriesCopied: Int, framesCopied: Int, vfork: Bool)
     /// The process replaced its address space.

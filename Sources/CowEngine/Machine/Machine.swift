@@ -11,6 +11,11 @@ public struct Machine: Sendable {
     var shmemObjects: [ShmemObject] = []
     /// Processes by pid - 1, dead ones included (pids are never reused).
     var procs: [ProcessRecord] = []
+    /// The latest pid given each name (names are unique among live processes, so a live process
+    /// with a name is always the latest with it): name lookups and the duplicate check in O(1).
+    var pidsByName: [String: PID] = [:]
+    /// Processes running or suspended.
+    var liveCount = 0
     /// Events since they were last taken or drained.
     var events = EventLog()
     /// Page-table entries held by all address spaces, bounded by `Machine.maxEntries`.
@@ -26,6 +31,8 @@ public struct Machine: Sendable {
     public static let maxProcesses = 1 << 20
     /// Window of fault-around, in pages, aligned on its own size (Linux: fault_around_bytes 64 KiB).
     public static let faultAroundPages = 16
+    /// Entries of one page-table page (x86-64: 512); fault-around never crosses one.
+    public static let pageTableEntries = 512
 
     /// A fresh machine with no files and no processes; an out-of-range configuration is clamped
     /// (use `MachineConfig.validate()` first to report it instead).
@@ -87,13 +94,13 @@ public struct Machine: Sendable {
 
 extension Machine {
     /// Index into `procs` of an existing pid.
-    func processIndex(_ pid: PID) throws -> Int {
+    func processIndex(_ pid: PID) throws(EngineError) -> Int {
         guard pid >= 1, pid <= procs.count else { throw EngineError.noSuchProcess(pid) }
         return pid - 1
     }
 
     /// Index of a pid that exists and is running (not suspended, not dead).
-    func runningIndex(_ pid: PID) throws -> Int {
+    func runningIndex(_ pid: PID) throws(EngineError) -> Int {
         let i = try processIndex(pid)
         guard procs[i].state == .running else { throw EngineError.processNotRunning(pid, procs[i].state) }
         return i
@@ -121,7 +128,7 @@ extension Machine {
     }
 
     /// Checks a page range given by a caller: non-empty, inside the address space, not too big.
-    func validateRange(_ vpn: Int, _ pages: Int) throws {
+    func validateRange(_ vpn: Int, _ pages: Int) throws(EngineError) {
         guard pages != 0 else { throw EngineError.emptyRange }
         guard pages > 0 else { throw EngineError.invalidArgument("page count must be positive, got \(pages)") }
         guard vpn >= 0 else { throw EngineError.invalidArgument("page number must not be negative, got \(vpn)") }
@@ -131,7 +138,7 @@ extension Machine {
 
     /// Checks a range of pages given by a caller as a Swift range (one whose count would not
     /// fit an Int starts below page 0, and is refused as such instead of trapping).
-    func validateRange(_ vpns: Range<Int>) throws {
+    func validateRange(_ vpns: Range<Int>) throws(EngineError) {
         let (pages, overflow) = vpns.upperBound.subtractingReportingOverflow(vpns.lowerBound)
         guard !overflow else {
             throw EngineError.invalidArgument("page number must not be negative, got \(vpns.lowerBound)")
@@ -140,7 +147,7 @@ extension Machine {
     }
 
     /// Checks a single page number given by a caller.
-    func validateVPN(_ vpn: Int) throws {
+    func validateVPN(_ vpn: Int) throws(EngineError) {
         guard vpn >= 0, vpn < vpnLimit else { throw EngineError.addressOverflow }
     }
 }

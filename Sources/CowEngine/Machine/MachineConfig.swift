@@ -28,8 +28,9 @@ public struct Behaviours: Equatable, Sendable {
     /// "fault-around": a read fault on a file-backed or shared mapping maps the cached pages of
     /// the surrounding 16-page window in one go.
     public var faultAround: Bool
-    /// "fork-skip": fork copies no entries for shared regions and for private file regions
-    /// holding no private copies; the child faults them in later.
+    /// "fork-skip": fork copies no entries for shared regions, for private file regions
+    /// holding no private copies and for private anonymous regions that never held a real
+    /// anonymous page (only the zero page); the child faults them in later.
     public var forkSkipsUnfaulted: Bool
     /// "cow-reuse": a copy-on-write fault by the only remaining mapper reuses the frame.
     public var reuseSoleSharer: Bool
@@ -107,7 +108,7 @@ public struct MachineConfig: Equatable, Sendable {
 
     /// Throws a clear error when frames or page size are out of range, so callers can report bad
     /// input before building a machine (`Machine.init` itself clamps instead of failing).
-    public func validate() throws {
+    public func validate() throws(EngineError) {
         guard (1...MachineConfig.maxFrames).contains(frames) else {
             throw EngineError.invalidArgument("frames must be between 1 and \(MachineConfig.maxFrames), got \(frames)")
         }

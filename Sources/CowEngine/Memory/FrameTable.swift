@@ -1,6 +1,12 @@
 /// Physical memory as struct-of-arrays: one slot per frame in each array, no object per frame.
-/// Slot `count` (one past the last allocatable frame) is the shared zero page: its value is
-/// always 0 and it is never allocated, freed or map-counted.
+/// Frame number `count` (one past the last allocatable frame) is the shared zero page: its value
+/// is always 0 and it is never allocated, freed or map-counted, so it has no slot.
+///
+/// The arrays are materialised lazily: they cover frames 0 ..< `materialized` only, and grow (by
+/// doubling, in whole 64-frame words) when `allocate` needs a frame above that, so a machine
+/// configured with 16,777,216 frames costs nothing until it uses them (about 22 bytes per frame
+/// it has ever used, since frames are handed out lowest first). A frame above `materialized` is
+/// free and cleared, exactly as a materialised free frame.
 struct FrameTable: Sendable {
     /// What a used frame holds (free frames are `.free`).
     enum Kind: UInt8 {
@@ -9,47 +15,63 @@ struct FrameTable: Sendable {
 
     /// Allocatable frames.
     let count: Int
-    /// Stored value of each frame (+ the zero page's 0 at index `count`).
-    var values: [Int64]
+    /// Stored value of each materialised frame (the zero page reads as 0, see `value(_:)`).
+    var values: [Int64] = []
     /// Number of page-table entries pointing at each frame.
-    var mapcount: [Int32]
+    var mapcount: [Int32] = []
     /// Kind of each frame.
-    var kinds: [Kind]
+    var kinds: [Kind] = []
     /// Dirty bit of the page itself (any write through any entry sets it).
-    var dirty: [Bool]
+    var dirty: [Bool] = []
     /// For page-cache frames: file id; for shmem frames: object id. 0 otherwise.
-    var owner: [Int32]
+    var owner: [Int32] = []
     /// Page index within the owner.
-    var ownerPage: [Int32]
-    /// One bit per frame, 1 = free. Bits past `count` in the last word are 0.
-    var freeBits: [UInt64]
+    var ownerPage: [Int32] = []
+    /// One bit per materialised frame, 1 = free. Bits past `count` in the last word are 0.
+    var freeBits: [UInt64] = []
     /// No free frame lives in a word below this one.
-    var freeHint: Int
-    /// Number of free frames.
+    var freeHint: Int = 0
+    /// Number of free frames (materialised or not).
     private(set) var freeCount: Int
 
     /// The zero page's frame number.
     var zeroFrame: Int { count }
 
+    /// Frames that have slots in the arrays (all others are free and cleared).
+    var materialized: Int { kinds.count }
+
     init(count: Int) {
         self.count = count
-        values = Array(repeating: 0, count: count + 1)
-        mapcount = Array(repeating: 0, count: count + 1)
-        kinds = Array(repeating: .free, count: count + 1)
-        dirty = Array(repeating: false, count: count + 1)
-        owner = Array(repeating: 0, count: count + 1)
-        ownerPage = Array(repeating: 0, count: count + 1)
-        let words = (count + 63) / 64
-        freeBits = Array(repeating: ~0, count: words)
-        let tail = count % 64
-        if tail != 0 { freeBits[words - 1] = (UInt64(1) << UInt64(tail)) - 1 }
-        freeHint = 0
         freeCount = count
+    }
+
+    /// The value of `frame`, 0 for the zero page.
+    @inline(__always) func value(_ frame: Int) -> Int64 {
+        frame < values.count ? values[frame] : 0
     }
 
     /// True if `frame` is an allocatable frame number currently in use.
     func isUsed(_ frame: Int) -> Bool {
-        frame >= 0 && frame < count && kinds[frame] != .free
+        frame >= 0 && frame < kinds.count && kinds[frame] != .free
+    }
+
+    /// Gives the arrays slots for at least one more word of frames (doubling, up to `count`).
+    private mutating func grow() {
+        let old = kinds.count
+        let wanted = min(count, max(64, old * 2))
+        let new = wanted - old
+        guard new > 0 else { return }
+        values.append(contentsOf: repeatElement(0, count: new))
+        mapcount.append(contentsOf: repeatElement(0, count: new))
+        kinds.append(contentsOf: repeatElement(.free, count: new))
+        dirty.append(contentsOf: repeatElement(false, count: new))
+        owner.append(contentsOf: repeatElement(0, count: new))
+        ownerPage.append(contentsOf: repeatElement(0, count: new))
+        // `old` is a multiple of 64 (or `count`, and then nothing grows): whole words only.
+        let words = (wanted + 63) / 64
+        while freeBits.count < words { freeBits.append(~0) }
+        let tail = wanted % 64
+        if tail != 0 { freeBits[words - 1] = (UInt64(1) << UInt64(tail)) - 1 }
     }
 
     /// Takes the lowest free frame, zero-filled and clean, with mapcount 0; nil when memory is full.
@@ -60,8 +82,12 @@ struct FrameTable: Sendable {
     mutating func allocate(_ kind: Kind, owner: Int = 0, page: Int = 0) -> Int? {
         guard freeCount > 0 else { return nil }
         var w = freeHint
-        while w < freeBits.count && freeBits[w] == 0 { w += 1 }
-        guard w < freeBits.count else { return nil }
+        while true {
+            while w < freeBits.count && freeBits[w] == 0 { w += 1 }
+            if w < freeBits.count { break }
+            guard kinds.count < count else { return nil }
+            grow()
+        }
         let bit = freeBits[w].trailingZeroBitCount
         freeBits[w] &= freeBits[w] - 1
         freeHint = w

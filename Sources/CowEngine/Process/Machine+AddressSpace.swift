@@ -3,30 +3,36 @@
 extension Machine {
     /// Creates a running process with an empty address space (like a freshly exec'd program
     /// before it maps anything). Names are unique among live processes.
-    public mutating func spawn(name: String) throws -> PID {
+    public mutating func spawn(name: String) throws(EngineError) -> PID {
         try checkNewProcess(name: name)
         let pid = procs.count + 1
-        procs.append(ProcessRecord(pid: pid, name: name, parent: nil, state: .running, borrowsFrom: nil,
-                                   regions: [], counters: ProcessCounters()))
+        addProcess(ProcessRecord(pid: pid, name: name, parent: nil, state: .running, borrowsFrom: nil,
+                                 regions: [], counters: ProcessCounters()))
+        note(.spawned(pid: pid))
         return pid
     }
 
+    /// Appends a new live process and indexes its name.
+    mutating func addProcess(_ record: ProcessRecord) {
+        procs.append(record)
+        pidsByName[record.name] = record.pid
+        liveCount += 1
+    }
+
     /// Refuses an empty or live-duplicate name, or a machine that made too many processes.
-    func checkNewProcess(name: String) throws {
+    func checkNewProcess(name: String) throws(EngineError) {
         guard !name.isEmpty else { throw EngineError.invalidArgument("a process needs a name") }
         try Machine.checkPrintable(name, "a process name")
         guard procs.count < Machine.maxProcesses else {
             throw EngineError.limitExceeded("at most \(Machine.maxProcesses) processes can be created")
         }
-        if procs.contains(where: { $0.name == name && $0.state.isAlive }) {
-            throw EngineError.duplicateProcessName(name)
-        }
+        if isLiveProcessName(name) { throw EngineError.duplicateProcessName(name) }
     }
 
     /// Maps `pages` pages of anonymous memory at `vpn`: private (copy-on-write after fork) or
     /// shared (MAP_SHARED|MAP_ANONYMOUS: one set of frames for every process that inherits it).
     public mutating func mapAnonymous(_ pid: PID, at vpn: Int, pages: Int, permissions: Permissions,
-                                      shared: Bool, name: String) throws {
+                                      shared: Bool, name: String) throws(EngineError) {
         try Machine.checkPrintable(name, "a region name")
         let space = try spaceForNewMapping(pid, vpn, pages)
         let info = Region(name: name, start: vpn, pages: pages, permissions: permissions, isShared: shared,
@@ -38,7 +44,7 @@ extension Machine {
     /// Maps pages [offset, offset + pages) of a file at `vpn`, private (writes make private
     /// copies) or shared (writes go to the page cache, seen by every mapper).
     public mutating func mapFile(_ pid: PID, file: FileID, offset: Int, at vpn: Int, pages: Int,
-                                 permissions: Permissions, shared: Bool, name: String) throws {
+                                 permissions: Permissions, shared: Bool, name: String) throws(EngineError) {
         try Machine.checkPrintable(name, "a region name")
         let record = try fileRecord(file)
         let space = try spaceForNewMapping(pid, vpn, pages)
@@ -53,7 +59,7 @@ extension Machine {
 
     /// Maps a library as the dynamic linker does: "<lib>.text" (r-x, private) at `vpn`, then
     /// "<lib>.data" (rw-, private) right after it.
-    public mutating func mapLibrary(_ pid: PID, library: FileID, at vpn: Int) throws {
+    public mutating func mapLibrary(_ pid: PID, library: FileID, at vpn: Int) throws(EngineError) {
         let record = try fileRecord(library)
         guard record.isLibrary else { throw EngineError.notALibrary(record.name) }
         let space = try spaceForNewMapping(pid, vpn, record.pages)
@@ -68,13 +74,13 @@ extension Machine {
     }
 
     /// The file with `id`, or a noSuchFile error.
-    func fileRecord(_ id: FileID) throws -> FileRecord {
+    func fileRecord(_ id: FileID) throws(EngineError) -> FileRecord {
         guard id >= 1, id <= fileRecords.count else { throw EngineError.noSuchFile("with id \(id)") }
         return fileRecords[id - 1]
     }
 
     /// Validates a new mapping of [vpn, vpn + pages) for `pid`; returns its address space.
-    private func spaceForNewMapping(_ pid: PID, _ vpn: Int, _ pages: Int) throws -> Int {
+    private func spaceForNewMapping(_ pid: PID, _ vpn: Int, _ pages: Int) throws(EngineError) -> Int {
         let i = try runningIndex(pid)
         try validateRange(vpn, pages)
         guard pages <= Machine.maxPages else {
@@ -92,18 +98,17 @@ extension Machine {
 
     /// Unmaps [vpn, vpn + pages), splitting regions at the edges; unmapped pages in the range
     /// are ignored, as munmap does.
-    public mutating func unmap(_ pid: PID, at vpn: Int, pages: Int) throws {
+    public mutating func unmap(_ pid: PID, at vpn: Int, pages: Int) throws(EngineError) {
         let i = try runningIndex(pid)
         try validateRange(vpn, pages)
         let space = spaceIndex(i)
         guard firstOverlap(space, vpn, vpn + pages) != nil else { return }
-        let inside = isolate(space, vpn, vpn + pages)
-        for r in inside.reversed() { _ = removeRegion(space, r) }
+        _ = removeRegions(space, isolate(space, vpn, vpn + pages))
     }
 
     /// Changes the rights of [vpn, vpn + pages), which must be mapped entirely; splits regions
     /// at the edges and updates the entries (losing write write-protects them).
-    public mutating func protect(_ pid: PID, at vpn: Int, pages: Int, permissions: Permissions) throws {
+    public mutating func protect(_ pid: PID, at vpn: Int, pages: Int, permissions: Permissions) throws(EngineError) {
         let i = try runningIndex(pid)
         try validateRange(vpn, pages)
         let space = spaceIndex(i)
@@ -139,7 +144,7 @@ extension Machine {
 
     /// Sets madvise advice on [vpn, vpn + pages), which must be mapped entirely. wipeonfork
     /// applies only to private anonymous memory (Linux refuses it elsewhere with EINVAL).
-    public mutating func advise(_ pid: PID, at vpn: Int, pages: Int, advice: Advice) throws {
+    public mutating func advise(_ pid: PID, at vpn: Int, pages: Int, advice: Advice) throws(EngineError) {
         let i = try runningIndex(pid)
         try validateRange(vpn, pages)
         let space = spaceIndex(i)
@@ -147,10 +152,10 @@ extension Machine {
             throw EngineError.notMapped(pid: procs[space].pid, vpn: hole)
         }
         if advice == .wipeOnFork,
-           let bad = procs[space].regions.first(where: {
-               $0.info.start < vpn + pages && vpn < $0.info.end && $0.source != .privateAnonymous })
+           let bad = regionsOverlapping(space, vpn, vpn + pages).first(where: {
+               procs[space].regions[$0].source != .privateAnonymous })
         {
-            throw EngineError.adviceNotApplicable(region: bad.info.name, advice: advice)
+            throw EngineError.adviceNotApplicable(region: procs[space].regions[bad].info.name, advice: advice)
         }
         for r in isolate(space, vpn, vpn + pages) { procs[space].regions[r].info.advice = advice }
     }

@@ -16,9 +16,26 @@ extension Machine {
 
     /// The latest process called `name`, alive or dead.
     public func process(named name: String) -> ProcessInfo? {
-        guard let i = procs.lastIndex(where: { $0.name == name }) else { return nil }
-        return info(i)
+        pid(named: name).map { info($0 - 1) }
     }
+
+    /// The pid of the latest process called `name`, alive or dead; O(1).
+    public func pid(named name: String) -> PID? { pidsByName[name] }
+
+    /// Whether a live process is called `name`; O(1).
+    public func isLiveProcessName(_ name: String) -> Bool {
+        guard let pid = pidsByName[name] else { return false }
+        return procs[pid - 1].state.isAlive
+    }
+
+    /// Processes ever created (the last pid given); O(1).
+    public var processCount: Int { procs.count }
+
+    /// Processes running or suspended; O(1).
+    public var liveProcessCount: Int { liveCount }
+
+    /// Names of the live processes, by pid.
+    public var liveProcessNames: [String] { procs.filter { $0.state.isAlive }.map(\.name) }
 
     /// Every process ever created, by pid.
     public var processes: [ProcessInfo] { procs.indices.map(info) }
@@ -27,7 +44,7 @@ extension Machine {
     func info(_ i: Int) -> ProcessInfo {
         let p = procs[i]
         return ProcessInfo(pid: p.pid, name: p.name, parent: p.parent, state: p.state,
-                           regions: procs[spaceIndex(i)].regions.map(\.info), counters: p.counters,
+                           regions: RegionList(procs[spaceIndex(i)].regions), counters: p.counters,
                            borrowsFrom: p.borrowsFrom)
     }
 
@@ -63,12 +80,38 @@ extension Machine {
     }
 
     /// Every used frame, sorted by number, with reverse maps (one walk of all page tables).
-    public var usedFrames: [FrameInfo] {
-        var mappers: [Int: [Mapper]] = [:]
+    public var usedFrames: [FrameInfo] { usedFramesAndZeroPage.used }
+
+    /// Every used frame with its reverse map, and the zero page with its own (nil when nothing
+    /// maps it), from one walk of all page tables: time linear in frames and entries.
+    public var usedFramesAndZeroPage: (used: [FrameInfo], zeroPage: FrameInfo?) {
+        var mappers = Array(repeating: [Mapper](), count: frames.materialized)
+        var zero: [Mapper] = []
         forEachMapping { pid, vpn, f in
-            if f != frames.zeroFrame { mappers[f, default: []].append(Mapper(pid: pid, vpn: vpn)) }
+            if f == frames.zeroFrame { zero.append(Mapper(pid: pid, vpn: vpn)) } else { mappers[f].append(Mapper(pid: pid, vpn: vpn)) }
         }
-        return (0..<frames.count).filter(frames.isUsed).map { frameInfo($0, mappers: mappers[$0] ?? []) }
+        var used: [FrameInfo] = []
+        for f in 0..<frames.materialized where frames.isUsed(f) { used.append(frameInfo(f, mappers: mappers[f])) }
+        return (used, zero.isEmpty ? nil : frameInfo(frames.zeroFrame, mappers: zero))
+    }
+
+    /// The reverse map of the given frames (one walk of all page tables): each frame's mappers
+    /// sorted by pid then vpn; frames nobody maps, free or out of range are left out.
+    public func mappers(of numbers: some Sequence<Int>) -> [Int: [Mapper]] {
+        var wanted = Set<Int>()
+        for f in numbers where f >= 0 && f <= frames.zeroFrame { wanted.insert(f) }
+        var result: [Int: [Mapper]] = [:]
+        guard !wanted.isEmpty else { return result }
+        forEachMapping { pid, vpn, f in
+            if wanted.contains(f) { result[f, default: []].append(Mapper(pid: pid, vpn: vpn)) }
+        }
+        return result
+    }
+
+    /// Page-table entries mapping `frame` (0 for the zero page, free frames and numbers out of
+    /// range); O(1), unlike `frame(_:)`, which builds the reverse map.
+    public func mapcount(ofFrame frame: Int) -> Int {
+        frames.isUsed(frame) ? Int(frames.mapcount[frame]) : 0
     }
 
     /// Public view of frame `f` with the given mappers.
@@ -83,7 +126,7 @@ extension Machine {
         case .anonymous, .free: kind = .anonymous
         }
         return FrameInfo(number: f, kind: kind, mapcount: Int(frames.mapcount[f]), dirty: frames.dirty[f],
-                         value: frames.values[f], mappers: mappers)
+                         value: frames.value(f), mappers: mappers)
     }
 
     /// Calls `body(pid, vpn, frame)` for every present entry of every live address space, in

@@ -25,26 +25,33 @@ extension Machine {
     mutating func insertRegion(_ space: Int, _ info: Region, source: RegionSource, objectOffset: Int) {
         let record = RegionRecord(info: info, entries: Array(repeating: 0, count: info.pages),
                                   source: source, objectOffset: objectOffset)
-        let at = procs[space].regions.firstIndex { $0.info.start > info.start } ?? procs[space].regions.count
-        procs[space].regions.insert(record, at: at)
+        let at = firstRegion(space, startingAtOrAfter: info.start)
+        if at == procs[space].regions.count {
+            procs[space].regions.append(record)
+        } else {
+            procs[space].regions.insert(record, at: at)
+        }
         entryCount += info.pages
     }
 
-    /// Removes region `r` of `space`, unmapping its pages; returns the frames freed.
-    mutating func removeRegion(_ space: Int, _ r: Int) -> Int {
-        let record = procs[space].regions.remove(at: r)
+    /// Removes the regions `range` of `space` (one array operation however many), unmapping
+    /// their pages; returns the frames freed.
+    mutating func removeRegions(_ space: Int, _ range: Range<Int>) -> Int {
+        guard !range.isEmpty else { return 0 }
+        let removed = procs[space].regions[range]
+        procs[space].regions.removeSubrange(range)
         var freed = 0
-        for e in record.entries where dropReference(e) { freed += 1 }
-        if case .shmem(let id) = record.source { freed += releaseShmem(id) }
-        entryCount -= record.info.pages
+        for record in removed.reversed() {
+            for e in record.entries where dropReference(e) { freed += 1 }
+            if case .shmem(let id) = record.source { freed += releaseShmem(id) }
+            entryCount -= record.info.pages
+        }
         return freed
     }
 
     /// Unmaps every region of `space`; returns the frames freed.
     mutating func tearDown(_ space: Int) -> Int {
-        var freed = 0
-        while !procs[space].regions.isEmpty { freed += removeRegion(space, procs[space].regions.count - 1) }
-        return freed
+        removeRegions(space, 0..<procs[space].regions.count)
     }
 
     /// Splits the region containing `vpn` into [start, vpn) and [vpn, end) when `vpn` falls
@@ -72,24 +79,61 @@ extension Machine {
     mutating func isolate(_ space: Int, _ vpn: Int, _ end: Int) -> Range<Int> {
         split(space, at: vpn)
         split(space, at: end)
-        let regions = procs[space].regions
-        let first = regions.firstIndex { $0.info.start >= vpn } ?? regions.count
-        let last = regions.firstIndex { $0.info.start >= end } ?? regions.count
+        let first = firstRegion(space, startingAtOrAfter: vpn)
+        let last = firstRegion(space, startingAtOrAfter: end)
         return first..<max(first, last)
+    }
+
+    /// Index of the first region of `space` starting at or after `vpn` (the count if none), by
+    /// binary search.
+    func firstRegion(_ space: Int, startingAtOrAfter vpn: Int) -> Int {
+        let regions = procs[space].regions
+        var lo = 0, hi = regions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if regions[mid].info.start < vpn { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Index of the first region of `space` ending after `vpn` (the count if none), by binary
+    /// search: regions are sorted and disjoint, so their ends are sorted too.
+    func firstRegion(_ space: Int, endingAfter vpn: Int) -> Int {
+        let regions = procs[space].regions
+        var lo = 0, hi = regions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if regions[mid].info.end <= vpn { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Indices of the regions of `space` overlapping [vpn, end), in address order.
+    func regionsOverlapping(_ space: Int, _ vpn: Int, _ end: Int) -> Range<Int> {
+        let first = firstRegion(space, endingAfter: vpn)
+        var last = first
+        let regions = procs[space].regions
+        while last < regions.count && regions[last].info.start < end { last += 1 }
+        return first..<last
     }
 
     /// The first region of `space` overlapping [vpn, end), if any.
     func firstOverlap(_ space: Int, _ vpn: Int, _ end: Int) -> RegionRecord? {
-        procs[space].regions.first { $0.info.start < end && vpn < $0.info.end }
+        let r = firstRegion(space, endingAfter: vpn)
+        guard r < procs[space].regions.count, procs[space].regions[r].info.start < end else { return nil }
+        return procs[space].regions[r]
     }
 
     /// The first page of [vpn, end) that no region of `space` covers, if any.
     func firstHole(_ space: Int, _ vpn: Int, _ end: Int) -> Int? {
         var next = vpn
-        for r in procs[space].regions where r.info.end > next && r.info.start < end {
-            if r.info.start > next { return next }
-            next = r.info.end
+        let regions = procs[space].regions
+        var r = firstRegion(space, endingAfter: vpn)
+        while r < regions.count && regions[r].info.start < end {
+            if regions[r].info.start > next { return next }
+            next = regions[r].info.end
             if next >= end { return nil }
+            r += 1
         }
         return next < end ? next : nil
     }

@@ -7,7 +7,7 @@ extension Machine {
     /// Refuses a name holding a control character (newline, tab, escape...) or a bidirectional
     /// override that would make the text read differently from what it holds. `what` names the
     /// kind of name in the error ("a process name").
-    static func checkPrintable(_ name: String, _ what: String) throws {
+    static func checkPrintable(_ name: String, _ what: String) throws(EngineError) {
         for scalar in name.unicodeScalars where Machine.isUnprintable(scalar) {
             let code = String(scalar.value, radix: 16, uppercase: true)
             throw EngineError.invalidArgument(

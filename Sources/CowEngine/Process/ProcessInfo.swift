@@ -92,12 +92,35 @@ public struct ProcessInfo: Equatable, Sendable {
     public var parent: PID?
     /// Where the process is in its life.
     public var state: ProcessState
-    /// Regions sorted by start; for a vfork child, the borrowed regions of its parent.
-    public var regions: [Region]
+    /// Regions sorted by start; for a vfork child, the borrowed regions of its parent. A view
+    /// of the engine's own region array, so a snapshot costs O(1) however many regions there are.
+    public var regions: RegionList
     /// Faults and copy-on-write work done by this process.
     public var counters: ProcessCounters
     /// For a vfork child: the pid whose address space it uses.
     public var borrowsFrom: PID?
     /// True while running or suspended.
     public var isAlive: Bool { state.isAlive }
+}
+
+/// The regions of an address space, in address order: a read-only view sharing the engine's
+/// storage (copy-on-write), so handing it out costs nothing.
+public struct RegionList: RandomAccessCollection, Equatable, Sendable, ExpressibleByArrayLiteral {
+    let records: [RegionRecord]
+
+    init(_ records: [RegionRecord]) { self.records = records }
+
+    /// A list of plain regions (for building expectations).
+    public init(arrayLiteral regions: Region...) {
+        records = regions.map { RegionRecord(info: $0, entries: [], source: .privateAnonymous, objectOffset: 0) }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { records.count }
+    public subscript(position: Int) -> Region { records[position].info }
+
+    public static func == (a: RegionList, b: RegionList) -> Bool { a.elementsEqual(b) }
+
+    /// Index of the region containing `vpn`, by binary search; nil in a hole.
+    public func index(containing vpn: Int) -> Int? { Machine.regionIndex(in: records, vpn) }
 }

@@ -13,6 +13,10 @@ struct RegionRecord: Sendable {
     var source: RegionSource
     /// Page of the file / shmem object that the region's first page shows.
     var objectOffset: Int
+    /// The region has held a real private anonymous frame (Linux: it has an anon_vma). Kept
+    /// when the frames go and when the region splits; fork-skip leaves a private anonymous
+    /// region without it out of fork (conformance rule 11).
+    var hadAnonymousFrame = false
 
     /// Object page behind virtual page `vpn` of this region.
     @inline(__always) func objectPage(_ vpn: Int) -> Int { objectOffset + (vpn - info.start) }

@@ -32,6 +32,19 @@ extension Session {
         return info
     }
 
+    /// The pid and name of the process a command names (alive unless `allowDead`), keeping no
+    /// snapshot of its regions: a command that changes the machine must not hold one across the
+    /// change, or the engine's region array is shared and gets copied whole (65,530 regions).
+    func processTarget(_ ref: ProcessReference, allowDead: Bool = false) throws(ScriptError) -> (pid: PID, name: String) {
+        let info = try process(ref, allowDead: allowDead)
+        return (info.pid, info.name)
+    }
+
+    /// Whether process `pid` has a region called `name`.
+    func hasRegion(_ pid: PID, named name: String) -> Bool {
+        machine.process(pid)?.regions.contains { $0.name == name } ?? false
+    }
+
     /// The pid and name a reference names, without building a full `ProcessInfo` (the hot path
     /// of `read` and `write`; the engine itself refuses dead processes).
     func pidAndName(_ ref: ProcessReference) throws(ScriptError) -> (pid: PID, name: String) {
@@ -249,15 +262,14 @@ extension Session {
            base.index(after: underscore) < base.endIndex, underscore > base.startIndex {
             base = base[..<underscore]
         }
-        return uniqueProcessName(String(base) + "_\(machine.processes.count + 1)")
+        return uniqueProcessName(String(base) + "_\(machine.processCount + 1)")
     }
 
     /// `name`, or `name_2`, `name_3`... if a live process already has it.
     func uniqueProcessName(_ name: String) -> String {
-        let alive = Set(machine.processes.filter(\.isAlive).map(\.name))
-        if !alive.contains(name) { return name }
+        if !machine.isLiveProcessName(name) { return name }
         var k = 2
-        while alive.contains("\(name)_\(k)") { k += 1 }
+        while machine.isLiveProcessName("\(name)_\(k)") { k += 1 }
         return "\(name)_\(k)"
     }
 }

@@ -191,19 +191,17 @@ extension Session {
             say("file \(name): \(Format.pages(pages)), \(cached ? "in the page cache" : "on disk")", style: .dim)
         case .spawn(let nameArgument):
             let name = try nameArgument.map { (a) throws(ScriptError) in try self.name(a) }
-                ?? uniqueProcessName("proc_\(machine.processes.count + 1)")
-            let pid = try engine(ErrorSpans(command: keyword, name: nameArgument?.span)) { try $0.spawn(name: name) }
-            pidByName[name] = pid
-            say("spawn  \(name) (pid \(pid))", style: .event)
+                ?? uniqueProcessName("proc_\(machine.processCount + 1)")
+            pidByName[name] = try engine(ErrorSpans(command: keyword, name: nameArgument?.span)) { try $0.spawn(name: name) }
         case .map(let m): try runMap(m, keyword: keyword)
         case .mapLibrary(let ref, let libraryArgument, let at):
-            let info = try process(ref)
+            let info = try processTarget(ref)
             let library = try name(libraryArgument)
             let address = try self.address(at)
             guard address % machine.pageSize == 0 else {
                 throw fail("address \(Format.hex(address)) is not a multiple of the page size (\(machine.pageSize))", at: at.span)
             }
-            if info.regions.contains(where: { $0.name == library + ".text" }) {
+            if hasRegion(info.pid, named: library + ".text") {
                 throw fail("\(info.name) already maps \(library) (it has a region \(library).text)", at: libraryArgument.span)
             }
             try engine(ErrorSpans(command: keyword, process: ref.span, range: at.span, file: libraryArgument.span)) {
@@ -229,7 +227,7 @@ extension Session {
             }
             say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) advised \(advice.rawValue)", style: .dim)
         case .fork(let ref, let childArgument), .vfork(let ref, let childArgument):
-            let info = try process(ref)
+            let info = try processTarget(ref)
             let child = try childArgument.map { (a) throws(ScriptError) in try self.name(a) } ?? defaultChildName(of: info.name)
             let spans = ErrorSpans(command: keyword, process: ref.span, name: childArgument?.span)
             if case .fork = command {
@@ -238,10 +236,10 @@ extension Session {
                 pidByName[child] = try engine(spans) { try $0.vfork(info.pid, childName: child) }
             }
         case .exec(let ref):
-            let info = try process(ref)
+            let info = try processTarget(ref)
             try engine(ErrorSpans(command: keyword, process: ref.span)) { try $0.exec(info.pid) }
         case .exit(let ref):
-            let info = try process(ref)
+            let info = try processTarget(ref)
             try engine(ErrorSpans(command: keyword, process: ref.span)) { try $0.exit(info.pid) }
         case .read(let ref, let range):
             let info = try pidAndName(ref)
@@ -258,6 +256,17 @@ extension Session {
             if options.json { sayJSON(FrameDump(machine: machine).json()) } else {
                 say(lines: FrameDump(machine: machine).lines(everyFrame: everyPage))
             }
+        case .dump(.frame(let expr), _):
+            let number = try integer(expr, "the frame number")
+            guard number >= 0, number <= machine.zeroPageFrame else {
+                throw fail("no frame \(number): frames are numbered 0 to \(machine.zeroPageFrame - 1), and the zero page is frame \(machine.zeroPageFrame)", at: expr.span)
+            }
+            guard let frame = machine.frame(number) else {
+                if options.json { sayJSON(.object([("frame", .int(number)), ("kind", .string("free"))])) } else { say("frame \(number): free") }
+                return
+            }
+            let detail = FrameDetail(machine: machine, info: frame)
+            if options.json { sayJSON(detail.json()) } else { say(lines: detail.lines()) }
         case .dump(.process(let ref), let everyPage):
             let info = try process(ref)
             let dump = ProcessDump(machine: machine, info: info)
@@ -356,7 +365,7 @@ extension Session {
     }
 
     private func runMap(_ m: MapCommand, keyword: SourceSpan) throws(ScriptError) {
-        let info = try process(m.process)
+        let info = try processTarget(m.process)
         let vpns = try pageRange(m.range, aligned: true)
         var regionName: String
         var fileName: String?
@@ -371,14 +380,14 @@ extension Session {
             fileSpan = argument.span
             if let offsetExpr { offset = try integer(offsetExpr, "the file offset (in pages)") }
             regionName = name
-            if info.regions.contains(where: { $0.name == name }) {
+            if hasRegion(info.pid, named: name) {
                 regionName = "\(name).\(Format.hex(vpns.lowerBound * machine.pageSize))"
             }
         }
         if let nameArgument = m.name {
             regionName = try name(nameArgument)
             try checkPrintable(regionName, "a region name", at: nameArgument.span)
-            if info.regions.contains(where: { $0.name == regionName }) {
+            if hasRegion(info.pid, named: regionName) {
                 throw fail("\(info.name) already has a region named `\(regionName)`", at: nameArgument.span)
             }
         }
@@ -537,8 +546,8 @@ extension Session {
     func changeMapping(
         _ ref: ProcessReference, _ range: RangeArgument, keyword: SourceSpan,
         _ change: (inout Machine, PID, Range<Int>) throws -> Void
-    ) throws(ScriptError) -> (ProcessInfo, Range<Int>) {
-        let info = try process(ref)
+    ) throws(ScriptError) -> ((pid: PID, name: String), Range<Int>) {
+        let info = try processTarget(ref)
         let vpns = try pageRange(range, aligned: true, of: info.pid)
         try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
             try change(&$0, info.pid, vpns)

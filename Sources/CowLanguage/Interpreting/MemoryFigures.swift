@@ -19,6 +19,9 @@ public protocol MemoryFigures {
     func process(_ pid: PID) -> ProcessInfo?
     /// /proc/PID/smaps figures of a process, or of one region of it.
     func usage(of pid: PID, region: String?) -> Usage?
+    /// The figures of every region of a process, by region name (split parts summed), in one
+    /// call: `smaps` of 65,530 regions must not ask 65,530 times.
+    func usageByRegionName(of pid: PID) -> [String: Usage]?
     /// The page-table entry of a page, if it is mapped.
     func entry(_ pid: PID, vpn: Int) -> PageTableEntry?
     /// A frame's state.
@@ -28,6 +31,14 @@ public protocol MemoryFigures {
 extension MemoryFigures {
     /// The figures of a whole process.
     func usage(of pid: PID) -> Usage? { usage(of: pid, region: nil) }
+
+    /// One `usage(of:region:)` per region name (the engine answers in one pass instead).
+    func usageByRegionName(of pid: PID) -> [String: Usage]? {
+        guard let info = process(pid) else { return nil }
+        var result: [String: Usage] = [:]
+        for r in info.regions where result[r.name] == nil { result[r.name] = usage(of: pid, region: r.name) ?? Usage() }
+        return result
+    }
 }
 
 extension Machine: MemoryFigures {

@@ -202,6 +202,8 @@ public struct StringLiteral: Sendable {
 public enum DumpTarget: Sendable {
     /// The physical frame table.
     case frames
+    /// One physical frame with every mapping of it (`dump frame N`).
+    case frame(Expr)
     /// A process's page table.
     case process(ProcessReference)
 }

@@ -143,6 +143,9 @@ public struct Parser {
 
     var current: Lexeme { tokens[index] }
 
+    /// The token after the current one on the same line (nil at the end of the line).
+    var following: Lexeme? { index + 1 < tokens.count ? tokens[index + 1] : nil }
+
     /// Where the token consumed last is (for "expected ... after `...`", which quotes its source
     /// text). Only the span is kept.
     var previousToken: Lexeme { Lexeme(kind: .newline, span: index > 0 ? tokens[index - 1].span : lastOfPreviousLine) }

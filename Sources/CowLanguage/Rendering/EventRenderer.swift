@@ -170,6 +170,13 @@ enum EventRenderer {
         case .outOfMemory(let pid, let vpn):
             text.append(string: "killed \(name(pid)): out of memory at \(Format.hex(vpn &* pageSize)) (no free frame)")
             return .fault
+        case .spawned(let pid):
+            text.append("spawn  ")
+            text.append(string: name(pid))
+            text.append(" (pid ")
+            text.decimal(pid)
+            text.append(")")
+            return .event
         case .forked(let parent, let child, let entries, let copied, let vfork):
             if vfork {
                 text.append(string: "vfork  \(name(parent)) (pid \(parent)) -> \(name(child)) (pid \(child)): the child borrows the address space; \(name(parent)) waits")

@@ -13,7 +13,32 @@ public struct ProcessDump {
     }
 
     /// The legend printed under every page table.
-    public static let legend = "flags: P present, W writable, U user, C copy-on-write, D dirty, A accessed, - clear; frame `zero` is the shared zero page"
+    public static let legend = "flags: P present, W writable, U user, C copy-on-write, D dirty, A accessed, - clear; frame `zero` is the shared zero page; mapcount: entries mapping the frame"
+
+    /// The most names a cell lists before it says "and N more" (the rest: `dump frame N`).
+    static let namesShown = 8
+
+    /// "a, b, c" or, past `namesShown`, "a, b, ..., h and 1992 more".
+    static func summarised(_ names: [String]) -> String {
+        guard names.count > namesShown else { return names.joined(separator: ", ") }
+        return names.prefix(namesShown).joined(separator: ", ") + " and \(names.count - namesShown) more"
+    }
+
+    /// The pid owning the address space shown (a vfork child shows its parent's).
+    private var owner: PID { info.borrowsFrom ?? info.pid }
+
+    /// For each frame the dump shows, the other processes mapping it (pids, ascending, once each).
+    private func sharers(_ entries: [MappedPage]) -> [Int: [PID]] {
+        let zero = machine.zeroPageFrame
+        let reverse = machine.mappers(of: entries.lazy.map(\.entry.frame).filter { $0 != zero })
+        var result: [Int: [PID]] = [:]
+        for (frame, list) in reverse {
+            var pids: [PID] = []
+            for m in list where m.pid != owner && pids.last != m.pid { pids.append(m.pid) }
+            result[frame] = pids
+        }
+        return result
+    }
 
     private func address(_ vpn: Int) -> String { Format.hex(vpn &* machine.pageSize) }
 
@@ -69,18 +94,30 @@ public struct ProcessDump {
     }
 
     private func pageTable(everyPage: Bool, entries: [MappedPage]) -> (table: TextTable, regions: [String]) {
-        var table = TextTable([.init("address"), .init("pages", .right), .init("frame", .right), .init("flags"), .init("region")], indent: "  ")
+        var table = TextTable([.init("address"), .init("pages", .right), .init("frame", .right), .init("flags"),
+                               .init("mapcount", .right), .init("shared with"), .init("region")], indent: "  ")
         var regions: [String] = []
+        let shared = sharers(entries)
+        let zero = machine.zeroPageFrame
+        func sharing(_ page: MappedPage) -> (mapcount: Int, with: [PID]) {
+            guard page.entry.frame != zero else { return (0, []) }
+            return (machine.mapcount(ofFrame: page.entry.frame), shared[page.entry.frame] ?? [])
+        }
         var i = 0
         while i < entries.count {
             var j = i + 1
+            let first = entries[i]
+            let firstSharing = sharing(first)
             if !everyPage {
-                while j < entries.count, continues(entries[j - 1], entries[j]) { j += 1 }
+                while j < entries.count, continues(entries[j - 1], entries[j]), sharing(entries[j]) == firstSharing { j += 1 }
             }
-            let first = entries[i], last = entries[j - 1]
+            let last = entries[j - 1]
             let n = j - i
             let where_ = n == 1 ? address(first.vpn) : "\(address(first.vpn))..\(address(last.vpn + 1))"
-            table.add([where_, "\(n)", frameText(first.entry.frame, last.entry.frame, n), first.entry.flags.description, first.region])
+            let isZero = first.entry.frame == zero
+            let names = firstSharing.with.map { machine.processName($0) ?? "pid \($0)" }
+            table.add([where_, "\(n)", frameText(first.entry.frame, last.entry.frame, n), first.entry.flags.description,
+                       isZero ? "-" : "\(firstSharing.mapcount)", names.isEmpty ? "-" : Self.summarised(names), first.region])
             regions.append(first.region)
             i = j
         }
@@ -117,11 +154,17 @@ public struct ProcessDump {
         }
         let names: [(PTEFlags, String)] = [(.present, "present"), (.writable, "writable"), (.user, "user"),
                                            (.copyOnWrite, "copy-on-write"), (.dirty, "dirty"), (.accessed, "accessed")]
-        let pages = machine.pageTable(of: info.pid).map { p -> JSON in
-            .object([
+        let entries = machine.pageTable(of: info.pid)
+        let shared = sharers(entries)
+        let pages = entries.map { p -> JSON in
+            let isZero = p.entry.frame == machine.zeroPageFrame
+            let with = isZero ? [] : shared[p.entry.frame] ?? []
+            return .object([
                 ("vpn", .int(p.vpn)), ("address", .int(p.vpn &* ps)),
-                ("frame", p.entry.frame == machine.zeroPageFrame ? .string("zero") : .int(p.entry.frame)),
+                ("frame", isZero ? .string("zero") : .int(p.entry.frame)),
                 ("flags", .array(names.filter { p.entry.flags.contains($0.0) }.map { .string($0.1) })),
+                ("mapcount", .int(isZero ? 0 : machine.mapcount(ofFrame: p.entry.frame))),
+                ("sharedWith", .array(with.map { .object([("pid", .int($0)), ("process", .string(machine.processName($0) ?? ""))]) })),
                 ("region", .string(p.region)),
             ])
         }
@@ -140,7 +183,7 @@ public struct FrameDump {
     /// The frame dump of `machine`.
     public init(machine: Machine) { self.machine = machine }
 
-    private func name(_ pid: PID) -> String { machine.process(pid)?.name ?? "pid \(pid)" }
+    private func name(_ pid: PID) -> String { machine.processName(pid) ?? "pid \(pid)" }
 
     /// "anonymous", "cache", "shmem".
     private func kind(_ f: FrameInfo) -> String {
@@ -161,15 +204,19 @@ public struct FrameDump {
     /// The text form.
     public func lines(everyFrame: Bool) -> [String] {
         var out = [summary()]
-        let frames = machine.usedFrames
+        let (frames, zero) = machine.usedFramesAndZeroPage
         if !frames.isEmpty { out += frameTable(everyFrame: everyFrame, frames: frames).table.render() }
-        if let zero = zeroPageLine() { out.append(zero) }
+        if let zero, let line = zeroPageLine(zero) { out.append(line) }
         return out
     }
 
     /// "zero page (frame N, outside the M frames): K mappings, ..." when anything maps it.
     public func zeroPageLine() -> String? {
-        guard let zero = machine.frame(machine.zeroPageFrame), !zero.mappers.isEmpty else { return nil }
+        machine.frame(machine.zeroPageFrame).flatMap(zeroPageLine)
+    }
+
+    private func zeroPageLine(_ zero: FrameInfo) -> String? {
+        guard !zero.mappers.isEmpty else { return nil }
         return "zero page (frame \(machine.zeroPageFrame), outside the \(machine.stats.frames) frames): \(Format.count(zero.mappers.count, "mapping")), \(zeroMappers(zero.mappers))"
     }
 
@@ -197,20 +244,24 @@ public struct FrameDump {
             }
             let first = frames[i], n = j - i
             table.add([n == 1 ? "\(first.number)" : "\(first.number)-\(frames[j - 1].number)", kind(first), contents(first, n),
-                       "\(first.mapcount)", first.dirty ? "yes" : "no", "\(first.value)", mappers(first.mappers, n)])
+                       "\(first.mapcount)", first.dirty ? "yes" : "no", "\(first.value)", mappers(first.mappers, n, frame: first.number)])
             rows.append(first.number...frames[j - 1].number)
             i = j
         }
         return (table, rows)
     }
 
-    /// "shell 0x10000, ls 0x10000" (runs: "shell 0x10000..0x18000").
-    private func mappers(_ list: [Mapper], _ n: Int) -> String {
+    /// "shell 0x10000, ls 0x10000" (runs: "shell 0x10000..0x18000"); past
+    /// `ProcessDump.namesShown` mappers the first ones and "and N more (dump frame F)".
+    private func mappers(_ list: [Mapper], _ n: Int, frame: Int) -> String {
         if list.isEmpty { return "-" }
         let ps = machine.pageSize
-        return list.map { m in
+        let shown = list.count > ProcessDump.namesShown ? list.prefix(ProcessDump.namesShown) : list[...]
+        let text = shown.map { m in
             n == 1 ? "\(name(m.pid)) \(Format.hex(m.vpn &* ps))" : "\(name(m.pid)) \(Format.hex(m.vpn &* ps))..\(Format.hex((m.vpn + n) &* ps))"
         }.joined(separator: ", ")
+        guard list.count > shown.count else { return text }
+        return text + " and \(list.count - shown.count) more (dump frame \(frame))"
     }
 
     /// Zero-page mappers grouped per process into runs of pages.
@@ -225,8 +276,17 @@ public struct FrameDump {
             let a = list[i]
             parts.append(n == 1 ? "\(name(a.pid)) \(Format.hex(a.vpn &* ps))" : "\(name(a.pid)) \(Format.hex(a.vpn &* ps))..\(Format.hex((a.vpn + n) &* ps))")
             i = j
+            if parts.count > ProcessDump.namesShown { break }
         }
-        return parts.joined(separator: ", ")
+        guard parts.count > ProcessDump.namesShown else { return parts.joined(separator: ", ") }
+        var rest = 1   // runs after the ones shown
+        while i < list.count {
+            var j = i + 1
+            while j < list.count, list[j].pid == list[i].pid, list[j].vpn == list[j - 1].vpn + 1 { j += 1 }
+            rest += 1
+            i = j
+        }
+        return parts.prefix(ProcessDump.namesShown).joined(separator: ", ") + " and \(rest) more (dump frame \(machine.zeroPageFrame))"
     }
 
     /// Whether frame `b` continues the row frame `a` ends.
@@ -246,7 +306,7 @@ public struct FrameDump {
     func json() -> JSON {
         let stats = machine.stats
         let ps = machine.pageSize
-        let list = machine.usedFrames.map { f -> JSON in
+        let list = machine.usedFramesAndZeroPage.used.map { f -> JSON in
             var file: JSON = .null, page: JSON = .null
             if case .pageCache(let id, let p) = f.kind {
                 file = .string(machine.file(id: id)?.name ?? "\(id)")
@@ -263,6 +323,62 @@ public struct FrameDump {
             ("anonymous", .int(stats.anonymous)), ("pageCache", .int(stats.pageCache)),
             ("zeroPage", .object([("frame", .int(machine.zeroPageFrame)), ("mappings", .int(stats.zeroPageMappings))])),
             ("list", .array(list)),
+        ])
+    }
+}
+
+/// `dump frame N`: one frame and every mapping of it, one per line (what `dump frames`
+/// summarises when thousands of processes map a frame).
+struct FrameDetail {
+    let machine: Machine
+    let info: FrameInfo
+
+    /// The text form.
+    func lines() -> [String] {
+        let ps = machine.pageSize
+        var head = "frame \(info.number): "
+        switch info.kind {
+        case .zero:
+            head += "the shared zero page, outside the \(machine.config.frames) frames"
+        case .anonymous:
+            head += "anonymous, mapcount \(info.mapcount), \(info.dirty ? "dirty" : "clean"), value \(info.value)"
+        case .pageCache(let file, let page):
+            let fileName = machine.file(id: file)?.name ?? "file \(file)"
+            head += "\(file < 0 ? "shmem" : "page cache"), \(fileName) page \(page), mapcount \(info.mapcount), \(info.dirty ? "dirty" : "clean"), value \(info.value)"
+        }
+        var out = [head]
+        guard !info.mappers.isEmpty else {
+            out.append("  mapped by nobody")
+            return out
+        }
+        out.append("  mapped by \(Format.count(info.mappers.count, "page-table entry", "page-table entries")):")
+        var table = TextTable([.init("process"), .init("pid", .right), .init("address")], indent: "  ")
+        for m in info.mappers {
+            table.add([machine.processName(m.pid) ?? "pid \(m.pid)", "\(m.pid)", Format.hex(m.vpn &* ps)])
+        }
+        out += table.render()
+        return out
+    }
+
+    /// The JSON form.
+    func json() -> JSON {
+        var kind = "anonymous"
+        var file: JSON = .null, page: JSON = .null
+        switch info.kind {
+        case .zero: kind = "zero page"
+        case .anonymous: break
+        case .pageCache(let id, let p):
+            kind = id < 0 ? "shmem" : "page cache"
+            file = .string(machine.file(id: id)?.name ?? "\(id)")
+            page = .int(p)
+        }
+        let ps = machine.pageSize
+        return .object([
+            ("frame", .int(info.number)), ("kind", .string(kind)), ("file", file), ("page", page),
+            ("mapcount", .int(info.mapcount)), ("dirty", .bool(info.dirty)), ("value", .int(Int(info.value))),
+            ("mappers", .array(info.mappers.map {
+                .object([("pid", .int($0.pid)), ("process", .string(machine.processName($0.pid) ?? "")), ("address", .int($0.vpn &* ps))])
+            })),
         ])
     }
 }

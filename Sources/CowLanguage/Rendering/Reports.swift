@@ -32,6 +32,7 @@ public struct SmapsReport {
     func rows() -> [Row] {
         var rows: [Row] = []
         var index: [String: Int] = [:]
+        let usages = machine.usageByRegionName(of: info.pid) ?? [:]
         for r in info.regions {
             if let k = index[r.name] {
                 rows[k].end = r.end
@@ -40,7 +41,7 @@ public struct SmapsReport {
             }
             index[r.name] = rows.count
             rows.append(Row(name: r.name, start: r.start, end: r.end, pages: r.pages,
-                            usage: machine.usage(of: info.pid, region: r.name) ?? Usage()))
+                            usage: usages[r.name] ?? Usage()))
         }
         return rows
     }
