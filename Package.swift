@@ -27,7 +27,9 @@ let package = Package(
         .target(name: "CKernelParticipant"),
         .target(name: "CowKernel", dependencies: ["CowEngine", "CKernelParticipant"]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
-        .target(name: "CowShell", dependencies: ["CowLanguage", "CReadline"]),
+        // The Ctrl-C handler and its flags: compiled C, so there is exactly one copy of the state.
+        .target(name: "CowSignals", linkerSettings: [.linkedLibrary("readline")]),
+        .target(name: "CowShell", dependencies: ["CowLanguage", "CReadline", "CowSignals"]),
         .executableTarget(
             name: "cowsim",
             dependencies: [
