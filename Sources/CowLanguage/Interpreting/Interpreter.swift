@@ -222,10 +222,19 @@ extension Session {
             }
             say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) is now \(permissions)", style: .dim)
         case .advise(let ref, let range, let advice):
+            var outcome = AdviceOutcome()
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
-                try m.advise(pid, at: pages.lowerBound, pages: pages.count, advice: advice)
+                outcome = try m.madvise(pid, at: pages.lowerBound, pages: pages.count, advice: advice)
             }
-            say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) advised \(advice.rawValue)", style: .dim)
+            var text = "\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) advised \(advice.rawValue)"
+            switch advice {
+            case .dontneed, .free:
+                text += ": \(outcome.entriesDropped) \(outcome.entriesDropped == 1 ? "entry" : "entries") dropped, \(outcome.framesFreed) \(outcome.framesFreed == 1 ? "frame" : "frames") freed"
+            case .willneed:
+                text += ": \(Format.pages(outcome.pagesRead)) read into the page cache"
+            default: break
+            }
+            say(text, style: .dim)
         case .fork(let ref, let childArgument), .vfork(let ref, let childArgument):
             let info = try processTarget(ref)
             let child = try childArgument.map { (a) throws(ScriptError) in try self.name(a) } ?? defaultChildName(of: info.name)

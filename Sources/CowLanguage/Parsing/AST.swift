@@ -264,7 +264,7 @@ public indirect enum Command: Sendable {
     case mapLibrary(ProcessReference, library: NameArgument, at: Expr)
     case unmap(ProcessReference, RangeArgument)
     case protect(ProcessReference, RangeArgument, Permissions)
-    case advise(ProcessReference, RangeArgument, Advice)
+    case advise(ProcessReference, RangeArgument, MemoryAdvice)
     case fork(ProcessReference, childName: NameArgument?)
     case vfork(ProcessReference, childName: NameArgument?)
     case exec(ProcessReference)

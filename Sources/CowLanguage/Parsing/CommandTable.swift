@@ -148,10 +148,30 @@ public enum CommandTable {
                     summary: "Changes permissions of a mapped range, like mprotect.",
                     example: "protect shell 0x10000 pages 2 r",
                     details: "`protect P RANGE PERMS` changes permissions (the range must be mapped)."),
-        CommandSpec("advise", .memory, [[P, mappedRange, .choice(["normal", "dontfork", "wipeonfork"])]],
-                    summary: "madvise: dontfork keeps the range out of children; wipeonfork gives children empty pages.",
-                    example: "advise shell 0x10000 pages 4 dontfork",
-                    details: "`advise P RANGE normal|dontfork|wipeonfork` is `madvise`: `dontfork` keeps the range out of children, `wipeonfork` gives children fresh zero pages there."),
+        CommandSpec("advise", .memory, [[P, mappedRange, .choice(MemoryAdvice.allCases.map(\.rawValue))]],
+                    summary: "madvise: dontfork, wipeonfork (fork), dontneed, free (drop pages), willneed (read into the page cache), random, sequential (readahead), hugepage, nohugepage.",
+                    example: "advise shell 0x10000 pages 4 dontfork\nadvise shell 0x10000 pages 4 dontneed\nadvise shell 0x80000 pages 4 willneed",
+                    details: """
+                        `advise P RANGE ADVICE` is `madvise`; the whole range must be mapped (it may span regions).
+
+                        - `dontfork` keeps the range out of children, `wipeonfork` gives children fresh zero pages there
+                          (private anonymous memory only); `normal` undoes both and the readahead hint.
+                        - `dontneed` drops the range's page-table entries now: each frame loses one mapping (an
+                          anonymous frame nobody maps any more is freed; a frame shared with another process becomes
+                          that process's alone); page-cache and shared-memory pages stay in memory. The next read maps
+                          the zero page (anonymous) or the cached page (file), the next write a new frame.
+                        - `free` (private anonymous memory only) is MADV_FREE as if reclaim came at once: pages this
+                          process alone maps are dropped and their frames freed, as `dontneed` does; pages shared with
+                          another process and zero-page entries stay mapped (the kernel skips them).
+                        - `willneed` reads the range's file pages that are not cached into the page cache (clean, not
+                          mapped, no fault); nothing happens for anonymous memory. It stops when memory is full.
+                        - `random` and `sequential` set the region's readahead hint, `hugepage` (private anonymous
+                          memory only) and `nohugepage` its huge-page hint; `dump` shows them after the backing.
+
+                        Regions split at the range's edges when advice is recorded on them (not for `dontneed`,
+                        `free`, `willneed`). `dontneed` and `free` print how many entries were dropped and frames
+                        freed, `willneed` how many pages were read.
+                        """),
         CommandSpec("read", .memory, [[P, mappedRange]],
                     summary: "Reads each page of the range (faulting as needed) and prints the values. RANGE: ADDR, ADDR pages N, or ADDR..END.",
                     example: "read ls 0x10000\nread ls 0x10000 pages 16",

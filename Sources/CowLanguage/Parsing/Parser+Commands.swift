@@ -58,8 +58,8 @@ extension Parser {
         case "advise":
             let process = try parseProcess(after: k)
             let range = try parseRange(after: previousToken, countMayFollow: false)
-            let word = try expectChoice(["normal", "dontfork", "wipeonfork"], what: "advice", after: previousToken)
-            return .advise(process, range, Advice(rawValue: word) ?? .normal)
+            let word = try expectChoice(MemoryAdvice.allCases.map(\.rawValue), what: "advice", after: previousToken)
+            return .advise(process, range, MemoryAdvice(rawValue: word) ?? .normal)
         case "fork", "vfork":
             let process = try parseProcess(after: k)
             var child: NameArgument?
