@@ -87,7 +87,7 @@ extension Machine {
         }
         let childPid = procs.count + 1
         addProcess(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: nil,
-                                 regions: childRegions, counters: ProcessCounters()))
+                                 regions: OrderedTree(childRegions), counters: ProcessCounters()))
         entryCount += pages
         note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false))
         return childPid

@@ -26,20 +26,15 @@ extension Machine {
         let record = RegionRecord(info: info, entries: Array(repeating: 0, count: info.pages),
                                   source: source, objectOffset: objectOffset)
         let at = firstRegion(space, startingAtOrAfter: info.start)
-        if at == procs[space].regions.count {
-            procs[space].regions.append(record)
-        } else {
-            procs[space].regions.insert(record, at: at)
-        }
+        procs[space].regions.insert(record, at: at)
         entryCount += info.pages
     }
 
-    /// Removes the regions `range` of `space` (one array operation however many), unmapping
-    /// their pages; returns the frames freed.
+    /// Removes the regions `range` of `space` (O(log n) each), unmapping their pages; returns
+    /// the frames freed.
     mutating func removeRegions(_ space: Int, _ range: Range<Int>) -> Int {
         guard !range.isEmpty else { return 0 }
-        let removed = procs[space].regions[range]
-        procs[space].regions.removeSubrange(range)
+        let removed = procs[space].regions.removeSubrange(range)
         var freed = 0
         for record in removed.reversed() {
             for e in record.entries where dropReference(e) { freed += 1 }
@@ -84,37 +79,27 @@ extension Machine {
         return first..<max(first, last)
     }
 
-    /// Index of the first region of `space` starting at or after `vpn` (the count if none), by
-    /// binary search.
+    /// Index of the first region of `space` starting at or after `vpn` (the count if none), in
+    /// O(log n).
     func firstRegion(_ space: Int, startingAtOrAfter vpn: Int) -> Int {
-        let regions = procs[space].regions
-        var lo = 0, hi = regions.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if regions[mid].info.start < vpn { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        procs[space].regions.countBelow(vpn)
     }
 
-    /// Index of the first region of `space` ending after `vpn` (the count if none), by binary
-    /// search: regions are sorted and disjoint, so their ends are sorted too.
+    /// Index of the first region of `space` ending after `vpn` (the count if none), in
+    /// O(log n): regions are sorted and disjoint, so it is the last one starting at or before
+    /// `vpn` if that one reaches past it, else the next.
     func firstRegion(_ space: Int, endingAfter vpn: Int) -> Int {
         let regions = procs[space].regions
-        var lo = 0, hi = regions.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if regions[mid].info.end <= vpn { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        let r = regions.countAtMost(vpn) - 1
+        if r >= 0 && regions[r].info.end > vpn { return r }
+        return r + 1
     }
 
     /// Indices of the regions of `space` overlapping [vpn, end), in address order.
     func regionsOverlapping(_ space: Int, _ vpn: Int, _ end: Int) -> Range<Int> {
         let first = firstRegion(space, endingAfter: vpn)
-        var last = first
-        let regions = procs[space].regions
-        while last < regions.count && regions[last].info.start < end { last += 1 }
-        return first..<last
+        let last = firstRegion(space, startingAtOrAfter: end)
+        return first..<max(first, last)
     }
 
     /// The first region of `space` overlapping [vpn, end), if any.
