@@ -27,6 +27,7 @@ extension Machine {
                                   source: source, objectOffset: objectOffset)
         let at = firstRegion(space, startingAtOrAfter: info.start)
         procs[space].regions.insert(record, at: at)
+        procs[space].regionNames[info.name, default: 0] += 1
         entryCount += info.pages
     }
 
@@ -40,8 +41,15 @@ extension Machine {
             for e in record.entries where dropReference(e) { freed += 1 }
             if case .shmem(let id) = record.source { freed += releaseShmem(id) }
             entryCount -= record.info.pages
+            forgetRegionName(space, record.info.name)
         }
         return freed
+    }
+
+    /// Counts one region called `name` of `space` gone.
+    private mutating func forgetRegionName(_ space: Int, _ name: String) {
+        let left = (procs[space].regionNames[name] ?? 0) - 1
+        procs[space].regionNames[name] = left > 0 ? left : nil
     }
 
     /// Unmaps every region of `space`; returns the frames freed.
@@ -67,6 +75,7 @@ extension Machine {
         if case .shmem(let id) = old.source { retainShmem(id) }
         procs[space].regions[r] = left
         procs[space].regions.insert(right, at: r + 1)
+        procs[space].regionNames[old.info.name, default: 0] += 1
     }
 
     /// Splits regions so that [vpn, end) starts and ends on region boundaries; returns the

@@ -38,4 +38,7 @@ struct ProcessRecord: Sendable {
     /// Sorted by start, non-overlapping; O(log n) insert, remove and lookup by address.
     var regions: OrderedTree<RegionRecord>
     var counters: ProcessCounters
+    /// How many regions of the address space carry each name (split parts share one), kept by
+    /// insertRegion, removeRegions, split and fork, so a name check is O(1); `check()` recounts.
+    var regionNames: [String: Int] = [:]
 }

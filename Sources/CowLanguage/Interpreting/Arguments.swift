@@ -40,9 +40,9 @@ extension Session {
         return (info.pid, info.name)
     }
 
-    /// Whether process `pid` has a region called `name`.
+    /// Whether process `pid` has a region called `name` (O(1): the engine counts names).
     func hasRegion(_ pid: PID, named name: String) -> Bool {
-        machine.process(pid)?.regions.contains { $0.name == name } ?? false
+        machine.hasRegion(pid, named: name)
     }
 
     /// The pid and name a reference names, without building a full `ProcessInfo` (the hot path
