@@ -106,6 +106,55 @@ import CowEngine
         #expect(r.lines.last == "2")
     }
 
+    @Test func adviseDontneedFreeWillneedAndHints() {
+        // Figures by hand: 4 written pages shared with c; p drops 2 (nothing freed, c keeps them),
+        // then frees the 2 it still maps: both shared with c, so free drops nothing.
+        let r = run("""
+            spawn p
+            map p anon 0 pages 4 as h
+            write p 0 pages 4 1
+            fork p as c
+            advise p 0 pages 2 dontneed
+            echo "{rss(p)} {mapcount(c, 0)} {frames_anonymous}"
+            advise p 0 pages 4 free
+            file f pages 4
+            map p file f 0x10000 pages 4 as m
+            advise p 0x10000 pages 4 willneed
+            echo "{frames_page_cache} {rss(p, m)}"
+            advise p 0x12000 pages 2 random
+            dump p
+            """)
+        #expect(r.ok, "\(r.output)")
+        #expect(r.lines.contains("p: 0x0..0x2000 (2 pages) advised dontneed: 2 entries dropped, 0 frames freed"))
+        #expect(r.lines.contains("2 1 4"))
+        #expect(r.lines.contains("p: 0x0..0x4000 (4 pages) advised free: 0 entries dropped, 0 frames freed"))
+        #expect(r.lines.contains("p: 0x10000..0x14000 (4 pages) advised willneed: 4 pages read into the page cache"))
+        #expect(r.lines.contains("4 0"))
+        #expect(r.lines.contains("  m       0x10000..0x12000      2  r--p  file f pages 0-1"))
+        #expect(r.lines.contains("  m       0x12000..0x14000      2  r--p  file f pages 2-3, random"))
+    }
+
+    @Test func adviseRefusalsChangeNothing() {
+        #expect(firstError("file f pages 2\nspawn s\nmap s file f 0 pages 2\nadvise s 0 pages 2 free")
+                == "t.cow:4:10: error: advice free applies only to private anonymous memory; region f is a file mapping")
+        #expect(firstError("spawn s\nmap s anon 0 pages 2 shared as b\nadvise s 0 pages 2 hugepage")
+                == "t.cow:3:10: error: advice hugepage applies only to private anonymous memory; region b is shared anonymous memory")
+        #expect(firstError("spawn s\nmap s anon 0 pages 2\nadvise s 0 pages 3 dontneed")
+                == "t.cow:3:10: error: 0x2000 is not mapped in s (pid 1)")
+        let r = run("""
+            spawn s
+            map s anon 0 pages 4 as h
+            write s 0 pages 4 1
+            expect-error advise s 0 pages 5 dontneed
+            expect-error advise s 0 pages 5 random
+            echo "{rss(s)} {frames_anonymous}"
+            dump s
+            """)
+        #expect(r.ok, "\(r.output)")
+        #expect(r.lines.contains("4 4"))
+        #expect(r.lines.contains("  h       0x0..0x4000      4  rw-p  anonymous"))
+    }
+
     @Test func forkVforkExecExit() {
         let r = run("""
             spawn s

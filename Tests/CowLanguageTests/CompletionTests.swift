@@ -50,7 +50,9 @@ import Testing
         #expect(complete("map ls file data 0x1000 pages 2 rw o") == ["offset"])
         #expect(complete("fork shell ") == ["as"])
         #expect(complete("protect ls 0x1000 pages 2 ") == ["none", "r", "rw", "rwx", "rx"])
-        #expect(complete("advise ls 0x1000 ") == ["dontfork", "normal", "pages", "wipeonfork"])
+        #expect(complete("advise ls 0x1000 ") == ["dontfork", "dontneed", "free", "hugepage", "nohugepage", "normal", "pages",
+                                                  "random", "sequential", "willneed", "wipeonfork"])
+        #expect(complete("advise ls 0x1000 d") == ["dontfork", "dontneed"])
         #expect(complete("dump ls ") == ["all"])
     }
 

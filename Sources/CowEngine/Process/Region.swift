@@ -74,6 +74,10 @@ public struct Region: Equatable, Sendable {
     public var backing: Backing
     /// madvise state that fork looks at.
     public var advice: Advice
+    /// MADV_RANDOM / MADV_SEQUENTIAL (readahead on file faults); `.normal` unless advised.
+    public var readahead: ReadaheadHint = .normal
+    /// MADV_HUGEPAGE / MADV_NOHUGEPAGE; `.unset` unless advised.
+    public var hugePages: HugePageHint = .unset
     /// One past the last virtual page number.
     public var end: Int { start + pages }
 

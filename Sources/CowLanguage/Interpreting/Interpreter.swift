@@ -229,10 +229,19 @@ extension Session {
             }
             say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) is now \(permissions)", style: .dim)
         case .advise(let ref, let range, let advice):
+            var outcome = AdviceOutcome()
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) {
-                try $0.advise($1, at: $2.lowerBound, pages: $2.count, advice: advice)
+                outcome = try $0.madvise($1, at: $2.lowerBound, pages: $2.count, advice: advice)
             }
-            say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) advised \(advice.rawValue)", style: .dim)
+            var text = "\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) advised \(advice.rawValue)"
+            switch advice {
+            case .dontneed, .free:
+                text += ": \(outcome.entriesDropped) \(outcome.entriesDropped == 1 ? "entry" : "entries") dropped, \(outcome.framesFreed) \(outcome.framesFreed == 1 ? "frame" : "frames") freed"
+            case .willneed:
+                text += ": \(Format.pages(outcome.pagesRead)) read into the page cache"
+            default: break
+            }
+            say(text, style: .dim)
         case .fork(let ref, let childArgument), .vfork(let ref, let childArgument):
             let info = try processTarget(ref)
             let child = try childArgument.map { (a) throws(ScriptError) in try self.name(a) } ?? defaultChildName(of: info.name)
@@ -313,12 +322,15 @@ extension Session {
             try runAsk(ask)
         case .source(let path, let span):
             try runSource(path, span: span)
-        case .save(let path, let span):
+        case .save(let path, let span, let replace):
             let resolved = SourceFile.resolve(path, against: currentFile.directory)
             let lines = transcript
             var text = "# saved by cowsim \(CowsimVersion.number)\n"
             for line in lines { text += line + "\n" }
-            if case .failure(let failure) = SystemIO.writeFile(resolved, text) {
+            if case .failure(let failure) = SystemIO.writeFile(resolved, text, replacing: replace) {
+                if !replace && failure.reason == SystemIO.fileExists {
+                    throw fail("\(resolved) exists; `save \(path) replace` replaces it", at: span)
+                }
                 throw fail("cannot write \(resolved): \(failure.reason)", at: span)
             }
             say("saved \(Format.count(lines.count, "command")) to \(resolved)", style: .success)

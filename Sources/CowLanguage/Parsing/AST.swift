@@ -264,7 +264,7 @@ public indirect enum Command: Sendable {
     case mapLibrary(ProcessReference, library: NameArgument, at: Expr)
     case unmap(ProcessReference, RangeArgument)
     case protect(ProcessReference, RangeArgument, Permissions)
-    case advise(ProcessReference, RangeArgument, Advice)
+    case advise(ProcessReference, RangeArgument, MemoryAdvice)
     case fork(ProcessReference, childName: NameArgument?)
     case vfork(ProcessReference, childName: NameArgument?)
     case exec(ProcessReference)
@@ -283,7 +283,8 @@ public indirect enum Command: Sendable {
     case expect(Expr)
     case ask(AskCommand)
     case source(path: String, span: SourceSpan)
-    case save(path: String, span: SourceSpan)
+    /// `save FILE` (refuses to replace an existing file) or `save FILE replace`.
+    case save(path: String, span: SourceSpan, replace: Bool)
     case reset
     case help(topic: Name?)
     case quit

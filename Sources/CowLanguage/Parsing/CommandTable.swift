@@ -148,10 +148,30 @@ public enum CommandTable {
                     summary: "Changes permissions of a mapped range, like mprotect.",
                     example: "protect shell 0x10000 pages 2 r",
                     details: "`protect P RANGE PERMS` changes permissions (the range must be mapped)."),
-        CommandSpec("advise", .memory, [[P, mappedRange, .choice(["normal", "dontfork", "wipeonfork"])]],
-                    summary: "madvise: dontfork keeps the range out of children; wipeonfork gives children empty pages.",
-                    example: "advise shell 0x10000 pages 4 dontfork",
-                    details: "`advise P RANGE normal|dontfork|wipeonfork` is `madvise`: `dontfork` keeps the range out of children, `wipeonfork` gives children fresh zero pages there."),
+        CommandSpec("advise", .memory, [[P, mappedRange, .choice(MemoryAdvice.allCases.map(\.rawValue))]],
+                    summary: "madvise: dontfork, wipeonfork (fork), dontneed, free (drop pages), willneed (read into the page cache), random, sequential (readahead), hugepage, nohugepage.",
+                    example: "advise shell 0x10000 pages 4 dontfork\nadvise shell 0x10000 pages 4 dontneed\nadvise shell 0x80000 pages 4 willneed",
+                    details: """
+                        `advise P RANGE ADVICE` is `madvise`; the whole range must be mapped (it may span regions).
+
+                        - `dontfork` keeps the range out of children, `wipeonfork` gives children fresh zero pages there
+                          (private anonymous memory only); `normal` undoes both and the readahead hint.
+                        - `dontneed` drops the range's page-table entries now: each frame loses one mapping (an
+                          anonymous frame nobody maps any more is freed; a frame shared with another process becomes
+                          that process's alone); page-cache and shared-memory pages stay in memory. The next read maps
+                          the zero page (anonymous) or the cached page (file), the next write a new frame.
+                        - `free` (private anonymous memory only) is MADV_FREE as if reclaim came at once: pages this
+                          process alone maps are dropped and their frames freed, as `dontneed` does; pages shared with
+                          another process and zero-page entries stay mapped (the kernel skips them).
+                        - `willneed` reads the range's file pages that are not cached into the page cache (clean, not
+                          mapped, no fault); nothing happens for anonymous memory. It stops when memory is full.
+                        - `random` and `sequential` set the region's readahead hint, `hugepage` (private anonymous
+                          memory only) and `nohugepage` its huge-page hint; `dump` shows them after the backing.
+
+                        Regions split at the range's edges when advice is recorded on them (not for `dontneed`,
+                        `free`, `willneed`). `dontneed` and `free` print how many entries were dropped and frames
+                        freed, `willneed` how many pages were read.
+                        """),
         CommandSpec("read", .memory, [[P, mappedRange]],
                     summary: "Reads each page of the range (faulting as needed) and prints the values. RANGE: ADDR, ADDR pages N, or ADDR..END.",
                     example: "read ls 0x10000\nread ls 0x10000 pages 16",
@@ -239,10 +259,10 @@ public enum CommandTable {
                     summary: "Runs another script (a relative path is taken from this script's directory).",
                     example: "source setup.cow",
                     details: "`source FILE` runs another script (relative paths are taken from the current script's directory)."),
-        CommandSpec("save", .scripting, [[.argument(.path, "FILE")]],
-                    summary: "Writes the session's successful commands as a script that replays the same state.",
+        CommandSpec("save", .scripting, [[.argument(.path, "FILE"), optional(word("replace"))]],
+                    summary: "Writes the session's successful commands as a script that replays the same state. An existing FILE is only replaced with `replace`.",
                     example: "save session.cow",
-                    details: "`save FILE` writes the session's successful commands as a script that rebuilds the same state (`source` is replaced by the commands it ran). A block that failed (or was stopped with Ctrl-C) part-way is not saved, although the commands it ran before failing did change the machine; `save` then adds a note that the saved script may not rebuild the same state."),
+                    details: "`save FILE` writes the session's successful commands as a script that rebuilds the same state (`source` is replaced by the commands it ran). It never replaces an existing file unless asked: `save FILE replace` does. The file is written whole or not at all (a temporary file in the same folder, renamed over the target once every byte is written; a full disk is an error and the old file is untouched). A block that failed (or was stopped with Ctrl-C) part-way is not saved, although the commands it ran before failing did change the machine; `save` then adds a note that the saved script may not rebuild the same state."),
         CommandSpec("help", .scripting, [[optional(.alternatives([[.argument(.topic, "COMMAND")], [word("functions")], [word("all")]]))]],
                     summary: "Lists the commands, or explains one with an example.",
                     example: "help fork\nhelp functions",

@@ -55,6 +55,8 @@ public struct ProcessDump {
             text = "file \(name) pages \(offset)-\(offset + r.pages - 1)"
         }
         if r.advice != .normal { text += ", \(r.advice.rawValue)" }
+        if r.readahead != .normal { text += ", \(r.readahead.rawValue)" }
+        if r.hugePages != .unset { text += ", \(r.hugePages.rawValue)" }
         return text
     }
 
