@@ -211,6 +211,12 @@ extension Session {
             let regions = (machine.process(info.pid)?.regions ?? []).filter { $0.name == library + ".text" || $0.name == library + ".data" }
             say("\(info.name): mapped " + regions.map { "\($0.name) \(rangeText($0.start..<$0.end)) (\(Format.pages($0.pages)), \($0.permissions))" }
                 .joined(separator: " and "), style: .dim)
+        case .msync(let ref, let range):
+            var written = 0
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) {
+                written = try $0.msync($1, at: $2.lowerBound, pages: $2.count)
+            }
+            say("\(info.name): msync \(rangeText(vpns)) (\(Format.pages(vpns.count))): \(Format.pages(written)) written back", style: .dim)
         case .unmap(let ref, let range):
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) {
                 try $0.unmap($1, at: $2.lowerBound, pages: $2.count)
