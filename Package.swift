@@ -24,7 +24,9 @@ let package = Package(
         .target(name: "CowLanguage", dependencies: ["CowEngine"]),
         .target(name: "CowHomework", dependencies: ["CowLanguage"]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
-        .target(name: "CowShell", dependencies: ["CowLanguage", "CReadline"]),
+        // The Ctrl-C handler and its flags: compiled C, so there is exactly one copy of the state.
+        .target(name: "CowSignals", linkerSettings: [.linkedLibrary("readline")]),
+        .target(name: "CowShell", dependencies: ["CowLanguage", "CReadline", "CowSignals"]),
         .executableTarget(
             name: "cowsim",
             dependencies: [

@@ -102,7 +102,7 @@ struct Run: ParsableCommand {
         }
         var inputs: [ScriptRunner.Input] = files.map { .file($0) } + commands.map { .commands($0) }
         if inputs.isEmpty { inputs = [.file("-")] }
-        let status = ScriptRunner.run(inputs, options: common.sessionOptions, output: ScriptRunner.standardOutput())
+        let status = ScriptInterrupts.run(inputs, options: common.sessionOptions, output: ScriptRunner.standardOutput())
         if status != 0 { throw ExitCode(status) }
     }
 }

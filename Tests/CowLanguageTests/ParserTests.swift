@@ -159,7 +159,7 @@ func rangeText(_ r: RangeArgument, _ text: String) -> String {
     @Test func rawPaths() {
         guard case .source(let path, _)? = command("source ../lib/setup-1.cow # comment") else { Issue.record("source"); return }
         #expect(path == "../lib/setup-1.cow")
-        guard case .save(let quoted, _)? = command("save \"my file.cow\"") else { Issue.record("save"); return }
+        guard case .save(let quoted, _, _)? = command("save \"my file.cow\"") else { Issue.record("save"); return }
         #expect(quoted == "my file.cow")
     }
 

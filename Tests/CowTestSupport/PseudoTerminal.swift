@@ -27,11 +27,16 @@ public final class PseudoTerminal {
         defer { close(slaveFD) }
         _ = fcntl(masterFD, F_SETFD, FD_CLOEXEC)
         _ = fcntl(slaveFD, F_SETFD, FD_CLOEXEC)
-        guard let name = ttyname(slaveFD) else {
+        // ttyname_r, not ttyname: tests start terminals from several threads at once, and
+        // ttyname's shared static buffer once handed one of them a half-written path
+        // (posix_spawn then failed with "Is a directory").
+        var nameBuffer = [CChar](repeating: 0, count: 4096)
+        let nameError = ttyname_r(slaveFD, &nameBuffer, nameBuffer.count)
+        guard nameError == 0 else {
             close(masterFD)
-            throw TestSupportFailure.system("ttyname", errno)
+            throw TestSupportFailure.system("ttyname_r", nameError)
         }
-        let slavePath = String(cString: name)
+        let slavePath = String(decoding: nameBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()

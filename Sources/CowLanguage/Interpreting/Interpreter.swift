@@ -321,12 +321,15 @@ extension Session {
             try runAsk(ask)
         case .source(let path, let span):
             try runSource(path, span: span)
-        case .save(let path, let span):
+        case .save(let path, let span, let replace):
             let resolved = SourceFile.resolve(path, against: currentFile.directory)
             let lines = transcript
             var text = "# saved by cowsim \(CowsimVersion.number)\n"
             for line in lines { text += line + "\n" }
-            if case .failure(let failure) = SystemIO.writeFile(resolved, text) {
+            if case .failure(let failure) = SystemIO.writeFile(resolved, text, replacing: replace) {
+                if !replace && failure.reason == SystemIO.fileExists {
+                    throw fail("\(resolved) exists; `save \(path) replace` replaces it", at: span)
+                }
                 throw fail("cannot write \(resolved): \(failure.reason)", at: span)
             }
             say("saved \(Format.count(lines.count, "command")) to \(resolved)", style: .success)

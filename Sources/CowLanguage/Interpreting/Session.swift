@@ -221,7 +221,7 @@ public final class Session {
                 }
                 if !options.keepGoing { return false }
             case .statement(let statement):
-                if let end = endBeforeNext(of: file, ok: ok) { return end }
+                if let end = endBeforeNext(of: file, ok: ok, at: statement.span) { return end }
                 do {
                     try execute(statement, file: file)
                     record(statement, file: file)
@@ -240,11 +240,16 @@ public final class Session {
     }
 
     /// What `runStatements` returns if it must end before the next statement: `ok` after
-    /// `quit`, false (reported) on Ctrl-C; nil to go on.
-    private func endBeforeNext(of file: SourceFile, ok: Bool) -> Bool? {
+    /// `quit`, false (reported) on Ctrl-C; nil to go on. Ctrl-C is reported at `span`, the
+    /// statement that will not run, so a script says where it stopped (`x.cow:3:1`).
+    private func endBeforeNext(of file: SourceFile, ok: Bool, at span: SourceSpan? = nil) -> Bool? {
         if quitRequested { return ok }
         if isInterrupted() {
-            report(Diagnostic(file: file.name, message: "interrupted"))
+            if let span {
+                report(Diagnostic("interrupted before this command", at: span, in: file))
+            } else {
+                report(Diagnostic(file: file.name, message: "interrupted"))
+            }
             stopping = true
             return false
         }

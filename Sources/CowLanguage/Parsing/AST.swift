@@ -284,7 +284,8 @@ public indirect enum Command: Sendable {
     case expect(Expr)
     case ask(AskCommand)
     case source(path: String, span: SourceSpan)
-    case save(path: String, span: SourceSpan)
+    /// `save FILE` (refuses to replace an existing file) or `save FILE replace`.
+    case save(path: String, span: SourceSpan, replace: Bool)
     case reset
     case help(topic: Name?)
     case quit

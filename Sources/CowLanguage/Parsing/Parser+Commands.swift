@@ -130,9 +130,12 @@ extension Parser {
             guard !current.endsStatement else { throw expected("a condition", after: k) }
             return .expect(try parseExpression())
         case "ask": return try parseAsk(k)
-        case "source", "save":
-            let (path, span) = try parseRawPath(after: k)
-            return keyword == "source" ? .source(path: path, span: span) : .save(path: path, span: span)
+        case "source":
+            let (path, span, _) = try parseRawPath(after: k)
+            return .source(path: path, span: span)
+        case "save":
+            let (path, span, replace) = try parseRawPath(after: k, allowingReplace: true)
+            return .save(path: path, span: span, replace: replace)
         case "help":
             if current.endsStatement { return .help(topic: nil) }
             guard let word = word(current) else { throw expected("a command name", after: k) }
@@ -280,7 +283,10 @@ extension Parser {
 
     /// A file path: a string, or the raw text up to `;`, `#` or the end of the line (so
     /// `source ../lib/setup.cow` needs no quotes).
-    private mutating func parseRawPath(after k: Lexeme) throws(Diagnostic) -> (String, SourceSpan) {
+    /// A file name: a string, or the raw text up to the end of the statement. With
+    /// `allowingReplace`, a last word `replace` after the name is not part of it (`save x.cow
+    /// replace`); the flag says whether it was there.
+    private mutating func parseRawPath(after k: Lexeme, allowingReplace: Bool = false) throws(Diagnostic) -> (String, SourceSpan, Bool) {
         guard !current.endsStatement else { throw expected("a file name", after: k) }
         if case .string = current.kind {
             let span = current.span
@@ -292,16 +298,28 @@ extension Parser {
                 text += t
             }
             advance()
-            return (text, span)
+            var replace = false
+            if allowingReplace, !current.endsStatement, word(current) == "replace" {
+                replace = true
+                advance()
+            }
+            return (text, span, replace)
         }
         let first = current
         var last = current
+        var beforeLast: Lexeme?
         while !current.endsStatement {
+            beforeLast = last
             last = current
             advance()
         }
+        var replace = false
+        if allowingReplace, last.span.start != first.span.start, word(last) == "replace", let beforeLast {
+            replace = true
+            last = beforeLast
+        }
         let span = first.span.through(last.span)
-        return (file.text(from: span.start, to: span.end), span)
+        return (file.text(from: span.start, to: span.end), span, replace)
     }
 
     // MARK: - Arguments

@@ -1,0 +1,23 @@
+import CowLanguage
+
+/// Running script files and `-c` commands with Ctrl-C handled: the running command stops where
+/// it polls (a `repeat` says "interrupted after N of M repetitions", otherwise the script stops
+/// before its next command, `x.cow:3:1: error: interrupted before this command`), the output so
+/// far is flushed, and the process exits with status 130 (128 + SIGINT), as shells expect of a
+/// program stopped by Ctrl-C. A second Ctrl-C before the first was acted on ends the process
+/// at once.
+public enum ScriptInterrupts {
+    /// Exit status after Ctrl-C.
+    public static let interruptedStatus: Int32 = 130
+
+    /// `ScriptRunner.run` with the SIGINT handler installed; returns the exit status.
+    public static func run(_ inputs: [ScriptRunner.Input], options: SessionOptions, output: OutputSink) -> Int32 {
+        Signals.installInterruptHandler(.script)
+        let session = Session(options: options, output: output)
+        session.isInterrupted = Signals.isInterrupted
+        let status = ScriptRunner.run(inputs, session: session)
+        guard Signals.interruptPending else { return status }
+        output.flush()
+        return interruptedStatus
+    }
+}
