@@ -60,7 +60,7 @@ extension Machine {
     /// - `free` and `hugepage` apply only to private anonymous memory (Linux: MADV_FREE is EINVAL
     ///   on file and shared mappings; this model also refuses huge pages there);
     /// - `wipeonfork` as `advise` says.
-    public mutating func madvise(_ pid: PID, at vpn: Int, pages: Int, advice: MemoryAdvice) throws -> AdviceOutcome {
+    public mutating func madvise(_ pid: PID, at vpn: Int, pages: Int, advice: MemoryAdvice) throws(EngineError) -> AdviceOutcome {
         switch advice {
         case .normal, .dontfork, .wipeonfork:
             let forkAdvice: Advice = advice == .dontfork ? .dontFork : advice == .wipeonfork ? .wipeOnFork : .normal
@@ -95,7 +95,7 @@ extension Machine {
 
     /// The address space of running process `pid` after checking that [vpn, vpn + pages) is
     /// entirely mapped.
-    private func mappedSpace(_ pid: PID, _ vpn: Int, _ pages: Int) throws -> Int {
+    private func mappedSpace(_ pid: PID, _ vpn: Int, _ pages: Int) throws(EngineError) -> Int {
         let i = try runningIndex(pid)
         try validateRange(vpn, pages)
         let space = spaceIndex(i)
@@ -107,7 +107,7 @@ extension Machine {
 
     /// As `mappedSpace`, also refusing a range that touches anything but private anonymous memory.
     @discardableResult
-    private func requirePrivateAnonymous(_ pid: PID, _ vpn: Int, _ pages: Int, _ advice: MemoryAdvice) throws -> Int {
+    private func requirePrivateAnonymous(_ pid: PID, _ vpn: Int, _ pages: Int, _ advice: MemoryAdvice) throws(EngineError) -> Int {
         let space = try mappedSpace(pid, vpn, pages)
         if let bad = procs[space].regions.first(where: {
             $0.info.start < vpn + pages && vpn < $0.info.end && $0.source != .privateAnonymous })
@@ -121,7 +121,7 @@ extension Machine {
     }
 
     /// Splits regions at the range's edges and applies `change` to each region inside.
-    private mutating func setRegionHint(_ pid: PID, _ vpn: Int, _ pages: Int, _ change: (inout Region) -> Void) throws {
+    private mutating func setRegionHint(_ pid: PID, _ vpn: Int, _ pages: Int, _ change: (inout Region) -> Void) throws(EngineError) {
         let space = try mappedSpace(pid, vpn, pages)
         for r in isolate(space, vpn, vpn + pages) { change(&procs[space].regions[r].info) }
     }

@@ -110,12 +110,12 @@ extension Session {
     /// while the engine lends them (no copy of the machine, no array per command), and handed to
     /// the sink once the machine is no longer being accessed. `body`'s error, if any, is
     /// returned after the events are printed.
-    private func withMachineShowingEvents<T>(_ body: (inout Machine) throws -> T) -> Result<T, any Error> {
-        guard eventsAreShown else { return withMachine { machine in Result { try body(&machine) } } }
+    private func withMachineShowingEvents<T>(_ body: (inout Machine) throws(EngineError) -> T) -> Result<T, EngineError> {
+        guard eventsAreShown else { return withMachine { machine in Result { () throws(EngineError) -> T in try body(&machine) } } }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: StyledLines.scratchSize) { scratch in
             var lines = StyledLines(scratch: scratch)
             let result = withMachine { machine in
-                let result = Result { try body(&machine) }
+                let result = Result { () throws(EngineError) -> T in try body(&machine) }
                 if machine.hasPendingEvents {
                     machine.drainEvents { events, machine in EventRenderer.render(events, of: machine, into: &lines) }
                 }
@@ -173,8 +173,8 @@ extension Session {
                 throw fail("a file may have at most \(Machine.maxPages) pages" + (overflow ? "" : ", got \(total)"),
                            at: textExpr.span.through(dataExpr.span))
             }
-            try engine(ErrorSpans(command: keyword, file: nameArgument.span, name: nameArgument.span)) {
-                _ = try $0.addLibrary(name: name, textPages: text, dataPages: data, cached: cached)
+            try engine(ErrorSpans(command: keyword, file: nameArgument.span, name: nameArgument.span)) { (m: inout Machine) throws(EngineError) in
+                _ = try m.addLibrary(name: name, textPages: text, dataPages: data, cached: cached)
             }
             say("library \(name): \(text) text + \(data) data pages, \(cached ? "in the page cache" : "on disk")", style: .dim)
         case .file(let nameArgument, let pagesExpr, let cached):
@@ -185,14 +185,14 @@ extension Session {
             guard pages <= Machine.maxPages else {
                 throw fail("a file may have at most \(Machine.maxPages) pages, got \(pages)", at: pagesExpr.span)
             }
-            try engine(ErrorSpans(command: keyword, file: nameArgument.span, name: nameArgument.span)) {
-                _ = try $0.addFile(name: name, pages: pages, cached: cached)
+            try engine(ErrorSpans(command: keyword, file: nameArgument.span, name: nameArgument.span)) { (m: inout Machine) throws(EngineError) in
+                _ = try m.addFile(name: name, pages: pages, cached: cached)
             }
             say("file \(name): \(Format.pages(pages)), \(cached ? "in the page cache" : "on disk")", style: .dim)
         case .spawn(let nameArgument):
             let name = try nameArgument.map { (a) throws(ScriptError) in try self.name(a) }
                 ?? uniqueProcessName("proc_\(machine.processCount + 1)")
-            pidByName[name] = try engine(ErrorSpans(command: keyword, name: nameArgument?.span)) { try $0.spawn(name: name) }
+            pidByName[name] = try engine(ErrorSpans(command: keyword, name: nameArgument?.span)) { (m: inout Machine) throws(EngineError) in try m.spawn(name: name) }
         case .map(let m): try runMap(m, keyword: keyword)
         case .mapLibrary(let ref, let libraryArgument, let at):
             let info = try processTarget(ref)
@@ -204,9 +204,9 @@ extension Session {
             if hasRegion(info.pid, named: library + ".text") {
                 throw fail("\(info.name) already maps \(library) (it has a region \(library).text)", at: libraryArgument.span)
             }
-            try engine(ErrorSpans(command: keyword, process: ref.span, range: at.span, file: libraryArgument.span)) {
-                let id = try fileID(library, $0)
-                try $0.mapLibrary(info.pid, library: id, at: address / $0.pageSize)
+            try engine(ErrorSpans(command: keyword, process: ref.span, range: at.span, file: libraryArgument.span)) { (m: inout Machine) throws(EngineError) in
+                let id = try fileID(library, m)
+                try m.mapLibrary(info.pid, library: id, at: address / m.pageSize)
             }
             let regions = (machine.process(info.pid)?.regions ?? []).filter { $0.name == library + ".text" || $0.name == library + ".data" }
             say("\(info.name): mapped " + regions.map { "\($0.name) \(rangeText($0.start..<$0.end)) (\(Format.pages($0.pages)), \($0.permissions))" }
@@ -218,19 +218,19 @@ extension Session {
             }
             say("\(info.name): msync \(rangeText(vpns)) (\(Format.pages(vpns.count))): \(Format.pages(written)) written back", style: .dim)
         case .unmap(let ref, let range):
-            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) {
-                try $0.unmap($1, at: $2.lowerBound, pages: $2.count)
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
+                try m.unmap(pid, at: pages.lowerBound, pages: pages.count)
             }
             say("\(info.name): unmapped \(rangeText(vpns)) (\(Format.pages(vpns.count)))", style: .dim)
         case .protect(let ref, let range, let permissions):
-            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) {
-                try $0.protect($1, at: $2.lowerBound, pages: $2.count, permissions: permissions)
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
+                try m.protect(pid, at: pages.lowerBound, pages: pages.count, permissions: permissions)
             }
             say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) is now \(permissions)", style: .dim)
         case .advise(let ref, let range, let advice):
             var outcome = AdviceOutcome()
-            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) {
-                outcome = try $0.madvise($1, at: $2.lowerBound, pages: $2.count, advice: advice)
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
+                outcome = try m.madvise(pid, at: pages.lowerBound, pages: pages.count, advice: advice)
             }
             var text = "\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) advised \(advice.rawValue)"
             switch advice {
@@ -246,16 +246,16 @@ extension Session {
             let child = try childArgument.map { (a) throws(ScriptError) in try self.name(a) } ?? defaultChildName(of: info.name)
             let spans = ErrorSpans(command: keyword, process: ref.span, name: childArgument?.span)
             if case .fork = command {
-                pidByName[child] = try engine(spans) { try $0.fork(info.pid, childName: child) }
+                pidByName[child] = try engine(spans) { (m: inout Machine) throws(EngineError) in try m.fork(info.pid, childName: child) }
             } else {
-                pidByName[child] = try engine(spans) { try $0.vfork(info.pid, childName: child) }
+                pidByName[child] = try engine(spans) { (m: inout Machine) throws(EngineError) in try m.vfork(info.pid, childName: child) }
             }
         case .exec(let ref):
             let info = try processTarget(ref)
-            try engine(ErrorSpans(command: keyword, process: ref.span)) { try $0.exec(info.pid) }
+            try engine(ErrorSpans(command: keyword, process: ref.span)) { (m: inout Machine) throws(EngineError) in try m.exec(info.pid) }
         case .exit(let ref):
             let info = try processTarget(ref)
-            try engine(ErrorSpans(command: keyword, process: ref.span)) { try $0.exit(info.pid) }
+            try engine(ErrorSpans(command: keyword, process: ref.span)) { (m: inout Machine) throws(EngineError) in try m.exit(info.pid) }
         case .read(let ref, let range):
             let info = try pidAndName(ref)
             let vpns = try pageRange(range, aligned: false, of: info.pid)
@@ -350,10 +350,10 @@ extension Session {
     /// `read`: reads the pages, prints the events, then the values.
     func read(_ vpns: Range<Int>, of info: (pid: PID, name: String), spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
         if vpns.count == 1 {
-            let outcome = try engineShowingEvents(spans()) { try $0.read(info.pid, vpn: vpns.lowerBound) }
+            let outcome = try engineShowingEvents(spans()) { (m: inout Machine) throws(EngineError) in try m.read(info.pid, vpn: vpns.lowerBound) }
             if case .value(let v) = outcome { say("\(info.name) \(Format.hex(vpns.lowerBound * machine.pageSize)) = \(v)") }
         } else {
-            let result = try engineShowingEvents(spans()) { try $0.read(info.pid, vpns: vpns) }
+            let result = try engineShowingEvents(spans()) { (m: inout Machine) throws(EngineError) in try m.read(info.pid, vpns: vpns) }
             sayValues(info.name, start: vpns.lowerBound, result.values)
         }
     }
@@ -361,9 +361,9 @@ extension Session {
     /// `write`: writes `value` into the pages and prints the events.
     func write(_ value: Int, to vpns: Range<Int>, of pid: PID, spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
         if vpns.count == 1 {
-            _ = try engineShowingEvents(spans()) { try $0.write(pid, vpn: vpns.lowerBound, value: Int64(value)) }
+            _ = try engineShowingEvents(spans()) { (m: inout Machine) throws(EngineError) in try m.write(pid, vpn: vpns.lowerBound, value: Int64(value)) }
         } else {
-            _ = try engineShowingEvents(spans()) { try $0.write(pid, vpns: vpns, value: Int64(value)) }
+            _ = try engineShowingEvents(spans()) { (m: inout Machine) throws(EngineError) in try m.write(pid, vpns: vpns, value: Int64(value)) }
         }
     }
 
@@ -409,16 +409,17 @@ extension Session {
         let permissions = m.permissions?.0 ?? (fileName == nil ? [.read, .write] : [.read])
         let spans = ErrorSpans(command: keyword, process: m.process.span, range: m.range.span, file: fileSpan, name: m.name?.span)
         let finalName = regionName
+        let shared = m.shared
         if let fileName {
-            try engine(spans) {
-                let id = try fileID(fileName, $0)
-                try $0.mapFile(info.pid, file: id, offset: offset, at: vpns.lowerBound, pages: vpns.count,
-                               permissions: permissions, shared: m.shared, name: finalName)
+            try engine(spans) { (m: inout Machine) throws(EngineError) in
+                let id = try fileID(fileName, m)
+                try m.mapFile(info.pid, file: id, offset: offset, at: vpns.lowerBound, pages: vpns.count,
+                               permissions: permissions, shared: shared, name: finalName)
             }
         } else {
-            try engine(spans) {
-                try $0.mapAnonymous(info.pid, at: vpns.lowerBound, pages: vpns.count, permissions: permissions,
-                                    shared: m.shared, name: finalName)
+            try engine(spans) { (m: inout Machine) throws(EngineError) in
+                try m.mapAnonymous(info.pid, at: vpns.lowerBound, pages: vpns.count, permissions: permissions,
+                                    shared: shared, name: finalName)
             }
         }
         let kind = fileName.map { "\(m.shared ? "shared" : "private") file \($0)" + (offset > 0 ? " from page \(offset)" : "") }
@@ -560,33 +561,32 @@ extension Session {
     /// `change` to them, and reports engine errors at the process or the range.
     func changeMapping(
         _ ref: ProcessReference, _ range: RangeArgument, keyword: SourceSpan,
-        _ change: (inout Machine, PID, Range<Int>) throws -> Void
+        _ change: (inout Machine, PID, Range<Int>) throws(EngineError) -> Void
     ) throws(ScriptError) -> ((pid: PID, name: String), Range<Int>) {
         let info = try processTarget(ref)
         let vpns = try pageRange(range, aligned: true, of: info.pid)
-        try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) {
-            try change(&$0, info.pid, vpns)
+        try engine(ErrorSpans(command: keyword, process: ref.span, range: range.span)) { (m: inout Machine) throws(EngineError) in
+            try change(&m, info.pid, vpns)
         }
         return (info, vpns)
     }
 
-    func engine<T>(_ spans: @autoclosure () -> ErrorSpans, _ body: (inout Machine) throws -> T) throws(ScriptError) -> T {
+    /// Runs an engine operation; its `EngineError` (the only error an engine operation throws)
+    /// becomes a diagnostic at the argument it is about, in the words of `describe`.
+    func engine<T>(_ spans: @autoclosure () -> ErrorSpans, _ body: (inout Machine) throws(EngineError) -> T) throws(ScriptError) -> T {
         do {
             return try withMachine(body)
-        } catch let error as EngineError {
-            throw fail(describe(error), at: spans().span(for: error))
         } catch {
-            throw fail("\(error)", at: spans().command)
+            throw fail(describe(error), at: spans().span(for: error))
         }
     }
 
     /// As `engine`, printing the events the operation caused right after it (with one access to
     /// the machine for both).
-    func engineShowingEvents<T>(_ spans: @autoclosure () -> ErrorSpans, _ body: (inout Machine) throws -> T) throws(ScriptError) -> T {
+    func engineShowingEvents<T>(_ spans: @autoclosure () -> ErrorSpans, _ body: (inout Machine) throws(EngineError) -> T) throws(ScriptError) -> T {
         switch withMachineShowingEvents(body) {
         case .success(let value): return value
-        case .failure(let error as EngineError): throw fail(describe(error), at: spans().span(for: error))
-        case .failure(let error): throw fail("\(error)", at: spans().command)
+        case .failure(let error): throw fail(describe(error), at: spans().span(for: error))
         }
     }
 

@@ -306,7 +306,7 @@ public final class Session {
     }
 
     /// Lets the interpreter mutate the machine in place.
-    func withMachine<T>(_ body: (inout Machine) throws -> T) rethrows -> T {
+    func withMachine<T, E: Error>(_ body: (inout Machine) throws(E) -> T) throws(E) -> T {
         try body(&machine)
     }
 
