@@ -12,7 +12,7 @@ extension Machine {
     /// file mapping of those pages, in any process, loses its dirty bit and, with write
     /// notification (`profile linux`), its write bit (page_mkclean), so the next write faults again. Private and
     /// anonymous regions are left alone. Returns how many pages were written back.
-    public mutating func msync(_ pid: PID, at vpn: Int, pages: Int) throws -> Int {
+    public mutating func msync(_ pid: PID, at vpn: Int, pages: Int) throws(EngineError) -> Int {
         let i = try runningIndex(pid)
         try validateRange(vpn, pages)
         let space = spaceIndex(i)

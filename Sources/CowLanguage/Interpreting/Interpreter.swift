@@ -213,8 +213,8 @@ extension Session {
                 .joined(separator: " and "), style: .dim)
         case .msync(let ref, let range):
             var written = 0
-            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) {
-                written = try $0.msync($1, at: $2.lowerBound, pages: $2.count)
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
+                written = try m.msync(pid, at: pages.lowerBound, pages: pages.count)
             }
             say("\(info.name): msync \(rangeText(vpns)) (\(Format.pages(vpns.count))): \(Format.pages(written)) written back", style: .dim)
         case .unmap(let ref, let range):
