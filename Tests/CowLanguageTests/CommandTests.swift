@@ -155,6 +155,31 @@ import CowEngine
         #expect(r.lines.contains("  h       0x0..0x4000      4  rw-p  anonymous"))
     }
 
+    @Test func msyncAndWriteNotification() {
+        // Linux: read (1 fault, read-only), write (1 fault, no copy), msync (1 page back), write (1 fault).
+        let script = """
+            file f pages 2 cached
+            spawn p
+            map p file f 0 pages 2 rw shared
+            read p 0
+            write p 0 5
+            msync p 0 pages 2
+            write p 0 6
+            echo "{faults(p)} {copies(p)} {private_dirty(p)}"
+            """
+        let linux = run("profile linux\n" + script)
+        #expect(linux.ok, "\(linux.output)")
+        #expect(linux.lines.contains("p: msync 0x0..0x2000 (2 pages): 1 page written back"))
+        #expect(linux.lines.contains("fault  p 0x0: write to a clean shared file page (write notification): made writable and dirty, no copy, frame 0"))
+        #expect(linux.lines.last == "3 0 1")
+        // Textbook: the read maps the page writable; neither write faults.
+        let textbook = run(script)
+        #expect(textbook.ok, "\(textbook.output)")
+        #expect(textbook.lines.last == "1 0 1")
+        #expect(firstError("spawn p\nmap p anon 0 pages 2\nmsync p 0 pages 3") == "t.cow:3:9: error: 0x2000 is not mapped in p (pid 1)")
+        #expect(firstError("spawn p\nmsync p") == "t.cow:2:8: error: expected an address after `p`, found the end of the line")
+    }
+
     @Test func forkVforkExecExit() {
         let r = run("""
             spawn s

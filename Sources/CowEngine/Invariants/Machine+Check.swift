@@ -91,7 +91,11 @@ extension Machine {
         if writable && cow { problems.append("\(at) is both writable and copy-on-write") }
         if record.info.isShared {
             if cow { problems.append("\(at) of a shared region is copy-on-write") }
-            if writable != regionWritable { problems.append("\(at) of a shared region disagrees with its rights") }
+            // A clean page of a shared file mapping may be read-only in a writable region: write
+            // notification (rule 13) makes its first write fault.
+            var notified = false
+            if case .file = record.source, regionWritable, !writable, e & Packed.dirty == 0 { notified = true }
+            if writable != regionWritable && !notified { problems.append("\(at) of a shared region disagrees with its rights") }
         } else if regionWritable && !writable && !cow {
             problems.append("\(at) is write-protected without copy-on-write")
         } else if !regionWritable && cow {

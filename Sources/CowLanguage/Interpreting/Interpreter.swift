@@ -218,6 +218,12 @@ extension Session {
             }
             say("\(info.name): mapped " + regions.map { "\($0.name) \(rangeText($0.start..<$0.end)) (\(Format.pages($0.pages)), \($0.permissions))" }
                 .joined(separator: " and "), style: .dim)
+        case .msync(let ref, let range):
+            var written = 0
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
+                written = try m.msync(pid, at: pages.lowerBound, pages: pages.count)
+            }
+            say("\(info.name): msync \(rangeText(vpns)) (\(Format.pages(vpns.count))): \(Format.pages(written)) written back", style: .dim)
         case .unmap(let ref, let range):
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
                 try m.unmap(pid, at: pages.lowerBound, pages: pages.count)
