@@ -155,6 +155,31 @@ import CowEngine
         #expect(r.lines.contains("  h       0x0..0x4000      4  rw-p  anonymous"))
     }
 
+    @Test func msyncAndWriteNotification() {
+        // Linux: read (1 fault, read-only), write (1 fault, no copy), msync (1 page back), write (1 fault).
+        let script = """
+            file f pages 2 cached
+            spawn p
+            map p file f 0 pages 2 rw shared
+            read p 0
+            write p 0 5
+            msync p 0 pages 2
+            write p 0 6
+            echo "{faults(p)} {copies(p)} {private_dirty(p)}"
+            """
+        let linux = run("profile linux\n" + script)
+        #expect(linux.ok, "\(linux.output)")
+        #expect(linux.lines.contains("p: msync 0x0..0x2000 (2 pages): 1 page written back"))
+        #expect(linux.lines.contains("fault  p 0x0: write to a clean shared file page (write notification): made writable and dirty, no copy, frame 0"))
+        #expect(linux.lines.last == "3 0 1")
+        // Textbook: the read maps the page writable; neither write faults.
+        let textbook = run(script)
+        #expect(textbook.ok, "\(textbook.output)")
+        #expect(textbook.lines.last == "1 0 1")
+        #expect(firstError("spawn p\nmap p anon 0 pages 2\nmsync p 0 pages 3") == "t.cow:3:9: error: 0x2000 is not mapped in p (pid 1)")
+        #expect(firstError("spawn p\nmsync p") == "t.cow:2:8: error: expected an address after `p`, found the end of the line")
+    }
+
     @Test func forkVforkExecExit() {
         let r = run("""
             spawn s
@@ -348,6 +373,20 @@ import CowEngine
         #expect(r.lines.suffix(3) == ["expected error: no process named `t`; known: s", "expected error: a live process is already called `s`", "on"])
         let wrong = run("expect-error \"zebra\" exec t")
         #expect(wrong.lines.first == "t.cow:1:1: error: the command failed, but not with \"zebra\"")
+    }
+
+    @Test("an unknown process lists the first 8 live names and how many more, not all 10,000")
+    func unknownProcessListIsCapped() {
+        let r = run("quiet repeat 10000 as i\n  spawn \"p{i}\"\nend\nexpect-error exec nobody\nexpect-error exec 20000")
+        #expect(r.ok)
+        #expect(r.lines.suffix(2) == [
+            "expected error: no process named `nobody`; known: p0, p1, p2, p3, p4, p5, p6, p7 and 9992 more",
+            "expected error: no process with pid 20000"])
+        let byPid = run("quiet repeat 10000 as i\n  spawn \"p{i}\"\nend\nexec 20000")
+        #expect(!byPid.ok)
+        #expect(byPid.lines.last == "note: known: 1 (p0), 2 (p1), 3 (p2), 4 (p3), 5 (p4), 6 (p5), 7 (p6), 8 (p7) and 9992 more")
+        let few = run("spawn a\nspawn b\nexpect-error exec c")
+        #expect(few.lines.last == "expected error: no process named `c`; known: a, b")
     }
 
     @Test func resetKeepsConfigurationAndVariables() {

@@ -42,6 +42,7 @@ extension Machine {
     /// (no write-notify in this model); private ones stay read-only, copy-on-write if writable.
     func readMappingFlags(_ info: Region) -> UInt32 {
         guard info.permissions.contains(.write) else { return 0 }
+        if info.isShared, writeNotify, case .file = info.backing { return 0 }
         return info.isShared ? Packed.writable : Packed.copyOnWrite
     }
 
@@ -150,11 +151,16 @@ extension Machine {
             return .value(value)
         }
         if info.isShared {
-            // Shared page mapped read-only (only after an unusual mprotect sequence): make it writable.
+            // Shared page mapped read-only (write notification, or an unusual mprotect sequence):
+            // make it writable and dirty.
             procs[space].regions[r].entries[k] = (e & ~Packed.copyOnWrite) | Packed.writable | Packed.dirty | Packed.accessed
             store(f, value)
             countFault(i, major: false)
-            note(.sharedMapped(pid: procs[i].pid, vpn: vpn, frame: f))
+            if writeNotify, case .file = info.backing {
+                note(.writeNotified(pid: procs[i].pid, vpn: vpn, frame: f))
+            } else {
+                note(.sharedMapped(pid: procs[i].pid, vpn: vpn, frame: f))
+            }
             return .value(value)
         }
         return copyOnWriteFault(at: site, value, from: f)

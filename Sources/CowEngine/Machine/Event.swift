@@ -10,6 +10,9 @@ public enum Event: Equatable, Sendable {
     case fileRead(pid: PID, vpn: Int, frame: Int, major: Bool, mappedPages: Int)
     /// A fault on a shared mapping found the frame already there (shmem page made by another mapper).
     case sharedMapped(pid: PID, vpn: Int, frame: Int)
+    /// A write to a clean shared file page mapped read-only (write notification): made writable
+    /// and dirty, no copy.
+    case writeNotified(pid: PID, vpn: Int, frame: Int)
     /// A write to a copy-on-write page copied frame `from` into the new frame `to`.
     case copyOnWrite(pid: PID, vpn: Int, from: Int, to: Int)
     /// A write to a copy-on-write page whose frame nobody else maps: made writable, no copy.

@@ -133,7 +133,11 @@ extension Machine {
             var flags = e & Packed.flagMask & ~(Packed.writable | Packed.copyOnWrite)
             let f = Packed.frame(e)
             if writable && info.isShared {
-                flags |= Packed.writable
+                // With write notification a clean shared file page stays read-only (Linux makes
+                // only dirty entries writable again).
+                var notify = false
+                if writeNotify, case .file = info.backing, e & Packed.dirty == 0 { notify = true }
+                if !notify { flags |= Packed.writable }
             } else if writable {
                 let exclusive = mapsAnonymousFrame(e) && frames.mapcount[f] == 1
                 flags |= exclusive ? Packed.writable : Packed.copyOnWrite

@@ -208,9 +208,22 @@ extension Session {
                 let id = try fileID(library, m)
                 try m.mapLibrary(info.pid, library: id, at: address / m.pageSize)
             }
-            let regions = (machine.process(info.pid)?.regions ?? []).filter { $0.name == library + ".text" || $0.name == library + ".data" }
+            // The library's regions, found by address (O(log n)), not by scanning every region.
+            var regions: [Region] = []
+            if let list = machine.process(info.pid)?.regions, let t = list.index(containing: address / machine.pageSize) {
+                regions.append(list[t])
+                if t + 1 < list.count, list[t + 1].start == list[t].end, list[t + 1].name == library + ".data" {
+                    regions.append(list[t + 1])
+                }
+            }
             say("\(info.name): mapped " + regions.map { "\($0.name) \(rangeText($0.start..<$0.end)) (\(Format.pages($0.pages)), \($0.permissions))" }
                 .joined(separator: " and "), style: .dim)
+        case .msync(let ref, let range):
+            var written = 0
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
+                written = try m.msync(pid, at: pages.lowerBound, pages: pages.count)
+            }
+            say("\(info.name): msync \(rangeText(vpns)) (\(Format.pages(vpns.count))): \(Format.pages(written)) written back", style: .dim)
         case .unmap(let ref, let range):
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
                 try m.unmap(pid, at: pages.lowerBound, pages: pages.count)

@@ -263,6 +263,7 @@ public indirect enum Command: Sendable {
     case map(MapCommand)
     case mapLibrary(ProcessReference, library: NameArgument, at: Expr)
     case unmap(ProcessReference, RangeArgument)
+    case msync(ProcessReference, RangeArgument)
     case protect(ProcessReference, RangeArgument, Permissions)
     case advise(ProcessReference, RangeArgument, MemoryAdvice)
     case fork(ProcessReference, childName: NameArgument?)

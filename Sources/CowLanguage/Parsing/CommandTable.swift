@@ -172,6 +172,10 @@ public enum CommandTable {
                         `free`, `willneed`). `dontneed` and `free` print how many entries were dropped and frames
                         freed, `willneed` how many pages were read.
                         """),
+        CommandSpec("msync", .memory, [[P, mappedRange]],
+                    summary: "msync: writes the dirty pages of shared file mappings in the range back to the file and marks them clean (under `profile linux`: read-only again).",
+                    example: "msync shell 0x80000 pages 4",
+                    details: "`msync P RANGE` is `msync(MS_SYNC)`: the range must be mapped; for each shared file mapping in it, the file's dirty page-cache pages behind the range are written back to the file and marked clean, and every shared mapping of those pages (in any process) loses its dirty bit; under `profile linux` (write notification) it is write-protected too, so the next write faults again (rule 13). Private and anonymous mappings in the range are left alone (Linux syncs only `MAP_SHARED` file mappings). It prints how many pages were written back."),
         CommandSpec("read", .memory, [[P, mappedRange]],
                     summary: "Reads each page of the range (faulting as needed) and prints the values. RANGE: ADDR, ADDR pages N, or ADDR..END.",
                     example: "read ls 0x10000\nread ls 0x10000 pages 16",

@@ -45,6 +45,9 @@ extension Parser {
             }
             guard !current.endsStatement else { throw expected("an address", after: before) }
             return .mapLibrary(process, library: library, at: try parseOperand(after: before))
+        case "msync":
+            let process = try parseProcess(after: k)
+            return .msync(process, try parseRange(after: previousToken, countMayFollow: false))
         case "unmap":
             let process = try parseProcess(after: k)
             return .unmap(process, try parseRange(after: previousToken, countMayFollow: false))

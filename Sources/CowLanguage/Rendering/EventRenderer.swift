@@ -65,6 +65,7 @@ enum EventRenderer {
         case (.demandZero(let p, let v, _), .demandZero(let q, let w, _)): return p == q && w == v + 1
         case (.zeroPageMapped(let p, let v), .zeroPageMapped(let q, let w)): return p == q && w == v + 1
         case (.sharedMapped(let p, let v, _), .sharedMapped(let q, let w, _)): return p == q && w == v + 1
+        case (.writeNotified(let p, let v, _), .writeNotified(let q, let w, _)): return p == q && w == v + 1
         case (.copyOnWrite(let p, let v, _, _), .copyOnWrite(let q, let w, _, _)): return p == q && w == v + 1
         case (.copyOnWriteReuse(let p, let v, _), .copyOnWriteReuse(let q, let w, _)): return p == q && w == v + 1
         case (.fileRead(let p, let v, _, let m1, let n1), .fileRead(let q, let w, _, let m2, let n2)):
@@ -134,6 +135,16 @@ enum EventRenderer {
                 text.decimal(frame)
             } else {
                 frames(run.compactMap { if case .sharedMapped(_, _, let f) = $0 { return f } else { return nil } }, into: &text)
+            }
+            return .fault
+        case .writeNotified(let pid, let vpn, let frame):
+            faultHead("fault  ", pid, vpn, n, machine, into: &text)
+            text.append("write to a clean shared file page (write notification): made writable and dirty, no copy, ")
+            if n == 1 {
+                text.append("frame ")
+                text.decimal(frame)
+            } else {
+                frames(run.compactMap { if case .writeNotified(_, _, let f) = $0 { return f } else { return nil } }, into: &text)
             }
             return .fault
         case .copyOnWrite(let pid, let vpn, let from, let to):
