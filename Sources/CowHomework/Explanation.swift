@@ -166,7 +166,7 @@ struct Explainer {
         guard info.isAlive, let entry = machine.entry(pid, vpn: vpn) else {
             return ["\(info.name) \(address): no page present"]
         }
-        let region = info.regions.first { $0.start <= vpn && vpn < $0.end }?.name ?? "?"
+        let region = info.regions.index(containing: vpn).map { info.regions[$0].name } ?? "?"
         let zero = entry.frame == machine.zeroPageFrame
         var table = TextTable([.init("address"), .init("frame", .right), .init("flags"), .init("region")], indent: "  ")
         table.add([address, zero ? "zero" : "\(entry.frame)", entry.flags.description, region])
@@ -217,7 +217,8 @@ struct Explainer {
                 zeroPages += 1
                 continue
             }
-            let count = machine.frame(page.entry.frame)?.mapcount ?? 1
+            // O(1) per page: `machine.frame(_:)` would build the frame's reverse map (every page table).
+            let count = max(1, machine.mapcount(ofFrame: page.entry.frame))
             byMapcount[count, default: 0] += 1
         }
         let present = byMapcount.values.reduce(0, +)

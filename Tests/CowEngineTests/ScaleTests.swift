@@ -147,4 +147,57 @@ struct ScaleTests {
         #expect(try m.write(p, vpn: 0x1000 + 1200, value: 1) == .killed(.segfault(vpn: 0x1000 + 1200, .writeToReadOnly)))
         expectConsistent(m)
     }
+
+    @Test("region names are counted, not scanned: map, split, unmap, fork, vfork, exec, exit")
+    func regionNameIndex() throws {
+        var m = machine(.linux, frames: 256)
+        let p = try m.spawn(name: "p")
+        #expect(!m.hasRegion(p, named: "heap") && !m.hasRegion(99, named: "heap"))
+        try m.mapAnonymous(p, at: 0x100, pages: 8, permissions: rw, shared: false, name: "heap")
+        try m.mapAnonymous(p, at: 0x200, pages: 2, permissions: rw, shared: false, name: "stack")
+        try m.unmap(p, at: 0x102, pages: 2)                   // heap splits in two parts
+        #expect(m.hasRegion(p, named: "heap") && m.hasRegion(p, named: "stack"))
+        try m.unmap(p, at: 0x100, pages: 2)                   // one part of heap gone, one left
+        #expect(m.hasRegion(p, named: "heap"))
+        try m.unmap(p, at: 0x104, pages: 4)
+        #expect(!m.hasRegion(p, named: "heap") && m.hasRegion(p, named: "stack"))
+        try m.advise(p, at: 0x200, pages: 1, advice: .dontFork)
+        try m.mapAnonymous(p, at: 0x300, pages: 1, permissions: rw, shared: false, name: "kept")
+        let c = try m.fork(p, childName: "c")
+        #expect(m.hasRegion(c, named: "stack") && m.hasRegion(c, named: "kept"))   // the stack's other page
+        let v = try m.vfork(c, childName: "v")
+        #expect(m.hasRegion(v, named: "kept"))                // borrows c's address space
+        try m.exec(v)
+        #expect(!m.hasRegion(v, named: "kept") && m.hasRegion(c, named: "kept"))
+        try m.exit(c)
+        #expect(!m.hasRegion(c, named: "kept") && m.hasRegion(p, named: "kept"))
+        expectConsistent(m)
+    }
+
+    @Test("the prompt's O(1) counters agree with stats, which walks the page tables")
+    func promptCountersAgreeWithStats() throws {
+        var m = machine(.linux, frames: 64)
+        func agree(_ step: String) {
+            let s = m.stats
+            #expect(m.usedFrameCount == s.used && m.frameCount == s.frames && m.liveProcessCount == s.processes, "\(step)")
+        }
+        agree("empty")
+        let file = try m.addFile(name: "f", pages: 4, cached: true)
+        agree("cached file")
+        let p = try m.spawn(name: "p")
+        try m.mapAnonymous(p, at: 0x100, pages: 6, permissions: rw, shared: false, name: "heap")
+        try m.mapFile(p, file: file, offset: 0, at: 0x200, pages: 4, permissions: rw, shared: false, name: "f")
+        for k in 0..<6 { _ = try m.write(p, vpn: 0x100 + k, value: 1) }
+        _ = try m.write(p, vpn: 0x200, value: 2)
+        agree("written")
+        let c = try m.fork(p, childName: "c")
+        _ = try m.write(c, vpn: 0x101, value: 3)
+        #expect(m.usedFrameCount == 4 + 6 + 1 + 1)
+        agree("forked and copied")
+        try m.exit(p)
+        agree("parent exited")
+        try m.exit(c)
+        agree("all exited")
+        #expect(m.usedFrameCount == 4 && m.liveProcessCount == 0)
+    }
 }

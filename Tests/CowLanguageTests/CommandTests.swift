@@ -386,6 +386,20 @@ import CowEngine
         #expect(wrong.lines.first == "t.cow:1:1: error: the command failed, but not with \"zebra\"")
     }
 
+    @Test("an unknown process lists the first 8 live names and how many more, not all 10,000")
+    func unknownProcessListIsCapped() {
+        let r = run("quiet repeat 10000 as i\n  spawn \"p{i}\"\nend\nexpect-error exec nobody\nexpect-error exec 20000")
+        #expect(r.ok)
+        #expect(r.lines.suffix(2) == [
+            "expected error: no process named `nobody`; known: p0, p1, p2, p3, p4, p5, p6, p7 and 9992 more",
+            "expected error: no process with pid 20000"])
+        let byPid = run("quiet repeat 10000 as i\n  spawn \"p{i}\"\nend\nexec 20000")
+        #expect(!byPid.ok)
+        #expect(byPid.lines.last == "note: known: 1 (p0), 2 (p1), 3 (p2), 4 (p3), 5 (p4), 6 (p5), 7 (p6), 8 (p7) and 9992 more")
+        let few = run("spawn a\nspawn b\nexpect-error exec c")
+        #expect(few.lines.last == "expected error: no process named `c`; known: a, b")
+    }
+
     @Test func resetKeepsConfigurationAndVariables() {
         let r = run("config frames 32\nprofile linux\nlet x = 5\nspawn a\nreset\nspawn a\necho \"{x} {frames_total} {pid(a)}\"")
         #expect(r.ok)

@@ -18,6 +18,11 @@ extension Machine {
                 problems.append("process \(procs[i].pid) has regions but owns no address space")
             }
             checkRegionLayout(i, &problems)
+            var names: [String: Int] = [:]
+            for record in procs[i].regions { names[record.info.name, default: 0] += 1 }
+            if names != procs[i].regionNames {
+                problems.append("process \(procs[i].pid): the region name counts do not match its regions")
+            }
             for record in procs[i].regions {
                 entries += record.info.pages
                 if case .shmem(let id) = record.source, id >= 1, id <= shmemRefs.count { shmemRefs[id - 1] += 1 }

@@ -65,6 +65,7 @@ extension Machine {
         guard needed <= frames.freeCount else { throw EngineError.outOfMemory(needed: needed, free: frames.freeCount) }
 
         var childRegions: [RegionRecord] = []
+        var childNames: [String: Int] = [:]
         var entriesCopied = 0, framesCopied = 0
         for (r, plan) in plans.enumerated() {
             var child = procs[space].regions[r]
@@ -83,11 +84,13 @@ extension Machine {
                 child.entries = procs[space].regions[r].entries
             }
             if case .shmem(let id) = child.source { retainShmem(id) }
+            childNames[child.info.name, default: 0] += 1
             childRegions.append(child)
         }
         let childPid = procs.count + 1
         addProcess(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: nil,
-                                 regions: childRegions, counters: ProcessCounters()))
+                                 regions: OrderedTree(childRegions), counters: ProcessCounters(),
+                                 regionNames: childNames))
         entryCount += pages
         note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false))
         return childPid

@@ -117,14 +117,10 @@ extension Machine {
         Machine.regionIndex(in: procs[space].regions, vpn)
     }
 
-    static func regionIndex(in regions: [RegionRecord], _ vpn: Int) -> Int? {
-        var lo = 0, hi = regions.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            let r = regions[mid].info
-            if vpn < r.start { hi = mid } else if vpn >= r.start + r.pages { lo = mid + 1 } else { return mid }
-        }
-        return nil
+    static func regionIndex(in regions: OrderedTree<RegionRecord>, _ vpn: Int) -> Int? {
+        let r = regions.countAtMost(vpn) - 1
+        guard r >= 0, regions[r].info.contains(vpn) else { return nil }
+        return r
     }
 
     /// Checks a page range given by a caller: non-empty, inside the address space, not too big.

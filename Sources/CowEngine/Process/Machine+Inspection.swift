@@ -22,6 +22,13 @@ extension Machine {
     /// The pid of the latest process called `name`, alive or dead; O(1).
     public func pid(named name: String) -> PID? { pidsByName[name] }
 
+    /// Whether the address space process `pid` uses has a region called `name`, in O(1) (false
+    /// for an unknown pid or one without an address space).
+    public func hasRegion(_ pid: PID, named name: String) -> Bool {
+        guard pid >= 1, pid <= procs.count else { return false }
+        return procs[spaceIndex(pid - 1)].regionNames[name] != nil
+    }
+
     /// Whether a live process is called `name`; O(1).
     public func isLiveProcessName(_ name: String) -> Bool {
         guard let pid = pidsByName[name] else { return false }
@@ -33,6 +40,12 @@ extension Machine {
 
     /// Processes running or suspended; O(1).
     public var liveProcessCount: Int { liveCount }
+
+    /// Allocatable frames; O(1).
+    public var frameCount: Int { frames.count }
+
+    /// Frames holding something (`stats.used` without walking any page table); O(1).
+    public var usedFrameCount: Int { frames.count - frames.freeCount }
 
     /// Names of the live processes, by pid.
     public var liveProcessNames: [String] { procs.filter { $0.state.isAlive }.map(\.name) }

@@ -26,27 +26,30 @@ extension Machine {
         let record = RegionRecord(info: info, entries: Array(repeating: 0, count: info.pages),
                                   source: source, objectOffset: objectOffset)
         let at = firstRegion(space, startingAtOrAfter: info.start)
-        if at == procs[space].regions.count {
-            procs[space].regions.append(record)
-        } else {
-            procs[space].regions.insert(record, at: at)
-        }
+        procs[space].regions.insert(record, at: at)
+        procs[space].regionNames[info.name, default: 0] += 1
         entryCount += info.pages
     }
 
-    /// Removes the regions `range` of `space` (one array operation however many), unmapping
-    /// their pages; returns the frames freed.
+    /// Removes the regions `range` of `space` (O(log n) each), unmapping their pages; returns
+    /// the frames freed.
     mutating func removeRegions(_ space: Int, _ range: Range<Int>) -> Int {
         guard !range.isEmpty else { return 0 }
-        let removed = procs[space].regions[range]
-        procs[space].regions.removeSubrange(range)
+        let removed = procs[space].regions.removeSubrange(range)
         var freed = 0
         for record in removed.reversed() {
             for e in record.entries where dropReference(e) { freed += 1 }
             if case .shmem(let id) = record.source { freed += releaseShmem(id) }
             entryCount -= record.info.pages
+            forgetRegionName(space, record.info.name)
         }
         return freed
+    }
+
+    /// Counts one region called `name` of `space` gone.
+    private mutating func forgetRegionName(_ space: Int, _ name: String) {
+        let left = (procs[space].regionNames[name] ?? 0) - 1
+        procs[space].regionNames[name] = left > 0 ? left : nil
     }
 
     /// Unmaps every region of `space`; returns the frames freed.
@@ -72,6 +75,7 @@ extension Machine {
         if case .shmem(let id) = old.source { retainShmem(id) }
         procs[space].regions[r] = left
         procs[space].regions.insert(right, at: r + 1)
+        procs[space].regionNames[old.info.name, default: 0] += 1
     }
 
     /// Splits regions so that [vpn, end) starts and ends on region boundaries; returns the
@@ -84,37 +88,27 @@ extension Machine {
         return first..<max(first, last)
     }
 
-    /// Index of the first region of `space` starting at or after `vpn` (the count if none), by
-    /// binary search.
+    /// Index of the first region of `space` starting at or after `vpn` (the count if none), in
+    /// O(log n).
     func firstRegion(_ space: Int, startingAtOrAfter vpn: Int) -> Int {
-        let regions = procs[space].regions
-        var lo = 0, hi = regions.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if regions[mid].info.start < vpn { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        procs[space].regions.countBelow(vpn)
     }
 
-    /// Index of the first region of `space` ending after `vpn` (the count if none), by binary
-    /// search: regions are sorted and disjoint, so their ends are sorted too.
+    /// Index of the first region of `space` ending after `vpn` (the count if none), in
+    /// O(log n): regions are sorted and disjoint, so it is the last one starting at or before
+    /// `vpn` if that one reaches past it, else the next.
     func firstRegion(_ space: Int, endingAfter vpn: Int) -> Int {
         let regions = procs[space].regions
-        var lo = 0, hi = regions.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if regions[mid].info.end <= vpn { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        let r = regions.countAtMost(vpn) - 1
+        if r >= 0 && regions[r].info.end > vpn { return r }
+        return r + 1
     }
 
     /// Indices of the regions of `space` overlapping [vpn, end), in address order.
     func regionsOverlapping(_ space: Int, _ vpn: Int, _ end: Int) -> Range<Int> {
         let first = firstRegion(space, endingAfter: vpn)
-        var last = first
-        let regions = procs[space].regions
-        while last < regions.count && regions[last].info.start < end { last += 1 }
-        return first..<last
+        let last = firstRegion(space, startingAtOrAfter: end)
+        return first..<max(first, last)
     }
 
     /// The first region of `space` overlapping [vpn, end), if any.

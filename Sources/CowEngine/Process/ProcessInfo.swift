@@ -106,14 +106,22 @@ public struct ProcessInfo: Equatable, Sendable {
 /// The regions of an address space, in address order: a read-only view sharing the engine's
 /// storage (copy-on-write), so handing it out costs nothing.
 public struct RegionList: RandomAccessCollection, Equatable, Sendable, ExpressibleByArrayLiteral {
-    let records: [RegionRecord]
+    let records: OrderedTree<RegionRecord>
 
-    init(_ records: [RegionRecord]) { self.records = records }
+    init(_ records: OrderedTree<RegionRecord>) { self.records = records }
 
     /// A list of plain regions (for building expectations).
     public init(arrayLiteral regions: Region...) {
-        records = regions.map { RegionRecord(info: $0, entries: [], source: .privateAnonymous, objectOffset: 0) }
+        records = OrderedTree(regions.map { RegionRecord(info: $0, entries: [], source: .privateAnonymous, objectOffset: 0) })
     }
+
+    /// In address order, O(1) amortised per region.
+    public struct Iterator: IteratorProtocol {
+        var base: OrderedTree<RegionRecord>.Iterator
+        public mutating func next() -> Region? { base.next()?.info }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(base: records.makeIterator()) }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { records.count }

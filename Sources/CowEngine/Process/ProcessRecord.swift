@@ -22,6 +22,11 @@ struct RegionRecord: Sendable {
     @inline(__always) func objectPage(_ vpn: Int) -> Int { objectOffset + (vpn - info.start) }
 }
 
+extension RegionRecord: TreeKeyed {
+    /// Regions are kept in order of their first page.
+    var treeKey: Int { info.start }
+}
+
 /// A process as stored: identity, state and (unless borrowing through vfork) its address space.
 struct ProcessRecord: Sendable {
     let pid: PID
@@ -30,7 +35,10 @@ struct ProcessRecord: Sendable {
     var state: ProcessState
     /// vfork child: pid of the process whose address space it uses.
     var borrowsFrom: PID?
-    /// Sorted by start, non-overlapping.
-    var regions: [RegionRecord]
+    /// Sorted by start, non-overlapping; O(log n) insert, remove and lookup by address.
+    var regions: OrderedTree<RegionRecord>
     var counters: ProcessCounters
+    /// How many regions of the address space carry each name (split parts share one), kept by
+    /// insertRegion, removeRegions, split and fork, so a name check is O(1); `check()` recounts.
+    var regionNames: [String: Int] = [:]
 }

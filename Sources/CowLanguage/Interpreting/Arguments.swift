@@ -40,9 +40,9 @@ extension Session {
         return (info.pid, info.name)
     }
 
-    /// Whether process `pid` has a region called `name`.
+    /// Whether process `pid` has a region called `name` (O(1): the engine counts names).
     func hasRegion(_ pid: PID, named name: String) -> Bool {
-        machine.process(pid)?.regions.contains { $0.name == name } ?? false
+        machine.hasRegion(pid, named: name)
     }
 
     /// The pid and name a reference names, without building a full `ProcessInfo` (the hot path
@@ -68,9 +68,11 @@ extension Session {
         switch value {
         case .number(let r):
             guard r.denominator == 1, let found = machine.process(r.numerator) else {
-                let known = machine.processes.map { "\($0.pid) (\($0.name))" }
+                let all = machine.processes
+                let known = all.prefix(Self.namesListed).map { "\($0.pid) (\($0.name))" }
                 throw fail("no process with pid \(r)", at: span,
-                           notes: [known.isEmpty ? "no processes yet; create one with `spawn NAME`" : "known: " + known.joined(separator: ", ")])
+                           notes: [known.isEmpty ? "no processes yet; create one with `spawn NAME`"
+                                                 : "known: " + Self.listed(known, total: all.count)])
             }
             return found
         case .text(let name):
@@ -81,7 +83,16 @@ extension Session {
         }
     }
 
-    /// "no process named `sh`; known: shell, ls".
+    /// How many names an unknown-process error lists before "and N more".
+    static let namesListed = 8
+
+    /// `shown` joined with commas, then "and N more" for the `total - shown.count` left out.
+    static func listed(_ shown: [String], total: Int) -> String {
+        shown.joined(separator: ", ") + (total > shown.count ? " and \(total - shown.count) more" : "")
+    }
+
+    /// "no process named `sh`; known: shell, ls" (the first `namesListed` live names, then
+    /// "and N more").
     func unknownProcess(_ name: String, at span: SourceSpan) -> ScriptError {
         let alive = machine.processes.filter(\.isAlive).map(\.name)
         var notes: [String] = []
@@ -93,7 +104,8 @@ extension Session {
             return fail("no process named \(Diagnostic.quoted(name)); no process is alive (\(machine.processes.count == 1 ? "the only one has exited or was killed" : "all \(machine.processes.count) have exited or were killed"))",
                         at: span, notes: notes)
         }
-        return fail("no process named \(Diagnostic.quoted(name)); known: \(alive.joined(separator: ", "))", at: span, notes: notes)
+        return fail("no process named \(Diagnostic.quoted(name)); known: \(Self.listed(Array(alive.prefix(Self.namesListed)), total: alive.count))",
+                    at: span, notes: notes)
     }
 
     /// "ls (pid 2) was killed by SIGSEGV ...; a dead process cannot run commands".

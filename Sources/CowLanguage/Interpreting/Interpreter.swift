@@ -208,7 +208,14 @@ extension Session {
                 let id = try fileID(library, m)
                 try m.mapLibrary(info.pid, library: id, at: address / m.pageSize)
             }
-            let regions = (machine.process(info.pid)?.regions ?? []).filter { $0.name == library + ".text" || $0.name == library + ".data" }
+            // The library's regions, found by address (O(log n)), not by scanning every region.
+            var regions: [Region] = []
+            if let list = machine.process(info.pid)?.regions, let t = list.index(containing: address / machine.pageSize) {
+                regions.append(list[t])
+                if t + 1 < list.count, list[t + 1].start == list[t].end, list[t + 1].name == library + ".data" {
+                    regions.append(list[t + 1])
+                }
+            }
             say("\(info.name): mapped " + regions.map { "\($0.name) \(rangeText($0.start..<$0.end)) (\(Format.pages($0.pages)), \($0.permissions))" }
                 .joined(separator: " and "), style: .dim)
         case .mremap(let ref, let range, let to):

@@ -182,11 +182,12 @@ public final class Session {
         Parser.completeness(of: SourceFile(name: "<repl>", text: text)) == .incomplete
     }
 
-    /// Short state for the prompt, e.g. "3 procs, 41/64 frames".
+    /// Short state for the prompt, e.g. "3 procs, 41/64 frames"; O(1) (the prompt shows it
+    /// after every command, so it reads counters instead of `stats`, which walks page tables).
     public var promptSummary: String {
-        let stats = machine.stats
-        let procs = stats.processes == 1 ? "1 proc" : "\(stats.processes) procs"
-        return "\(procs), \(stats.used)/\(stats.frames) frames"
+        let live = machine.liveProcessCount
+        let procs = live == 1 ? "1 proc" : "\(live) procs"
+        return "\(procs), \(machine.usedFrameCount)/\(machine.frameCount) frames"
     }
 
     /// Successful commands of the session, as source text, for `save FILE`: replaying them
