@@ -180,6 +180,17 @@ import CowEngine
         #expect(firstError("spawn p\nmsync p") == "t.cow:2:8: error: expected an address after `p`, found the end of the line")
     }
 
+    @Test func mremapMovesAndRefuses() {
+        let r = run("spawn p\nmap p anon 0 pages 2\nwrite p 0 pages 2 4\nmremap p 0 pages 2 to 0x8000\necho \"{faults(p)} {value(p, 0x9000)}\"")
+        #expect(r.ok, "\(r.output)")
+        #expect(r.lines.contains("p: moved 0x0..0x2000 (2 pages) to 0x8000..0xa000 with its page-table entries"))
+        #expect(r.lines.last == "2 4")
+        #expect(firstError("spawn p\nmap p anon 0 pages 2\nmap p anon 0x4000 pages 1\nmremap p 0 pages 2 to 0x3000")
+                == "t.cow:4:10: error: the new mapping overlaps region anon.0x4000 (0x4000..0x5000) of p (pid 1)")
+        #expect(firstError("spawn p\nmap p anon 0 pages 2\nmremap p 0 pages 2 0x3000")
+                == "t.cow:3:20: error: expected `to` after `2`, found `0x3000`")
+    }
+
     @Test func forkVforkExecExit() {
         let r = run("""
             spawn s

@@ -218,6 +218,16 @@ extension Session {
             }
             say("\(info.name): mapped " + regions.map { "\($0.name) \(rangeText($0.start..<$0.end)) (\(Format.pages($0.pages)), \($0.permissions))" }
                 .joined(separator: " and "), style: .dim)
+        case .mremap(let ref, let range, let to):
+            let address = try self.address(to)
+            guard address % machine.pageSize == 0 else {
+                throw fail("address \(Format.hex(address)) is not a multiple of the page size (\(machine.pageSize))", at: to.span)
+            }
+            let target = address / machine.pageSize
+            let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
+                try m.mremap(pid, at: pages.lowerBound, pages: pages.count, to: target)
+            }
+            say("\(info.name): moved \(rangeText(vpns)) (\(Format.pages(vpns.count))) to \(rangeText(target..<target + vpns.count)) with its page-table entries", style: .dim)
         case .msync(let ref, let range):
             var written = 0
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in

@@ -264,6 +264,7 @@ public indirect enum Command: Sendable {
     case mapLibrary(ProcessReference, library: NameArgument, at: Expr)
     case unmap(ProcessReference, RangeArgument)
     case msync(ProcessReference, RangeArgument)
+    case mremap(ProcessReference, RangeArgument, to: Expr)
     case protect(ProcessReference, RangeArgument, Permissions)
     case advise(ProcessReference, RangeArgument, MemoryAdvice)
     case fork(ProcessReference, childName: NameArgument?)

@@ -172,6 +172,10 @@ public enum CommandTable {
                         `free`, `willneed`). `dontneed` and `free` print how many entries were dropped and frames
                         freed, `willneed` how many pages were read.
                         """),
+        CommandSpec("mremap", .memory, [[P, mappedRange, word("to"), .argument(.newAddress, "ADDR")]],
+                    summary: "mremap: moves a range of one region to ADDR with its page-table entries (no fault to read it again, mapcounts unchanged).",
+                    example: "mremap shell 0x10000 pages 4 to 0x900000",
+                    details: "`mremap P RANGE to ADDR` is `mremap(MREMAP_MAYMOVE | MREMAP_FIXED)`: the range (inside one region, which splits at its edges) moves to ADDR with its page-table entries and frames, so reading the moved pages takes no fault and every mapcount stays the same (rule 16). A target overlapping any mapping, the range itself included, is refused and nothing changes. Growing or shrinking a region in place is not available yet."),
         CommandSpec("msync", .memory, [[P, mappedRange]],
                     summary: "msync: writes the dirty pages of shared file mappings in the range back to the file and marks them clean (under `profile linux`: read-only again).",
                     example: "msync shell 0x80000 pages 4",

@@ -45,6 +45,12 @@ extension Parser {
             }
             guard !current.endsStatement else { throw expected("an address", after: before) }
             return .mapLibrary(process, library: library, at: try parseOperand(after: before))
+        case "mremap":
+            let process = try parseProcess(after: k)
+            let range = try parseRange(after: previousToken, countMayFollow: false)
+            let to = try expectWord("to", after: previousToken)
+            guard !current.endsStatement else { throw expected("an address", after: to) }
+            return .mremap(process, range, to: try parseOperand(after: to))
         case "msync":
             let process = try parseProcess(after: k)
             return .msync(process, try parseRange(after: previousToken, countMayFollow: false))
