@@ -135,3 +135,75 @@ struct LinuxRule12Tests {
         expectUsage(m.usage(of: p), rss: 4, pss: frac(4), shDi: 0, prDi: 4, anon: 0)
     }
 }
+
+/// Issue 11, rule 8: Pss in kB is fixed point. Per resident page `(4096 << 12) / mapcount`
+/// (integer division): mapcount 2 adds 8,388,608, mapcount 3 adds 5,592,405 (5,592,405.33
+/// truncated); a region prints its sum >> 22 (4,194,304 per kB); smaps_rollup shifts the sum of
+/// all regions once.
+@Suite("Conformance rule 8, Pss fixed point")
+struct LinuxRule8Tests {
+    /// P writes 64 pages of `mem` and 2 of `x` and of `y`; two forks (mapcount 3 everywhere);
+    /// C2 writes 16 pages of mem (copies). P's mem: 16 pages of mapcount 2, 48 of mapcount 3.
+    func scenario() throws -> (Machine, PID) {
+        var m = machine(.linux)
+        let p = try m.spawn(name: "P")
+        try m.mapAnonymous(p, at: 0x100, pages: 64, permissions: rw, shared: false, name: "mem")
+        try m.mapAnonymous(p, at: 0x200, pages: 2, permissions: rw, shared: false, name: "x")
+        try m.mapAnonymous(p, at: 0x300, pages: 2, permissions: rw, shared: false, name: "y")
+        _ = try m.write(p, vpns: 0x100..<0x140, value: 1)
+        _ = try m.write(p, vpns: 0x200..<0x202, value: 1)
+        _ = try m.write(p, vpns: 0x300..<0x302, value: 1)
+        _ = try m.fork(p, childName: "C1")
+        let c2 = try m.fork(p, childName: "C2")
+        _ = try m.write(c2, vpns: 0x100..<0x110, value: 2)
+        return (m, p)
+    }
+
+    @Test("rule 8: 16 pages of mapcount 2 and 48 of mapcount 3 print 95 kB, exact Pss stays 24 pages")
+    func regionIsFixedPoint() throws {
+        let (m, p) = try scenario()
+        let mem = try #require(m.usage(of: p, region: "mem"))
+        // 16 * 8,388,608 + 48 * 5,592,405 = 134,217,728 + 268,435,440 = 402,653,168.
+        #expect(mem.pssFixedPoint == 402_653_168)
+        // 402,653,168 >> 22 = 95 (95.99999...); the exact figure is 8 + 16 = 24 pages = 96 kB.
+        #expect(mem.smapsPssKiB == 95)
+        #expect(mem.pss == frac(24))
+        #expect(mem.pssKiB(pageSize: 4096) == 96)
+        // x: 2 * 5,592,405 = 11,184,810 >> 22 = 2.
+        #expect(m.usage(of: p, region: "x")?.smapsPssKiB == 2)
+    }
+
+    @Test("rule 8: the whole-process figure shifts once (smaps_rollup), not the sum of the regions' kB")
+    func rollupShiftsOnce() throws {
+        let (m, p) = try scenario()
+        let all = try #require(m.usage(of: p))
+        // 402,653,168 + 2 * 11,184,810 = 425,022,788 >> 22 = 101 (101.33); the rows print
+        // 95 + 2 + 2 = 99.
+        #expect(all.pssFixedPoint == 425_022_788)
+        #expect(all.rollupPssKiB == 101)
+        #expect(all.smapsPssKiB == 99)
+        #expect(all.pss == frac(76, 3))
+    }
+
+    /// smaps shifts each VMA: 4 pages of mapcount 3 as one VMA: 4 * 5,592,405 = 22,369,620
+    /// >> 22 = 5. `protect` of the last 2 pages read-only splits it into two VMAs of
+    /// 11,184,810 each: 2 + 2 = 4 kB. Protecting them back merges the VMA (as the kernel does):
+    /// 5 again. The rollup (shift once) is 5 throughout.
+    @Test("rule 8: each VMA is shifted on its own; protect back to the same rights merges them again")
+    func splitPartsAreShiftedPerVMA() throws {
+        var m = machine(.linux)
+        let p = try m.spawn(name: "P")
+        try m.mapAnonymous(p, at: 0x100, pages: 4, permissions: rw, shared: false, name: "m")
+        _ = try m.write(p, vpns: 0x100..<0x104, value: 1)
+        _ = try m.fork(p, childName: "C1")
+        _ = try m.fork(p, childName: "C2")
+        #expect(m.usage(of: p, region: "m")?.smapsPssKiB == 5)
+        try m.protect(p, at: 0x102, pages: 2, permissions: [.read])
+        #expect(m.usage(of: p, region: "m")?.smapsPssKiB == 4)
+        #expect(m.usageByRegionName(of: p)?["m"]?.smapsPssKiB == 4)
+        #expect(m.usage(of: p)?.rollupPssKiB == 5)
+        try m.protect(p, at: 0x102, pages: 2, permissions: rw)
+        #expect(m.usage(of: p, region: "m")?.smapsPssKiB == 5)
+        #expect(m.usageByRegionName(of: p)?["m"]?.smapsPssKiB == 5)
+    }
+}

@@ -19,39 +19,11 @@ struct DifferentialTests {
             // COWK_DIFF_KINDS=all explores shared and file mappings too (not yet in CI: see the report of issue 12)
             let kinds: [Differential.Kind] = getenv("COWK_DIFF_KINDS") != nil ? Differential.Kind.allCases : [.anonPrivate]
             var script = Differential(seed: UInt64(seed), kinds: kinds)
-            all += try script.run().map(Self.classified)
+            all += try script.run()
         }
-        let unexplained = all.filter { $0.knownRule == nil }
-        #expect(unexplained.isEmpty, "\(unexplained.count) disagreements:\n\(unexplained.prefix(20).map(\.description).joined(separator: "\n"))")
-        // Engine bugs (issue 11), found by this test: the simulator's `linux` profile does not
-        // model these kernel rules yet. Recorded as known issues so they stay visible; when the
-        // engine is fixed this block reports that the known issue went away.
-        let known = all.filter { $0.knownRule != nil }
-        if only == nil {
-            withKnownIssue("simulator disagrees with the kernel on \(Set(known.compactMap(\.knownRule)).sorted()) (issue 11)") {
-                #expect(known.isEmpty, "\(known.count) known disagreements, e.g.:\n\(Self.examples(known))")
-            }
-        }
-    }
-
-    /// The first disagreement of each kind, to show in the known issue.
-    static func examples(_ list: [Disagreement]) -> String {
-        var seen = Set<String>()
-        return list.filter { seen.insert($0.knownRule ?? "").inserted }.map(\.description).joined(separator: "\n")
-    }
-
-    /// Marks a disagreement that a conformance rule the simulator does not model yet explains.
-    static func classified(_ d: Disagreement) -> Disagreement {
-        var d = d
-        let sim = Int(d.sim), kernel = Int(d.kernel)
-        if d.figure == "Pss kB", let sim, let kernel, sim - kernel == 1 {
-            // rule 8: smaps sums (4096 << 12) / mapcount per page, then shifts: below the exact sum
-            d.knownRule = "rule 8 (Pss fixed point)"
-        } else if d.figure == "faults", d.step.hasPrefix("read C"), let sim, let kernel, kernel > sim {
-            // rule 11: fork copies no entries of a region that only ever held the zero page
-            d.knownRule = "rule 11 (zero-page-only region not copied at fork)"
-        }
-        return d
+        // Rules 8 (Pss fixed point) and 11 (zero-page-only regions not copied at fork), once
+        // recorded here as known issues, are modelled now: every disagreement fails.
+        #expect(all.isEmpty, "\(all.count) disagreements:\n\(all.prefix(20).map(\.description).joined(separator: "\n"))")
     }
 }
 
@@ -63,7 +35,6 @@ struct Disagreement: CustomStringConvertible {
     var figure: String
     var sim: String
     var kernel: String
-    var knownRule: String? = nil
     var description: String { "seed \(seed) after `\(step)`: \(process) \(region) \(figure): sim \(sim), kernel \(kernel)" }
 }
 
@@ -198,7 +169,7 @@ struct Differential {
             steps.append(step)
             func note(_ process: String, _ region: String, _ figure: String, _ sim: String, _ kernel: String) {
                 found.append(Disagreement(seed: seed, step: step, process: process, region: region, figure: figure,
-                                          sim: sim, kernel: kernel, knownRule: nil))
+                                          sim: sim, kernel: kernel))
             }
             if simKilled != kernelKilled { note(actor.kernel.name, "-", "killed", "\(simKilled)", "\(kernelKilled)") }
             if simKilled || kernelKilled { live.removeAll { $0.kernel == actor.kernel } }
@@ -218,7 +189,7 @@ struct Differential {
                 for (r, kernel) in zip(regions, figures) {
                     let sim = machine.usage(of: process.sim, region: r.name) ?? Usage()
                     let pairs: [(String, Int, Int)] = [
-                        ("Rss", sim.rss * 4, kernel.rss), ("Pss", sim.pssKiB(pageSize: 4096), kernel.pss),
+                        ("Rss", sim.rss * 4, kernel.rss), ("Pss", sim.smapsPssKiB, kernel.pss),
                         ("Shared_Clean", sim.sharedClean * 4, kernel.sharedClean),
                         ("Shared_Dirty", sim.sharedDirty * 4, kernel.sharedDirty),
                         ("Private_Clean", sim.privateClean * 4, kernel.privateClean),

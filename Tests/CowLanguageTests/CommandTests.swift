@@ -295,6 +295,31 @@ import CowEngine
         ])
     }
 
+    /// Rule 8 (issue 11), worked by hand: a's mem has 16 pages of mapcount 2 (c copied them)
+    /// and 48 of mapcount 3: 16 * (16,777,216 / 2) + 48 * floor(16,777,216 / 3) = 402,653,168,
+    /// >> 22 = 95 kB (exact: 24 pages = 96 kB). x and y: 2 * 5,592,405 >> 22 = 2 kB each. The
+    /// total shifts the sum once (smaps_rollup): 425,022,788 >> 22 = 101, not 95 + 2 + 2 = 99.
+    /// Under textbook the same script prints 96, 2, 2 and a total of 100 (the rows added).
+    @Test func smapsPssIsFixedPointUnderLinux() {
+        let script = "spawn a\nmap a anon 0 pages 64 as mem\nmap a anon 0x100000 pages 2 as x\nmap a anon 0x200000 pages 2 as y\n"
+            + "quiet write a 0 pages 64 1\nquiet write a 0x100000 pages 2 1\nquiet write a 0x200000 pages 2 1\n"
+            + "fork a as b\nfork a as c\nquiet write c 0 pages 16 2\nsmaps a"
+        let header = "  region  range               Size  Rss  Pss  Pss pages  Shared_Clean  Shared_Dirty  Private_Clean  Private_Dirty  Anonymous"
+        func rows(_ mem: Int, _ total: Int) -> [String] {
+            [header,
+             "  mem     0x0..0x40000         256  256   \(mem)         24             0           256              0              0        256",
+             "  x       0x100000..0x102000     8    8    2        2/3             0             8              0              0          8",
+             "  y       0x200000..0x202000     8    8    2        2/3             0             8              0              0          8",
+             "  total                        272  272  \(total)       76/3             0           272              0              0        272"]
+        }
+        let linux = run("profile linux\n" + script)
+        #expect(linux.ok)
+        #expect(Array(linux.lines.suffix(5)) == rows(95, 101))
+        let textbook = run("profile textbook\n" + script)
+        #expect(textbook.ok)
+        #expect(Array(textbook.lines.suffix(5)) == rows(96, 100))
+    }
+
     @Test func statsAndCheck() {
         let r = run("spawn a\nmap a anon 0 pages 2\nwrite a 0 pages 2 1\nfork a as b\nwrite b 0 2\nstats\ncheck")
         #expect(r.ok)

@@ -11,7 +11,11 @@ extension Machine {
         let regions = procs[spaceIndex(i)].regions.filter { region == nil || $0.info.name == region }
         if region != nil && regions.isEmpty { return nil }
         var total = Usage()
-        for record in regions { total.add(regionUsage(record)) }
+        var last: Region?
+        for record in regions {
+            total.add(regionUsage(record), sameVMAAsLast: last.map { Self.continuesVMA($0, record.info) } ?? false)
+            last = record.info
+        }
         return total
     }
 
@@ -23,8 +27,21 @@ extension Machine {
         let i = pid - 1
         guard procs[i].state.isAlive else { return [:] }
         var result: [String: Usage] = [:]
-        for record in procs[spaceIndex(i)].regions { result[record.info.name, default: Usage()].add(regionUsage(record)) }
+        var last: [String: Region] = [:]
+        for record in procs[spaceIndex(i)].regions {
+            let name = record.info.name
+            let same = last[name].map { Self.continuesVMA($0, record.info) } ?? false
+            result[name, default: Usage()].add(regionUsage(record), sameVMAAsLast: same)
+            last[name] = record.info
+        }
         return result
+    }
+
+    /// Whether part `b` of a region continues part `a` as one VMA, as the kernel merges them:
+    /// adjacent, same name (same mapping), same rights, sharing and advice.
+    static func continuesVMA(_ a: Region, _ b: Region) -> Bool {
+        a.name == b.name && a.end == b.start && a.permissions == b.permissions && a.isShared == b.isShared
+            && a.advice == b.advice && a.readahead == b.readahead && a.hugePages == b.hugePages
     }
 
     /// Usage of one region: Shared/Private by current mapcount (rule 5), Dirty if the entry or
@@ -49,7 +66,22 @@ extension Machine {
         }
         u.uss = u.privateClean + u.privateDirty
         u.pss = exactPss(byMapcount)
+        u.pssFixedPoint = fixedPointPss(byMapcount)
         return u
+    }
+
+    /// Rule 8: the sum over pages of `(pageSize << 12) / mapcount` (integer division per page),
+    /// as the kernel accumulates Pss; saturates at Int.max.
+    func fixedPointPss(_ byMapcount: [Int: Int]) -> Int {
+        var sum = 0
+        for (mapcount, pages) in byMapcount {
+            let (scaled, o1) = pageSize.multipliedReportingOverflow(by: 1 << 12)
+            let (term, o2) = (scaled / max(mapcount, 1)).multipliedReportingOverflow(by: pages)
+            let (next, o3) = sum.addingReportingOverflow(term)
+            if o1 || o2 || o3 { return Int.max }
+            sum = next
+        }
+        return sum
     }
 
     /// Sum of pages/mapcount over the buckets, exactly; a float approximation (denominator 10^6)

@@ -26,6 +26,9 @@ public protocol MemoryFigures {
     func entry(_ pid: PID, vpn: Int) -> PageTableEntry?
     /// A frame's state.
     func frame(_ number: Int) -> FrameInfo?
+    /// Whether smaps prints Pss in kB in fixed point, as Linux does (conformance rule 8: the
+    /// `linux` profile), rather than the exact Pss truncated per region (`textbook`).
+    var smapsPssIsFixedPoint: Bool { get }
 }
 
 extension MemoryFigures {
@@ -43,6 +46,7 @@ extension MemoryFigures {
 
 extension Machine: MemoryFigures {
     public var framesTotal: Int { config.frames }
+    public var smapsPssIsFixedPoint: Bool { config.profile == .linux }
 }
 
 extension Session {

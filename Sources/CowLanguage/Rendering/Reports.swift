@@ -94,13 +94,13 @@ public struct SmapsReport {
         var totalPages = 0
         var totalPssKiB = 0
         for row in rows {
-            let pssKiB = row.usage.pssKiB(pageSize: ps)
+            let pssKiB = regionPssKiB(row.usage)
             add("  \(row.name)  \(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))", cells(row.pages, row.usage, pssKiB))
             totalPages += row.pages
             totalPssKiB += pssKiB
             total.add(row.usage)
         }
-        add("  total", cells(totalPages, total, totalPssKiB))
+        add("  total", cells(totalPages, total, totalRowPssKiB(total, summed: totalPssKiB)))
         let figures = table.render()
         for (k, heading) in headings.enumerated() {
             out.append(heading)
@@ -134,14 +134,26 @@ public struct SmapsReport {
         var totalPssKiB = 0
         for row in rows {
             let u = row.usage
-            let pssKiB = u.pssKiB(pageSize: ps)
+            let pssKiB = regionPssKiB(u)
             table.add([row.name, "\(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))"] + cells(row.pages, u, pssKiB))
             totalPages += row.pages
             totalPssKiB += pssKiB
             total.add(u)
         }
-        table.add(["total", ""] + cells(totalPages, total, totalPssKiB))
+        table.add(["total", ""] + cells(totalPages, total, totalRowPssKiB(total, summed: totalPssKiB)))
         return (table, rows.map(\.name) + [nil])
+    }
+
+    /// A region row's Pss in kB: `textbook` truncates the exact Pss of each part to whole kB;
+    /// `linux` shifts each part's fixed-point sum (conformance rule 8), as smaps does.
+    private func regionPssKiB(_ u: Usage) -> Int {
+        machine.smapsPssIsFixedPoint ? u.smapsPssKiB : u.pssKiB(pageSize: machine.pageSize)
+    }
+
+    /// The `total` row's Pss in kB: `textbook` adds the rows' kB (`summed`); `linux` adds the
+    /// fixed-point sums and shifts once, as smaps_rollup does (rule 8).
+    private func totalRowPssKiB(_ total: Usage, summed: Int) -> Int {
+        machine.smapsPssIsFixedPoint ? total.rollupPssKiB : summed
     }
 
     private func cells(_ pages: Int, _ u: Usage, _ pssKiB: Int) -> [String] {
@@ -152,8 +164,8 @@ public struct SmapsReport {
     /// The JSON form (kB, plus exact Pss in pages as a string "64/3").
     func json() -> JSON {
         let ps = machine.pageSize
-        func fields(_ pages: Int, _ u: Usage) -> [(String, JSON)] {
-            [("Size", .int(kB(pages))), ("Rss", .int(kB(u.rss))), ("Pss", .int(u.pssKiB(pageSize: ps))),
+        func fields(_ pages: Int, _ u: Usage, whole: Bool = false) -> [(String, JSON)] {
+            [("Size", .int(kB(pages))), ("Rss", .int(kB(u.rss))), ("Pss", .int(whole ? totalRowPssKiB(u, summed: u.pssKiB(pageSize: ps)) : regionPssKiB(u))),
              ("PssPages", .string(u.pss.description)), ("Shared_Clean", .int(kB(u.sharedClean))),
              ("Shared_Dirty", .int(kB(u.sharedDirty))), ("Private_Clean", .int(kB(u.privateClean))),
              ("Private_Dirty", .int(kB(u.privateDirty))), ("Anonymous", .int(kB(u.anonymous)))]
@@ -165,7 +177,7 @@ public struct SmapsReport {
         let whole = machine.usage(of: info.pid) ?? Usage()
         let pages = rows.reduce(0) { $0 + $1.pages }
         return .object([("pid", .int(info.pid)), ("name", .string(info.name)), ("unit", .string("kB")),
-                        ("regions", .array(regions)), ("total", .object(fields(pages, whole)))])
+                        ("regions", .array(regions)), ("total", .object(fields(pages, whole, whole: true)))])
     }
 }
 
