@@ -109,9 +109,10 @@ extension Machine {
     @discardableResult
     private func requirePrivateAnonymous(_ pid: PID, _ vpn: Int, _ pages: Int, _ advice: MemoryAdvice) throws(EngineError) -> Int {
         let space = try mappedSpace(pid, vpn, pages)
-        if let bad = procs[space].regions.first(where: {
-            $0.info.start < vpn + pages && vpn < $0.info.end && $0.source != .privateAnonymous })
+        if let r = regionsOverlapping(space, vpn, vpn + pages).first(where: {
+            procs[space].regions[$0].source != .privateAnonymous })
         {
+            let bad = procs[space].regions[r]
             let what: String
             if case .file = bad.source { what = "a file mapping" } else { what = "shared anonymous memory" }
             throw EngineError.invalidArgument(
@@ -133,10 +134,9 @@ extension Machine {
     private mutating func dropEntries(_ space: Int, _ vpn: Int, _ end: Int,
                                        onlyExclusiveAnonymous: Bool) -> AdviceOutcome {
         var outcome = AdviceOutcome()
-        for r in procs[space].regions.indices {
+        for r in regionsOverlapping(space, vpn, end) {
             let info = procs[space].regions[r].info
             let lo = max(vpn, info.start), hi = min(end, info.end)
-            guard lo < hi else { continue }
             for v in lo..<hi {
                 let e = procs[space].regions[r].entries[v - info.start]
                 guard Packed.isPresent(e) else { continue }
@@ -154,10 +154,10 @@ extension Machine {
     /// have nothing to read. Stops quietly when memory is full, as readahead does.
     private mutating func readAhead(_ space: Int, _ vpn: Int, _ end: Int) -> AdviceOutcome {
         var outcome = AdviceOutcome()
-        for record in procs[space].regions {
+        for r in regionsOverlapping(space, vpn, end) {
+            let record = procs[space].regions[r]
             guard case .file(let id) = record.source else { continue }
             let lo = max(vpn, record.info.start), hi = min(end, record.info.end)
-            guard lo < hi else { continue }
             for v in lo..<hi {
                 let page = record.objectPage(v)
                 guard page < fileRecords[id - 1].pages, cachedFrame(file: id, page: page) == nil else { continue }
