@@ -21,11 +21,11 @@ public struct LessonHTML {
         s += "<meta name=\"generator\" content=\"cowsim \(CowsimVersion.number)\">\n"
         s += "<title>cowsim lesson: \(Self.escaped(lesson.name))</title>\n<style>\n\(Self.css)</style>\n</head>\n<body>\n"
         s += "<header><h1>\(Self.escaped(lesson.name))</h1>\n<nav class=\"controls\">"
-        s += "<button id=\"first\" title=\"first step (Home)\">&#x23EE; First</button>"
+        s += "<button id=\"first\" title=\"first step (Home)\">&#xAB; First</button>"
         s += "<button id=\"prev\" title=\"previous step (Left arrow)\">&#x25C0; Back</button>"
         s += "<span id=\"counter\">Step 1 of \(lesson.steps.count)</span>"
         s += "<button id=\"next\" title=\"next step (Right arrow)\">Next &#x25B6;</button>"
-        s += "<button id=\"last\" title=\"last step (End)\">Last &#x23ED;</button>"
+        s += "<button id=\"last\" title=\"last step (End)\">Last &#xBB;</button>"
         s += "<input type=\"range\" id=\"slider\" min=\"1\" max=\"\(max(lesson.steps.count, 1))\" value=\"1\" aria-label=\"step\">"
         s += "</nav></header>\n<main>\n<section id=\"script\"><h2>Script</h2><ol class=\"source\">\n"
         for (k, line) in lesson.lines.enumerated() {

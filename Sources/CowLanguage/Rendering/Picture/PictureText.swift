@@ -48,7 +48,7 @@ public struct PictureText {
 
     /// The lines, without trailing newlines.
     public func lines() -> [String] {
-        var out: [String] = [heading()]
+        var out: [String] = wrapped(heading())
         if picture.columns.isEmpty {
             out.append("  no process to draw")
             return out

@@ -102,7 +102,7 @@ extension Session {
 
     /// After each REPL line when `set draw on`: the picture of every live process.
     func drawAfterCommand() {
-        guard drawsAfterCommands, !quiet else { return }
+        guard drawsAfterCommands, !quiet, !quitRequested else { return }
         let picture = Picture.make(of: machine, processes: Picture.defaultProcesses(of: machine))
         say(lines: PictureText(picture, width: pictureWidth, colour: sink.paintsColour).lines())
     }
