@@ -72,7 +72,7 @@ public struct PictureSVG {
         s += "<title>\(xml(titleText()))</title>\n"
         s += "<defs>\n"
         for kind in Picture.Kind.allCases {
-            s += "<marker id=\"head-\(kindClass(kind))\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"\(kind.stroke)\"/></marker>\n"
+            s += "<marker id=\"head-\(kindClass(kind))\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"14\" markerHeight=\"14\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"\(kind.stroke)\"/></marker>\n"
         }
         s += "</defs>\n"
         s += "<rect class=\"background\" x=\"0\" y=\"0\" width=\"\(contentWidth)\" height=\"\(height)\" fill=\"#ffffff\"/>\n"
