@@ -270,7 +270,7 @@ struct FileStateTests {
         #expect(m.file(id: f)?.cachedPages == 32)
     }
 
-    @Test("rule 14: advise random turns readahead off, advise sequential reads 2N pages from the faulting one, config readahead N sets N")
+    @Test("rule 14: advise random turns readahead off, advise sequential reads N pages from the faulting one on, config readahead N sets N")
     func readaheadHints() throws {
         var m = machine(.linux)
         let f = try m.addFile(name: "f", pages: 64, cached: false)
@@ -283,11 +283,14 @@ struct FileStateTests {
         _ = try values(&m, p, 0x100..<0x104)
         #expect(m.process(p)?.counters == ProcessCounters(majorFaults: 4))
         #expect(m.file(id: f)?.cachedPages == 4)
-        // Sequential on g: page 8 reads 8..<72 cut to 8..<64: 56 pages.
+        // Sequential on g: page 8 reads 32 pages from the page on, 8..<40 (without the hint: 0..<24).
         _ = try m.madvise(p, at: 0x200, pages: 64, advice: .sequential)
         _ = m.takeEvents()
         _ = try m.read(p, vpn: 0x208)
-        #expect(m.takeEvents().first == .readAhead(pid: p, file: g, first: 8, pages: 56, read: 56))
+        #expect(m.takeEvents().first == .readAhead(pid: p, file: g, first: 8, pages: 32, read: 32))
+        // Page 60 of g: 60..<64, cut at the end of the file.
+        _ = try m.read(p, vpn: 0x200 + 60)
+        #expect(m.takeEvents().first == .readAhead(pid: p, file: g, first: 60, pages: 4, read: 4))
         // N = 8: page 20 of a fresh file reads 16..<24.
         try m.setReadahead(pages: 8)
         let h = try m.addFile(name: "h", pages: 64, cached: false)

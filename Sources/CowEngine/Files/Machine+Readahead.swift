@@ -18,9 +18,11 @@ extension Machine {
     /// linux` (rule 14), clipped to the file: with no hint the read-around window of the
     /// configured size N starting N/2 pages before the page (Linux's mmap read-around:
     /// `start = max(0, pgoff - ra_pages / 2)`), so a 32-page file is read whole by its first
-    /// major fault; with `advise sequential` 2N pages from the page on; with `advise random`
-    /// (or N <= 1, or `profile textbook`) only the page itself.
-    func readaheadWindow(file id: FileID, page: Int, hint: ReadaheadHint) -> Range<Int> {
+    /// major fault; with `advise sequential` N pages from the page on (Linux: a synchronous
+    /// readahead of ra_pages at the faulting page), twice as far ahead of the page as without
+    /// the hint; with `advise random` (or N <= 1, or `profile textbook`) only the page itself.
+    /// The window starts were checked on the host kernel (KernelFilesTests).
+    public func readaheadWindow(file id: FileID, page: Int, hint: ReadaheadHint) -> Range<Int> {
         let n = config.readaheadPages
         guard config.profile == .linux, n > 1 else { return page..<page + 1 }
         let size = fileRecords[id - 1].pages
@@ -28,7 +30,7 @@ extension Machine {
         case .random:
             return page..<page + 1
         case .sequential:
-            return page..<min(page + 2 * n, size)
+            return page..<min(page + n, size)
         case .normal:
             let start = max(0, page - n / 2)
             return start..<min(start + n, size)
