@@ -90,7 +90,7 @@ extension ReplacementState {
         var problems: [String] = []
         switch policy {
         case .fifo, .lru, .clock, .linux:
-            for l: UInt8 in [1, 2] {
+            for l: UInt8 in [1, 2, 3] {
                 var n = 0
                 var f = headOf(l), p: Int32 = -1
                 while f >= 0 && n <= list.count {
@@ -101,7 +101,7 @@ extension ReplacementState {
                     n += 1
                 }
                 if p != tailOf(l) { problems.append("replacement list \(l) does not end at its tail") }
-                if n != (l == 1 ? counts.1 : counts.2) { problems.append("replacement list \(l) holds \(n) frames, its count says \(l == 1 ? counts.1 : counts.2)") }
+                if n != countOf(l) { problems.append("replacement list \(l) holds \(n) frames, its count says \(countOf(l))") }
             }
             if hand >= 0 && (Int(hand) >= list.count || list[Int(hand)] != 1) { problems.append("the clock hand points at an untracked frame") }
         case .opt, .rand:

@@ -178,7 +178,7 @@ extension ReplacementState {
                 if f == start { break }
             }
         case .linux:
-            for l: UInt8 in [1, 2] {
+            for l: UInt8 in [1, 2, 3] {
                 var f = headOf(l)
                 while f >= 0 { out.append(Int(f)); f = next[Int(f)] }
             }
