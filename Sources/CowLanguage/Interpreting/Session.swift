@@ -53,6 +53,8 @@ public final class Session {
     public private(set) var questions: [Question] = []
     /// `set prompt on|off`: whether the REPL shows the state summary in its prompt.
     public var promptShowsState = true
+    /// `set draw on|off`: whether the REPL draws the machine after every line (`drawAfterCommand`).
+    public var drawsAfterCommands = false
 
     var variables: [String: Value] = [:]
     var random: SplitMix64
@@ -156,6 +158,7 @@ public final class Session {
     public func runLine(_ line: String) -> Bool {
         replLines += 1
         let ok = runStatements(of: SourceFile(name: "<repl>", text: line, directory: ""))
+        drawAfterCommand()
         output.flush()
         return ok
     }
