@@ -50,7 +50,7 @@ extension Interpreter {
         case .truncate(let fileArgument, let pagesExpr):
             let name = try self.name(fileArgument)
             let pages = try integer(pagesExpr, "the new size in pages", in: 0...Machine.maxPages)
-            let outcome = try engine(ErrorSpans(command: keyword, file: fileArgument.span)) { (m: inout Machine) throws(EngineError) in
+            let outcome = try engine(ErrorSpans(command: keyword, file: fileArgument.span, name: fileArgument.span)) { (m: inout Machine) throws(EngineError) in
                 guard let file = m.file(named: name) else { throw EngineError.noSuchFile(name) }
                 return try m.truncate(file: file.id, pages: pages)
             }
