@@ -61,7 +61,8 @@ extension Machine {
             procs[space].regions[r].entries[k] = e | Packed.accessed
             return .value(frames.value(Packed.frame(e)))
         }
-        return readFault(at: FaultSite(process: i, space: space, region: r, vpn: vpn))
+        let site = FaultSite(process: i, space: space, region: r, vpn: vpn)
+        return swap.isOn ? readFaultWithSwap(at: site) : readFault(at: site)
     }
 
     /// Write by process `i` through address space `space`. A writable entry implies a writable
@@ -74,6 +75,7 @@ extension Machine {
             frames.values[Packed.frame(e)] = value
             return .value(value)
         }
-        return writeSlow(at: FaultSite(process: i, space: space, region: r, vpn: vpn), value)
+        let site = FaultSite(process: i, space: space, region: r, vpn: vpn)
+        return swap.isOn ? writeSlowWithSwap(at: site, value) : writeSlow(at: site, value)
     }
 }

@@ -139,7 +139,7 @@ extension Machine {
                 if writeNotify, case .file = info.backing, e & Packed.dirty == 0 { notify = true }
                 if !notify { flags |= Packed.writable }
             } else if writable {
-                let exclusive = mapsAnonymousFrame(e) && frames.mapcount[f] == 1
+                let exclusive = mapsAnonymousFrame(e) && frames.mapcount[f] == 1 && !isSwapCached(f)
                 flags |= exclusive ? Packed.writable : Packed.copyOnWrite
             }
             procs[space].regions[r].entries[k] = Packed.make(frame: f, flags)
