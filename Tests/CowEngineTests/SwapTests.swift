@@ -8,12 +8,17 @@ func swapMachine(frames: Int, swap: Int, profile: Profile = .textbook) -> Machin
     return Machine(config: config)
 }
 
-/// Swap and reclaim, with figures worked out by hand in the comments (frames are taken lowest
-/// first; until the replacement policies are in, reclaim takes the lowest-numbered frame it can).
+/// The reason the default policy (LRU) gives for its choice.
+let lru = "least recently used (LRU)"
+
+/// Swap and reclaim, with figures worked out by hand in the comments: free frames are taken
+/// lowest first; reclaim takes the least recently used frame it can (the default policy). LRU
+/// order is written [oldest, ..., newest].
 @Suite("Swap")
 struct SwapTests {
     /// Four frames, eight slots. P writes heap 0x10..0x12 (frames 0, 1), forks C (both frames
-    /// shared, mapcount 2), then writes other 0x20..0x22 (frames 2, 3): memory is full.
+    /// shared, mapcount 2), then writes other 0x20..0x22 (frames 2, 3): memory is full, LRU
+    /// order [0, 1, 2, 3].
     func sharedHeap() throws -> (Machine, PID, PID) {
         var m = swapMachine(frames: 4, swap: 8)
         let p = try m.spawn(name: "P")
@@ -30,10 +35,11 @@ struct SwapTests {
     @Test("a page shared by copy-on-write goes to one slot with swap count 2")
     func sharedPageToOneSlot() throws {
         var (m, p, c) = try sharedHeap()
-        // P writes 0x22: no frame is free, reclaim takes frame 0 (heap 0x10 of P and C) to slot 0.
+        // P writes 0x22: no frame is free, reclaim takes frame 0 (heap 0x10 of P and C) to slot 0;
+        // frame 0 then holds 0x22: LRU [1, 2, 3, 0].
         #expect(try m.write(p, vpn: 0x22, value: 22) == .value(22))
         #expect(m.takeEvents() == [
-            .reclaimed(frame: 0, page: .swappedOut(slot: 0, written: true), entries: 2, why: "lowest-numbered reclaimable frame"),
+            .reclaimed(frame: 0, page: .swappedOut(slot: 0, written: true), entries: 2, why: lru),
             .demandZero(pid: p, vpn: 0x22, frame: 0),
         ])
         #expect(m.swapUsed == 1)
@@ -59,38 +65,40 @@ struct SwapTests {
         var (m, p, c) = try sharedHeap()
         _ = try m.write(p, vpn: 0x22, value: 22)        // heap 0x10 -> slot 0 (see above)
         _ = m.takeEvents()
-        // C reads 0x10: a frame is needed; reclaim takes frame 0 (P's 0x22, private) to slot 1,
-        // then slot 0 is read into frame 0, which joins the swap cache. One major fault.
+        // C reads 0x10: a frame is needed; reclaim takes frame 1 (heap 0x11 of P and C) to slot 1,
+        // then slot 0 is read into frame 1, which joins the swap cache. One major fault.
         let c0 = m.process(c)!.counters
         #expect(try m.read(c, vpn: 0x10) == .value(10))
         #expect(m.takeEvents() == [
-            .reclaimed(frame: 0, page: .swappedOut(slot: 1, written: true), entries: 1, why: "lowest-numbered reclaimable frame"),
-            .swappedIn(pid: c, vpn: 0x10, slot: 0, frame: 0, major: true, slotFreed: false),
+            .reclaimed(frame: 1, page: .swappedOut(slot: 1, written: true), entries: 2, why: lru),
+            .swappedIn(pid: c, vpn: 0x10, slot: 0, frame: 1, major: true, slotFreed: false),
         ])
         #expect(m.process(c)!.counters.majorFaults == c0.majorFaults + 1)
         #expect(m.process(c)!.counters.minorFaults == c0.minorFaults)
-        // Slot 0 still names P's entry and has its copy in frame 0; C maps frame 0 copy-on-write.
-        #expect(m.swapSlots.first == SwapSlotInfo(slot: 0, count: 1, value: 10, cachedIn: 0,
+        // Slot 0 still names P's entry and has its copy in frame 1; C maps frame 1 copy-on-write.
+        #expect(m.swapSlots.first == SwapSlotInfo(slot: 0, count: 1, value: 10, cachedIn: 1,
                                                   referrers: [Mapper(pid: p, vpn: 0x10)]))
-        #expect(m.entry(c, vpn: 0x10) == PageTableEntry(frame: 0, flags: [.present, .user, .copyOnWrite, .accessed]))
+        #expect(m.entry(c, vpn: 0x10) == PageTableEntry(frame: 1, flags: [.present, .user, .copyOnWrite, .accessed]))
         expectConsistent(m)
         // P reads 0x10: its slot's page is in the swap cache: a minor fault, no frame needed.
-        // That was the slot's last swap entry: slot 0 is freed and frame 0 is shared by both.
+        // That was the slot's last swap entry: slot 0 is freed and frame 1 is shared by both.
         let p0 = m.process(p)!.counters
         #expect(try m.read(p, vpn: 0x10) == .value(10))
-        #expect(m.takeEvents() == [.swappedIn(pid: p, vpn: 0x10, slot: 0, frame: 0, major: false, slotFreed: true)])
+        #expect(m.takeEvents() == [.swappedIn(pid: p, vpn: 0x10, slot: 0, frame: 1, major: false, slotFreed: true)])
         #expect(m.process(p)!.counters.minorFaults == p0.minorFaults + 1)
         #expect(m.process(p)!.counters.majorFaults == p0.majorFaults)
-        #expect(m.entry(p, vpn: 0x10)?.frame == 0)
-        #expect(m.mapcount(ofFrame: 0) == 2)
-        #expect(m.swapUsed == 1)        // slot 1 (P's 0x22) only
+        #expect(m.entry(p, vpn: 0x10)?.frame == 1)
+        #expect(m.mapcount(ofFrame: 1) == 2)
+        #expect(m.swapUsed == 1)        // slot 1 (heap 0x11 of P and C) only
         #expect(m.swapSlots.map(\.slot) == [1])
-        // Both heaps: 2 resident pages shared by 2 (Pss 1), nothing in swap.
+        // Both heaps: 0x10 resident, shared by 2 (Pss 1/2); 0x11 in slot 1, swap count 2
+        // (SwapPss 1/2).
         for pid in [p, c] {
             let heap = m.usage(of: pid, region: "heap")
-            #expect(heap?.rss == 2)
-            #expect(heap?.pss == frac(1))
-            #expect(heap?.swap == 0)
+            #expect(heap?.rss == 1)
+            #expect(heap?.pss == frac(1, 2))
+            #expect(heap?.swap == 1)
+            #expect(heap?.swapPss == frac(1, 2))
         }
         expectConsistent(m)
         // A write by C still copies (the page is shared), then P keeps its frame alone.
@@ -105,23 +113,23 @@ struct SwapTests {
         _ = try m.write(p, vpn: 0x22, value: 22)        // heap 0x10 -> slot 0
         _ = m.takeEvents()
         let c0 = m.process(c)!.counters
-        // C writes 0x10: reclaim frame 0 (P's 0x22) to slot 1; slot 0 read into frame 0 (swap
-        // cache, P still waits for it); the copy needs another frame: reclaim takes frame 1 (heap
-        // 0x11, shared by P and C) to slot 2; C's copy lands in frame 1.
+        // C writes 0x10: reclaim takes frame 1 (heap 0x11, shared) to slot 1; slot 0 is read into
+        // frame 1 (swap cache: P still waits for it); the copy needs another frame: reclaim takes
+        // frame 2 (P's 0x20) to slot 2, and C's copy lands in frame 2.
         #expect(try m.write(c, vpn: 0x10, value: 77) == .value(77))
         #expect(m.takeEvents() == [
-            .reclaimed(frame: 0, page: .swappedOut(slot: 1, written: true), entries: 1, why: "lowest-numbered reclaimable frame"),
-            .swappedIn(pid: c, vpn: 0x10, slot: 0, frame: 0, major: true, slotFreed: false),
-            .reclaimed(frame: 1, page: .swappedOut(slot: 2, written: true), entries: 2, why: "lowest-numbered reclaimable frame"),
-            .copyOnWrite(pid: c, vpn: 0x10, from: 0, to: 1),
+            .reclaimed(frame: 1, page: .swappedOut(slot: 1, written: true), entries: 2, why: lru),
+            .swappedIn(pid: c, vpn: 0x10, slot: 0, frame: 1, major: true, slotFreed: false),
+            .reclaimed(frame: 2, page: .swappedOut(slot: 2, written: true), entries: 1, why: lru),
+            .copyOnWrite(pid: c, vpn: 0x10, from: 1, to: 2),
         ])
         let c1 = m.process(c)!.counters
         #expect(c1.majorFaults == c0.majorFaults + 1)
         #expect(c1.minorFaults == c0.minorFaults)
         #expect(c1.copies == c0.copies + 1)
-        // Frame 0 stays in the swap cache for P (mapped by nobody now).
-        #expect(m.swapSlots.first(where: { $0.slot == 0 })?.cachedIn == 0)
-        #expect(m.mapcount(ofFrame: 0) == 0)
+        // Frame 1 stays in the swap cache for P (mapped by nobody now).
+        #expect(m.swapSlots.first(where: { $0.slot == 0 })?.cachedIn == 1)
+        #expect(m.mapcount(ofFrame: 1) == 0)
         expectConsistent(m)
         // P reads it from the swap cache: minor, sees its own value.
         #expect(try m.read(p, vpn: 0x10) == .value(10))
@@ -171,18 +179,18 @@ struct SwapTests {
         var m = swapMachine(frames: 2, swap: 4)
         let p = try m.spawn(name: "P")
         try m.mapAnonymous(p, at: 0x10, pages: 3, permissions: rw, shared: false, name: "heap")
-        try writeEach(&m, p, 0x10..<0x13, base: 1)      // 0x12 pushes 0x10 (frame 0) to slot 0
+        try writeEach(&m, p, 0x10..<0x13, base: 1)      // 0x12 pushes 0x10 (frame 0) to slot 0: LRU [1, 0]
         #expect(m.swapSlot(p, vpn: 0x10) == 0)
         _ = m.takeEvents()
-        // Reading 0x10: frame 0 (now 0x12) to slot 1, slot 0 into frame 0; slot 0 had one entry:
+        // Reading 0x10: frame 1 (0x11) to slot 1, slot 0 into frame 1; slot 0 had one entry:
         // freed, and the entry is writable (the page is exclusive) and the page dirty.
         #expect(try m.read(p, vpn: 0x10) == .value(1))
-        #expect(m.entry(p, vpn: 0x10) == PageTableEntry(frame: 0, flags: [.present, .writable, .user, .accessed]))
+        #expect(m.entry(p, vpn: 0x10) == PageTableEntry(frame: 1, flags: [.present, .writable, .user, .accessed]))
         let before = m.process(p)!.counters
         #expect(try m.write(p, vpn: 0x10, value: 5) == .value(5))
         #expect(m.process(p)!.counters == before)
-        #expect(m.usage(of: p)?.privateDirty == 2)      // frames 0 (0x10) and 1 (0x11)
-        #expect(m.usage(of: p)?.swap == 1)              // 0x12 in slot 1
+        #expect(m.usage(of: p)?.privateDirty == 2)      // frames 0 (0x12) and 1 (0x10)
+        #expect(m.usage(of: p)?.swap == 1)              // 0x11 in slot 1
         #expect(m.swapTraffic.pagesOut == 2)
         #expect(m.swapTraffic.pagesIn == 1)
         expectConsistent(m)
@@ -201,23 +209,19 @@ struct SwapTests {
         // The heap page needs a frame: frame 0 (data page 0, dirty) is written back and dropped.
         #expect(try m.write(p, vpn: 0x50, value: 9) == .value(9))
         #expect(m.takeEvents() == [
-            .reclaimed(frame: 0, page: .dropped(file: data, page: 0, writtenBack: true), entries: 1, why: "lowest-numbered reclaimable frame"),
+            .reclaimed(frame: 0, page: .dropped(file: data, page: 0, writtenBack: true), entries: 1, why: lru),
             .demandZero(pid: p, vpn: 0x50, frame: 0),
         ])
         #expect(m.entry(p, vpn: 0x40) == nil)
         #expect(m.file(named: "data")?.cachedPages == 1)
-        // Reading 0x40 again: frame 0 (heap, anonymous) goes to slot 0 (the lowest reclaimable
-        // frame), then the page is read back from disk: a major fault that sees the written 7.
+        // Reading 0x40 again (LRU [1, 0]): frame 1 (data page 1, clean) is dropped without
+        // writing, and page 0 is read back from disk into it: a major fault that sees the 7.
         let majors = m.process(p)!.counters.majorFaults
         #expect(try m.read(p, vpn: 0x40) == .value(7))
         #expect(m.process(p)!.counters.majorFaults == majors + 1)
-        // Next: heap 0x50 is in slot 0 (swap is full); frame 0 (data page 0, just read back,
-        // clean) is dropped without writing to make room for it.
-        _ = m.takeEvents()
-        #expect(try m.read(p, vpn: 0x50) == .value(9))
         #expect(m.takeEvents() == [
-            .reclaimed(frame: 0, page: .dropped(file: data, page: 0, writtenBack: false), entries: 1, why: "lowest-numbered reclaimable frame"),
-            .swappedIn(pid: p, vpn: 0x50, slot: 0, frame: 0, major: true, slotFreed: true),
+            .reclaimed(frame: 1, page: .dropped(file: data, page: 1, writtenBack: false), entries: 1, why: lru),
+            .fileRead(pid: p, vpn: 0x40, frame: 1, major: true, mappedPages: 1),
         ])
         expectConsistent(m)
     }

@@ -43,6 +43,8 @@ public struct Machine: Sendable {
         self.config = c
         frames = FrameTable(count: c.frames)
         swap = SwapSpace(capacity: c.swapPages)
+        // With swap, reclaim asks the replacement policy, which must see every frame and access.
+        if swap.isOn { trackReplacement(true) }
     }
 
     /// Bytes per page.

@@ -46,11 +46,21 @@ extension Machine {
 
     // MARK: choosing the frame
 
-    /// The frame reclaim should take and why, nil when none can be taken. Until the replacement
-    /// policies are in, the lowest-numbered reclaimable frame.
-    func chooseVictim() -> (frame: Int, why: String)? {
-        for f in 0..<frames.materialized where isReclaimable(f) {
-            return (f, "lowest-numbered reclaimable frame")
+    /// The frame reclaim should take and why, nil when none can be taken: the replacement
+    /// policy's choice (`set policy`). A frame it names that cannot be taken now (shmem, the
+    /// source of the copy being made, an anonymous page with swap full) is passed over (the
+    /// policy keeps it and names it last) and the policy asked again, at most once per frame it
+    /// tracks. Without tracking (never, with swap on): the lowest-numbered reclaimable frame.
+    mutating func chooseVictim() -> (frame: Int, why: String)? {
+        guard frames.replacement.isTracking else {
+            for f in 0..<frames.materialized where isReclaimable(f) { return (f, "lowest-numbered reclaimable frame") }
+            return nil
+        }
+        var tries = frames.replacement.count
+        while tries > 0, let choice = chooseReplacementVictim() {
+            if isReclaimable(choice.frame) { return choice }
+            passOverVictim(choice.frame)
+            tries -= 1
         }
         return nil
     }
