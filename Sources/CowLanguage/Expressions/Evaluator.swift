@@ -2,7 +2,7 @@ import CowEngine
 
 /// Evaluating expressions: exact rationals (overflow is an error, never a wrap or a trap),
 /// comparisons, logic, and the functions of `FunctionCatalog`.
-extension Session {
+extension Interpreter {
     /// The value of an expression.
     func evaluate(_ expr: Expr) throws(ScriptError) -> Value {
         switch expr.kind {

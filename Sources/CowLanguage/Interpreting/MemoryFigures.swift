@@ -49,7 +49,7 @@ extension Machine: MemoryFigures {
     public var smapsPssIsFixedPoint: Bool { config.profile == .linux }
 }
 
-extension Session {
+extension Interpreter {
     /// Where figures come from: the one seam a kernel backend replaces.
     var figures: any MemoryFigures { machine }
 }
