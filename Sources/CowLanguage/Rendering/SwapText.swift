@@ -2,26 +2,25 @@ import CowEngine
 
 /// The event lines of swap, reclaim and the out-of-memory killer (EventRenderer calls these):
 ///
-///     reclaim frame 0 (lowest-numbered reclaimable frame): anonymous page written to swap slot 0; 2 entries now name the slot
+///     reclaim frame 0: least recently used (LRU); anonymous page written to swap slot 0, 2 entries now name the slot
 ///     major  C 0x10000: swap slot 0 read into frame 0 (kept in the swap cache for the other entries)
 ///     fault  P 0x10000: swap slot 0 found in the swap cache, frame 0 (slot freed)
 ///     killed A: chosen by the out-of-memory killer, score 3 (Rss 2 + swap 1 + page tables 0), when B faulted at 0x12000 with memory and swap full
 enum SwapText {
     /// The line of a `.reclaimed` event.
     static func reclaimed(frame: Int, page: ReclaimedPage, entries: Int, why: String, machine: Machine) -> String {
-        var text = "reclaim frame \(frame)"
-        if !why.isEmpty { text += " (\(TerminalText.escaped(why, keepingNewlines: false)))" }
-        text += ": "
+        var text = "reclaim frame \(frame): "
+        if !why.isEmpty { text += TerminalText.escaped(why, keepingNewlines: false) + "; " }
         switch page {
         case .swappedOut(let slot, let written):
             text += written ? "anonymous page written to swap slot \(slot)"
                             : "swap-cache copy of swap slot \(slot) dropped, nothing to write"
-            text += "; \(Format.count(entries, "entry", "entries")) now \(entries == 1 ? "names" : "name") the slot"
+            text += ", \(Format.count(entries, "entry", "entries")) now \(entries == 1 ? "names" : "name") the slot"
         case .dropped(let file, let page, let writtenBack):
             let name = machine.file(id: file)?.name ?? "file \(file)"
             text += writtenBack ? "dirty page \(page) of \(name) written back and dropped from the page cache"
                                 : "clean page \(page) of \(name) dropped from the page cache"
-            text += "; \(Format.count(entries, "entry", "entries")) unmapped"
+            text += ", \(Format.count(entries, "entry", "entries")) unmapped"
         }
         return text
     }
