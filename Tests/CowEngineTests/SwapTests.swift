@@ -226,6 +226,30 @@ struct SwapTests {
         expectConsistent(m)
     }
 
+    @Test("fault-around leaves swap entries alone: a private copy in swap is not the file's page")
+    func faultAroundKeepsSwapEntries() throws {
+        var m = swapMachine(frames: 4, swap: 4, profile: .linux)
+        let data = try m.addFile(name: "data", pages: 4, cached: false)
+        let p = try m.spawn(name: "P")
+        try m.mapFile(p, file: data, offset: 0, at: 0x40, pages: 4, permissions: rw, shared: false, name: "data")
+        try m.mapAnonymous(p, at: 0x10, pages: 3, permissions: rw, shared: false, name: "heap")
+        #expect(try m.write(p, vpn: 0x41, value: 5) == .value(5))     // page 1 cached in frame 0, private copy in frame 1
+        try writeEach(&m, p, 0x10..<0x12, base: 1)                      // frames 2, 3: LRU [0, 1, 2, 3]
+        _ = try m.write(p, vpn: 0x12, value: 3)                         // drops page 1 (frame 0)
+        _ = try m.read(p, vpn: 0x42)                                    // the copy (frame 1) goes to slot 0
+        #expect(m.swapSlot(p, vpn: 0x41) == 0)
+        let q = try m.spawn(name: "Q")
+        try m.mapFile(q, file: data, offset: 0, at: 0x80, pages: 4, permissions: [.read], shared: false, name: "data")
+        _ = try m.read(q, vpn: 0x81)                                    // page 1 is cached again
+        // P's read of page 3 maps the cached pages of its 16-page window (fault-around), but
+        // 0x41 holds a swap entry: it must stay one.
+        _ = try m.read(p, vpn: 0x43)
+        #expect(m.swapSlot(p, vpn: 0x41) == 0)
+        expectConsistent(m)
+        #expect(try m.read(p, vpn: 0x41) == .value(5))
+        expectConsistent(m)
+    }
+
     @Test("memory and swap full: the out-of-memory killer takes the largest Rss + swap, not the faulting process")
     func oomKillerChoosesLargest() throws {
         var m = swapMachine(frames: 4, swap: 1)

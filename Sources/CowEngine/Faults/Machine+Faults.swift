@@ -121,7 +121,8 @@ extension Machine {
         let source = procs[space].regions[r].source
         var mapped = 0
         for v in windowStart..<windowEnd where v != vpn {
-            guard !Packed.isPresent(procs[space].regions[r].entries[v - info.start]) else { continue }
+            // Only empty entries: a swap entry (an anonymous copy in swap) is not the file's page.
+            guard procs[space].regions[r].entries[v - info.start] == 0 else { continue }
             let page = procs[space].regions[r].objectPage(v)
             let existing: Int?
             switch source {
