@@ -53,7 +53,9 @@ public final class Interpreter {
     public private(set) var questions: [Question] = []
     /// `set prompt on|off`: whether the REPL shows the state summary in its prompt.
     public var promptShowsState = true
-    /// How `source` reads a script and `save` writes one (the session's file access).
+    /// `set draw on|off`: whether the REPL draws the machine after every line (`drawAfterCommand`).
+    public var drawsAfterCommands = false
+    /// How `source` reads a script and `save` (and `draw ... to`) write one (the session's file access).
     let files: ScriptFiles
 
     var variables: [String: Value] = [:]

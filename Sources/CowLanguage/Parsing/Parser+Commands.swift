@@ -79,7 +79,7 @@ extension Parser {
 
     /// `set fork MODE`, `set SWITCH on|off`, `set prompt on|off`, `set steps N`.
     mutating func parseSet(_ k: Lexeme) throws(Diagnostic) -> Command {
-        let known = ["fork", "prompt", "steps"] + Behaviours.switchNames
+        let known = ["fork", "prompt", "steps", "draw"] + Behaviours.switchNames
         guard let word = word(current) else { throw expected("a setting (\(known.joined(separator: ", ")))", after: k) }
         let nameToken = current
         switch word {
@@ -93,6 +93,9 @@ extension Parser {
         case "steps":
             advance()
             return .setSteps(try parseOperand(after: nameToken))
+        case "draw":
+            advance()
+            return .setDraw(on: try parseOnOff(after: nameToken))
         default:
             guard Behaviours.switchNames.contains(word) else {
                 var notes = ["known settings: \(known.joined(separator: ", "))"]

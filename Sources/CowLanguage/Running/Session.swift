@@ -67,6 +67,7 @@ public final class Session {
     /// diagnostics (file name "<repl>"). Returns false on error.
     public func runLine(_ line: String) -> Bool {
         let ok = interpreter.runStatements(of: SourceFile(name: "<repl>", text: line, directory: ""))
+        interpreter.drawAfterCommand()
         interpreter.sink.flush()
         return ok
     }
@@ -121,6 +122,11 @@ public final class Session {
     public var promptShowsState: Bool {
         get { interpreter.promptShowsState }
         set { interpreter.promptShowsState = newValue }
+    }
+    /// `set draw on|off` (see `Interpreter.drawsAfterCommands`).
+    public var drawsAfterCommands: Bool {
+        get { interpreter.drawsAfterCommands }
+        set { interpreter.drawsAfterCommands = newValue }
     }
     /// Short state for the prompt (see `Interpreter.promptSummary`).
     public var promptSummary: String { interpreter.promptSummary }
