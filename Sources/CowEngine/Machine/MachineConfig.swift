@@ -93,6 +93,9 @@ public struct MachineConfig: Equatable, Sendable {
     /// Pages of swap space, 0 ... `MachineConfig.maxFrames` (0 = no swap, the default: a fault
     /// that finds no free frame kills the faulting process, and nothing is ever reclaimed).
     public var swapPages: Int = 0
+    /// Readahead window of a major fault on a file mapping, in pages, under `profile linux`
+    /// (rule 14; Linux: the disk's read_ahead_kb, 128 KiB = 32 pages by default). 0 or 1: none.
+    public var readaheadPages: Int = 32
 
     /// The most frames a machine may have (the packed page-table entry holds 25 bits of frame).
     public static let maxFrames = 16_777_216

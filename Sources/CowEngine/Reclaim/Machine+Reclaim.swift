@@ -67,11 +67,11 @@ extension Machine {
 
     /// Whether reclaim can take frame `f` now: a page-cache page, or an anonymous page with a
     /// free swap slot to go to (or already in the swap cache); never a frame the fault being
-    /// handled is working on, never shmem.
+    /// handled is working on, never shmem or a tmpfs page (they would need swap, not modelled).
     func isReclaimable(_ f: Int) -> Bool {
         guard f >= 0, f < frames.materialized, f != swap.pinned.0, f != swap.pinned.1 else { return false }
         switch frames.kinds[f] {
-        case .pageCache: return true
+        case .pageCache: return !fileRecords[Int(frames.owner[f]) - 1].isTmpfs     // tmpfs pages have no disk to go to
         case .anonymous: return swap.slot(cachedIn: f) != nil || swap.used < swap.capacity
         default: return false
         }

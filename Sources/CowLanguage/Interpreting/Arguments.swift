@@ -125,6 +125,8 @@ extension Interpreter {
         case .killed(.oomVictim(let pid, let vpn)):
             let faulter = machine.processName(pid) ?? "pid \(pid)"
             return "was killed by the out-of-memory killer when \(faulter) faulted at \(Format.hex(vpn &* machine.pageSize))"
+        case .killed(.busError(let vpn)):
+            return "was killed by SIGBUS at \(Format.hex(vpn &* machine.pageSize)) (past the end of its file)"
         case .running: return "is running"
         case .suspended(let child):
             let name = machine.process(child).map { "\($0.name) (pid \(child))" } ?? "pid \(child)"
