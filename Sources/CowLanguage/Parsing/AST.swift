@@ -207,6 +207,8 @@ public enum DumpTarget: Sendable {
     case frame(Expr)
     /// A process's page table.
     case process(ProcessReference)
+    /// The swap slots in use and the entries naming each (`dump swap`).
+    case swap
 }
 
 /// Where `map` takes its pages from.
@@ -252,6 +254,8 @@ public struct AskCommand: Sendable {
 public indirect enum Command: Sendable {
     case configFrames(Expr)
     case configPageSize(Expr)
+    /// `config swap PAGES` (Interpreter+Swap.swift).
+    case configSwap(Expr)
     case profile(Profile)
     case setFork(ForkMode)
     case setSwitch(Name, on: Bool)

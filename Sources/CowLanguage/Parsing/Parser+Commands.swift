@@ -32,12 +32,15 @@ extension Parser {
         if atWord("frames") {
             advance()
             target = .frames
+        } else if atWord("swap") {
+            advance()
+            target = .swap
         } else if atWord("frame"), let next = following, !next.endsStatement, !isWord(next, "all") {
             // `dump frame N`; `dump frame` alone (or `dump frame all`) still dumps a process called `frame`.
             advance()
             target = .frame(try parseOperand(after: previousToken))
         } else {
-            target = .process(try parseProcess(after: k, what: "a process name or `frames`"))
+            target = .process(try parseProcess(after: k, what: "a process name, `frames` or `swap`"))
         }
         return .dump(target, everyPage: acceptWord("all"))
     }
