@@ -370,6 +370,10 @@ extension Interpreter {
         case .setDraw(let on):
             drawsAfterCommands = on
             say("draw: \(on ? "on (the machine is drawn after every line)" : "off")", style: .dim)
+        case .setPolicy(let policy):
+            setPolicy(policy)
+        case .trace(let trace):
+            try runTrace(trace, keyword: keyword)
         }
     }
 

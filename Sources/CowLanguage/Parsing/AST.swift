@@ -299,6 +299,10 @@ public indirect enum Command: Sendable {
     case draw(DrawCommand)
     /// `set draw on|off`: the REPL draws the machine after every line.
     case setDraw(on: Bool)
+    /// `set policy NAME`: the page replacement policy (Interpreter+Trace.swift).
+    case setPolicy(ReplacementPolicy)
+    /// `trace P ADDR read|write LIST [show|quiet]` (Parser+Trace.swift, Interpreter+Trace.swift).
+    case trace(TraceCommand)
 }
 
 /// An expression: exact rational arithmetic, comparisons, logic, function calls.

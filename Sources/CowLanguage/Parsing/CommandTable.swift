@@ -90,6 +90,48 @@ private let onOff = Syntax.choice(["on", "off"])
 private func word(_ w: String) -> Syntax { .word(w) }
 private func optional(_ s: Syntax...) -> Syntax { .optional(s) }
 
+/// `set policy`'s part of `set`'s help (issue 14).
+private let policyDetails = """
+    `set policy fifo|lru|clock|opt|rand|linux` chooses which resident page reclaim gives up when a fault finds no free \
+    frame and swap is configured (`config swap`; without swap nothing is reclaimed). The default is `lru`. `fifo`: the \
+    page resident longest. `lru`: the least recently used page (every access counts). `clock`: second chance with a \
+    hand going round the resident pages, one reference bit each, set by every access (the first included); the hand \
+    clears set bits until it finds a clear one, and a new page goes in just behind it. `opt`: Belady's optimal, the \
+    page used again furthest ahead; only `trace` knows the future (each of its accesses tells the policy when that \
+    page comes again); a page never used again goes first, the one brought in last among several (as OSTEP's \
+    simulator breaks the tie); outside a trace every page counts as never used again. `rand`: a page drawn by a \
+    generator seeded by `--seed` (each `set policy rand` starts it afresh, so runs are reproducible). `linux`: Linux's \
+    two lists, simplified: a new page joins the inactive list unreferenced (the fault that brought it in does not \
+    count); a later access sets its reference bit; reclaim first moves the oldest active pages to the inactive list \
+    (bits cleared) while the active list is the longer, then scans the inactive list oldest first: a referenced page \
+    gets a second chance on the active list (bit cleared), the first unreferenced one goes. So pages used once go \
+    before pages used twice, which LRU does not do. A page reclaim cannot take (shared memory, say) is passed over and \
+    chosen last. Switching policy keeps the resident pages, in the old policy's order. Each reclaim event says which \
+    page went and why (`least recently used (LRU)`).
+    """
+
+/// `trace`'s help (issue 14).
+private let traceDetails = """
+    `trace P ADDR read|write N,N,...` replays a reference string, as OSTEP's `paging-policy.py` does: process P \
+    reads (or writes) page ADDR + N*page size for each N in order; a write stores N in the page. The list is \
+    page numbers (numbers, variables or `(expressions)`) separated by commas; `trace P ADDR write from FILE` reads \
+    them from a file instead (whole numbers, decimal or 0x hexadecimal, separated by commas, blanks or newlines, `#` \
+    starts a comment; a relative path is taken from the script's directory). At most 4,000,000 references (a file of \
+    at most 64 MiB); a bad number is an error at its place, in the list or in the file (`refs.txt:3:7`), and nothing \
+    runs. The replacement policy (`set policy`) is told, before each access, when the same page is accessed next, \
+    which is what `opt` needs. An access that takes a fault is a miss (OSTEP's miss), any other a hit; so with \
+    `profile textbook`, `config frames C`, swap large enough and one private anonymous region, `faults(P)` after a \
+    `trace ... write` equals OSTEP's misses for `-C C` under FIFO, LRU and OPT. The trace prints one line: accesses, \
+    hits, misses (how many were major faults, i.e. swap-ins), the hit rate, the policy and the frames; with events \
+    on, the reclaim events before it (the first 1,000; a line counts the rest), but not each access's fault events. \
+    `show` prints a line per access first, in the layout of OSTEP's `-c` output: \
+    `Access: 5  MISS FirstIn ->    [3, 4, 5] <- Lastin  Replaced:2 [Hits:1 Misses:9]`, the list being the trace's \
+    pages in memory in the policy's order, the next to go on the left (FIFO: first in; LRU: least recently used; \
+    CLOCK: from the hand; OPT, RAND: in the order they came in; linux: the inactive list oldest first, `|`, then \
+    the active list). `quiet` prints nothing (kills still show). The trace stops where the process is killed \
+    (the line says at which access).
+    """
+
 /// The command table.
 public enum CommandTable {
     /// Every command, in the order `help all` and Grammar.md list them within their group.
@@ -114,10 +156,10 @@ public enum CommandTable {
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .profile(Profile(rawValue: try a.word()) ?? .textbook) }),
         CommandSpec("set", .machine, [[word("fork"), .choice(ForkMode.allCases.map(\.rawValue))],
                                       [.argument(.behaviourSwitch, "SWITCH"), onOff], [word("prompt"), onOff], [word("steps"), N],
-                                      [word("draw"), onOff]],
-                    summary: "Chooses copy-on-write or eager fork, flips one behaviour switch (cow-reuse, fault-around, fork-skip, zero-page), the REPL's state prompt, or the step budget of a run.",
-                    example: "set fork eager\nset zero-page off\nset prompt off\nset steps 2000000000",
-                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt. `set steps N` sets the step budget of each run (default 10^9; see \"Step budget\" under `repeat`). `set draw on|off`: with `on`, the REPL draws the machine (as `draw` does) after every line.",
+                                      [word("draw"), onOff], [word("policy"), .choice(ReplacementPolicy.allCases.map(\.rawValue))]],
+                    summary: "Chooses copy-on-write or eager fork, flips one behaviour switch (cow-reuse, fault-around, fork-skip, zero-page), the REPL's state prompt, the step budget of a run, or the page replacement policy.",
+                    example: "set fork eager\nset zero-page off\nset prompt off\nset steps 2000000000\nset policy fifo",
+                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt. `set steps N` sets the step budget of each run (default 10^9; see \"Step budget\" under `repeat`). `set draw on|off`: with `on`, the REPL draws the machine (as `draw` does) after every line.\n\n" + policyDetails,
                     parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseSet(k) }),
         CommandSpec("reset", .machine, [[]],
                     summary: "Back to an empty machine with the same configuration (variables are kept).",
@@ -241,6 +283,13 @@ public enum CommandTable {
                     example: "write ls 0x10000..0x14000 7",
                     details: "`write P RANGE VALUE` writes VALUE (a whole number) into every page. A write to a read-only page or an unmapped address kills the process with SIGSEGV; a fault that finds no free frame kills it for lack of memory. Those are **events**, printed as `killed ...`; the script goes on, `alive(P)` tells, and naming the dead process in a later command is an error. A region's name is not an address: write `0x10000` (or a variable holding it), not `heap`.",
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .write(try a.process(), try a.range(), value: try a.expression()) }),
+        CommandSpec("trace", .memory, [[P, .argument(.number, "ADDR"), .choice(["read", "write"]),
+                                        .alternatives([[.argument(.number, "N,N,...")], [word("from"), .argument(.path, "FILE")]]),
+                                        optional(.choice(["show", "quiet"]))]],
+                    summary: "Replays a reference string: P reads or writes the pages ADDR + N (page numbers, OSTEP style) in order, from the list or a file; prints hits, misses (faults) and the hit rate. `show`: one line per access with the frames' contents, as OSTEP's paging-policy.py -c; `quiet`: nothing.",
+                    example: "trace p 0x10000 write 1,2,3,4,1,2,5,1,2,3,4,5\ntrace p 0x10000 read 0,1,2,0,1,3 show\ntrace p 0x10000 write from refs.txt quiet",
+                    details: traceDetails,
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseTrace(k) }),
         // MARK: inspecting
         CommandSpec("dump", .inspecting, [[P, optional(word("all"))], [word("frames"), optional(word("all"))], [word("frame"), N],
                                           [word("swap")]],
