@@ -33,7 +33,7 @@ import Testing
     @Test func processNamesWhereAProcessGoes() {
         #expect(complete("fork ") == ["ls", "shell"])
         #expect(complete("write s") == ["shell"])
-        #expect(complete("dump ") == ["frame", "frames", "ls", "shell"])
+        #expect(complete("dump ") == ["frame", "frames", "ls", "shell", "swap"])
         #expect(complete("smaps l") == ["ls"])
         #expect(complete("smaps ls ") == ["narrow", "wide"])
         #expect(complete("exit g") == [])          // dead processes are not offered
@@ -42,7 +42,8 @@ import Testing
     @Test func filesLibrariesAndKeywords() {
         #expect(complete("map-library ls ") == ["libc"])
         #expect(complete("map-library ls libc ") == ["at", "base", "frames_anonymous", "frames_free", "frames_page_cache",
-                                                     "frames_total", "frames_used", "page_size", "saved_by_sharing", "zero_page"])
+                                                     "frames_total", "frames_used", "page_size", "saved_by_sharing", "swap_total", "swap_used",
+                                                     "zero_page"])
         #expect(complete("map ls ") == ["anon", "file"])
         #expect(complete("map ls file ") == ["data", "libc"])
         #expect(complete("map ls anon 0x1000 ") == ["as", "none", "pages", "r", "rw", "rwx", "rx", "shared"])
@@ -67,10 +68,10 @@ import Testing
 
     @Test func settingsProfilesAndHelp() {
         #expect(complete("profile ") == ["linux", "textbook"])
-        #expect(complete("set ") == ["cow-reuse", "draw", "fault-around", "fork", "fork-skip", "prompt", "steps", "zero-page"])
+        #expect(complete("set ") == ["cow-reuse", "draw", "fault-around", "fork", "fork-skip", "policy", "prompt", "steps", "zero-page"])
         #expect(complete("set fork ") == ["cow", "eager"])
         #expect(complete("set zero-page o") == ["off", "on"])
-        #expect(complete("config ") == ["frames", "page-size", "readahead"])
+        #expect(complete("config ") == ["frames", "page-size", "readahead", "swap"])
         #expect(complete("library libc ") == ["text"])
         #expect(complete("library libc text 3 ") == ["data"])
         #expect(complete("file f pages 3 ") == ["cached", "tmpfs"])

@@ -49,7 +49,14 @@ extension Machine {
     func regionUsage(_ record: RegionRecord) -> Usage {
         var u = Usage()
         var byMapcount: [Int: Int] = [:]     // mapcount -> pages, for the exact Pss
-        for e in record.entries where Packed.isPresent(e) {
+        var bySwapCount: [Int: Int] = [:]    // swap count -> swap entries, for SwapPss
+        for e in record.entries where e != 0 {
+            guard Packed.isPresent(e) else {
+                // A swap entry: Swap counts it, SwapPss shares it among the entries naming its slot.
+                u.swap += 1
+                bySwapCount[swap.isUsed(Packed.slot(e)) ? Int(swap.count[Packed.slot(e)]) : 1, default: 0] += 1
+                continue
+            }
             let f = Packed.frame(e)
             guard f != frames.zeroFrame else { continue }
             let mapcount = Int(frames.mapcount[f])
@@ -67,6 +74,11 @@ extension Machine {
         u.uss = u.privateClean + u.privateDirty
         u.pss = exactPss(byMapcount)
         u.pssFixedPoint = fixedPointPss(byMapcount)
+        if !bySwapCount.isEmpty {
+            u.swapPss = exactPss(bySwapCount)
+            u.swapPssFixedPoint = fixedPointPss(bySwapCount)
+            u.regionSwapPssFixedPoint = [u.swapPssFixedPoint]
+        }
         return u
     }
 
@@ -131,11 +143,14 @@ extension Machine {
             }
         }
         let totals = procs.reduce(ProcessCounters()) { $0 + $1.counters }
-        return MachineStats(
+        var stats = MachineStats(
             frames: frames.count, used: frames.count - frames.freeCount, free: frames.freeCount,
             anonymous: anonymous, pageCache: pageCache, shmem: shmem, zeroPageMappings: zeroMappings,
             processes: liveCount,
             minorFaults: totals.minorFaults, majorFaults: totals.majorFaults, copies: totals.copies,
             reuses: totals.reuses, savedBySharing: rss - distinct)
+        stats.swapSlots = swap.capacity
+        stats.swapUsed = swap.used
+        return stats
     }
 }

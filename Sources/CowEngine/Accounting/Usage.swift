@@ -15,8 +15,15 @@ public struct Usage: Equatable, Sendable {
     public var privateDirty: Int
     /// Private anonymous pages, including private copies of file pages (not shmem).
     public var anonymous: Int
-    /// Always 0: the model has no swap.
+    /// Swap entries (pages of this mapping that are in swap; 0 without swap).
     public var swap: Int
+    /// Proportional swap: the sum over swap entries of 1 / the swap count of their slot (a page
+    /// swapped out while three processes shared it counts 1/3 in each), as smaps' SwapPss.
+    public var swapPss: Rational = .zero
+    /// SwapPss as Linux keeps it: the sum over swap entries of `(pageSize << 12) / swap count`.
+    public var swapPssFixedPoint: Int = 0
+    /// `swapPssFixedPoint` of each VMA summed into this usage (as `regionPssFixedPoint`).
+    public var regionSwapPssFixedPoint: [Int] = []
     /// Proportional set size.
     public var pss: Rational
     /// Pss of each region summed into this usage, in address order (what `pssKiB` truncates).
@@ -49,7 +56,7 @@ public struct Usage: Equatable, Sendable {
     public static func == (a: Usage, b: Usage) -> Bool {
         a.rss == b.rss && a.uss == b.uss && a.sharedClean == b.sharedClean && a.sharedDirty == b.sharedDirty
             && a.privateClean == b.privateClean && a.privateDirty == b.privateDirty && a.anonymous == b.anonymous
-            && a.swap == b.swap && a.pss == b.pss
+            && a.swap == b.swap && a.pss == b.pss && a.swapPss == b.swapPss
     }
 
     /// Adds another region's usage: the regions of a process, or the parts of a region that
@@ -68,6 +75,8 @@ public struct Usage: Equatable, Sendable {
         privateClean += part.privateClean
         privateDirty += part.privateDirty
         anonymous += part.anonymous
+        swap += part.swap
+        addSwapPss(part, sameVMAAsLast: sameVMAAsLast)
         pss = pss.adding(part.pss) ?? Rational(approximating: pss.doubleValue + part.pss.doubleValue)
         regionPss.append(part.pss)
         let (sum, overflow) = pssFixedPoint.addingReportingOverflow(part.pssFixedPoint)
@@ -138,4 +147,8 @@ public struct MachineStats: Equatable, Sendable {
     /// Frames sharing saves: sum over live address spaces of Rss minus the distinct frames they
     /// map (a vfork child borrows its parent's space and is not counted twice).
     public var savedBySharing: Int
+    /// Pages of swap configured (0: no swap).
+    public var swapSlots: Int = 0
+    /// Swap slots in use.
+    public var swapUsed: Int = 0
 }

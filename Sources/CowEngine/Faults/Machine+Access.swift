@@ -64,9 +64,9 @@ extension Machine {
             return .value(frames.value(Packed.frame(e)))
         }
         let site = FaultSite(process: i, space: space, region: r, vpn: vpn)
-        guard frames.replacement.isTracking else { return readFault(at: site) }
+        guard frames.replacement.isTracking else { return swap.isOn ? readFaultWithSwap(at: site) : readFault(at: site) }
         frames.replacement.faultBegins()
-        let outcome = readFault(at: site)
+        let outcome = swap.isOn ? readFaultWithSwap(at: site) : readFault(at: site)
         if case .value = outcome { referenceAfterFault(space, vpn, write: false) }
         return outcome
     }
@@ -83,9 +83,9 @@ extension Machine {
             return .value(value)
         }
         let site = FaultSite(process: i, space: space, region: r, vpn: vpn)
-        guard frames.replacement.isTracking else { return writeSlow(at: site, value) }
+        guard frames.replacement.isTracking else { return swap.isOn ? writeSlowWithSwap(at: site, value) : writeSlow(at: site, value) }
         frames.replacement.faultBegins()
-        let outcome = writeSlow(at: site, value)
+        let outcome = swap.isOn ? writeSlowWithSwap(at: site, value) : writeSlow(at: site, value)
         if case .value = outcome { referenceAfterFault(space, vpn, write: true) }
         return outcome
     }

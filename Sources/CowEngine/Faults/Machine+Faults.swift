@@ -22,7 +22,10 @@ extension Machine {
         let k = vpn - procs[space].regions[r].info.start
         if frame != frames.zeroFrame {
             frames.mapcount[frame] += 1
-            if frames.kinds[frame] == .anonymous { procs[space].regions[r].hadAnonymousFrame = true }
+            if frames.kinds[frame] == .anonymous {
+                procs[space].regions[r].hadAnonymousFrame = true
+                if swap.isOn { swap.hint(frame, vpn) }
+            }
         }
         procs[space].regions[r].entries[k] = Packed.make(frame: frame, flags | Packed.present | Packed.user)
     }
@@ -72,7 +75,7 @@ extension Machine {
                 note(.zeroPageMapped(pid: pid, vpn: vpn))
                 return .value(0)
             }
-            guard let f = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
+            guard let f = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             install(space, r, vpn, frame: f, Packed.accessed | (writable ? Packed.writable : 0))
             countFault(i, major: false)
             note(.demandZero(pid: pid, vpn: vpn, frame: f))
@@ -112,7 +115,8 @@ extension Machine {
         let source = procs[space].regions[r].source
         var mapped = 0
         for v in windowStart..<windowEnd where v != vpn {
-            guard !Packed.isPresent(procs[space].regions[r].entries[v - info.start]) else { continue }
+            // Only empty entries: a swap entry (an anonymous copy in swap) is not the file's page.
+            guard procs[space].regions[r].entries[v - info.start] == 0 else { continue }
             let page = procs[space].regions[r].objectPage(v)
             let existing: Int?
             switch source {
@@ -169,7 +173,8 @@ extension Machine {
         let writableFlags = Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed
         countFault(i, major: false)
         if from == frames.zeroFrame {
-            guard let g = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
+            guard let g = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
+            if swap.isOn { swap.hint(g, vpn) }
             frames.mapcount[g] = 1
             procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
             procs[space].regions[r].hadAnonymousFrame = true
@@ -177,14 +182,16 @@ extension Machine {
             note(.demandZero(pid: pid, vpn: vpn, frame: g))
             return .value(value)
         }
-        if config.behaviours.reuseSoleSharer && frames.kinds[from] == .anonymous && frames.mapcount[from] == 1 {
+        if config.behaviours.reuseSoleSharer && frames.kinds[from] == .anonymous && frames.mapcount[from] == 1
+            && !isSwapCached(from) {
             procs[space].regions[r].entries[k] = Packed.make(frame: from, writableFlags)
             store(from, value)
             procs[i].counters.reuses += 1
             note(.copyOnWriteReuse(pid: pid, vpn: vpn, frame: from))
             return .value(value)
         }
-        guard let g = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
+        guard let g = allocateFrame(.anonymous, sparing: from) else { return outOfMemory(i, vpn) }
+        if swap.isOn { swap.hint(g, vpn) }
         frames.values[g] = frames.values[from]     // the copy (then overwritten by the write)
         frames.mapcount[g] = 1
         procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
@@ -209,7 +216,7 @@ extension Machine {
         switch procs[space].regions[r].source {
         case .privateAnonymous:
             countFault(i, major: false)
-            guard let f = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
+            guard let f = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             install(space, r, vpn, frame: f, flags)
             store(f, value)
             note(.demandZero(pid: pid, vpn: vpn, frame: f))
@@ -229,7 +236,7 @@ extension Machine {
             }
             countFault(i, major: major)
             if major { note(.fileRead(pid: pid, vpn: vpn, frame: c, major: true, mappedPages: 0)) }
-            guard let g = frames.allocate(.anonymous) else { return outOfMemory(i, vpn) }
+            guard let g = allocateFrame(.anonymous, sparing: c) else { return outOfMemory(i, vpn) }
             frames.values[g] = frames.values[c]
             install(space, r, vpn, frame: g, flags)
             store(g, value)
@@ -247,9 +254,11 @@ extension Machine {
 
     // MARK: kills
 
-    /// The out-of-memory killer takes the faulting process.
+    /// The out-of-memory killer takes the faulting process (with swap configured it chose its
+    /// victim already, see Reclaim/; if that was this process, it is dead).
     mutating func outOfMemory(_ i: Int, _ vpn: Int) -> AccessOutcome {
-        kill(i, .outOfMemory(vpn: vpn))
+        if case .killed(let reason) = procs[i].state { return .killed(reason) }
+        return kill(i, .outOfMemory(vpn: vpn))
     }
 
     /// Kills process `i` (SIGSEGV, SIGBUS or OOM): records the event, tears its mappings down and lets a
@@ -258,6 +267,7 @@ extension Machine {
         switch reason {
         case .segfault(let vpn, let why): note(.segfault(pid: procs[i].pid, vpn: vpn, reason: why))
         case .outOfMemory(let vpn): note(.outOfMemory(pid: procs[i].pid, vpn: vpn))
+        case .oomVictim: break      // the out-of-memory killer recorded its own event
         case .busError(let vpn): noteBusError(i, vpn)
         }
         _ = terminate(i, .killed(reason))

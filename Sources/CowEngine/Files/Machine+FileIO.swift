@@ -31,7 +31,7 @@ extension Kill {
         switch self {
         case .segfault: return "SIGSEGV"
         case .busError: return "SIGBUS"
-        case .outOfMemory: return "SIGKILL"
+        case .outOfMemory, .oomVictim: return "SIGKILL"
         }
     }
 }
@@ -179,7 +179,7 @@ extension Machine {
                 let from = min(max(pages - offset, 0), count)
                 for k in from..<count {
                     let e = procs[p].regions[r].entries[k]
-                    guard Packed.isPresent(e) else { continue }
+                    guard e != 0 else { continue }      // a swap entry (a private copy in swap) goes too
                     procs[p].regions[r].entries[k] = 0
                     outcome.entriesUnmapped += 1
                     if dropReference(e) { outcome.framesFreed += 1 }
@@ -204,7 +204,7 @@ extension Machine {
     /// Puts `page` of file `id` into the page cache in a new frame holding `value` (clean); nil
     /// when no frame is free.
     mutating func addToCache(file id: FileID, page: Int, value: Int64) -> Int? {
-        guard let f = frames.allocate(.pageCache, owner: id, page: page) else { return nil }
+        guard let f = allocateFrame(.pageCache, owner: id, page: page) else { return nil }
         frames.values[f] = value
         fileRecords[id - 1].cache[page] = Int32(f)
         fileRecords[id - 1].cachedCount += 1

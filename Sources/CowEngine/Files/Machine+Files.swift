@@ -95,7 +95,7 @@ extension Machine {
     /// Reads `page` of file `id` from disk into a new page-cache frame (clean); nil when no
     /// frame is free.
     mutating func readIntoCache(file id: FileID, page: Int) -> Int? {
-        guard let f = frames.allocate(.pageCache, owner: id, page: page) else { return nil }
+        guard let f = allocateFrame(.pageCache, owner: id, page: page) else { return nil }
         frames.values[f] = fileRecords[id - 1].disk[page] ?? 0
         fileRecords[id - 1].cache[page] = Int32(f)
         fileRecords[id - 1].cachedCount += 1
@@ -121,7 +121,7 @@ extension Machine {
     /// story counts every tmpfs page dirty; Linux (conformance rule 12) leaves a page allocated
     /// by a read clean, and only a write dirties it (the write fault stores, which does that).
     mutating func allocateShmemFrame(_ id: Int, page: Int) -> Int? {
-        guard let f = frames.allocate(.shmem, owner: id, page: page) else { return nil }
+        guard let f = allocateFrame(.shmem, owner: id, page: page) else { return nil }
         if config.profile != .linux { frames.dirty[f] = true }
         shmemObjects[id - 1].frames[page] = Int32(f)
         return f

@@ -42,6 +42,7 @@ extension Machine {
         checkPageCache(&problems)
         checkShmem(shmemRefs, &problems)
         checkReplacement(&problems)
+        checkSwap(&problems)
         if !procs.contains(where: { $0.state.isAlive }) {
             for f in 0..<frames.materialized where frames.kinds[f] == .anonymous || frames.kinds[f] == .shmem {
                 problems.append("frame \(f) is \(frames.kinds[f]) but no process is alive: only page-cache frames may remain")
@@ -153,7 +154,7 @@ extension Machine {
             let owner = Int(frames.owner[f]), page = Int(frames.ownerPage[f])
             switch frames.kinds[f] {
             case .anonymous:
-                if frames.mapcount[f] == 0 { problems.append("anonymous frame \(f) is used but nothing maps it (leak)") }
+                if frames.mapcount[f] == 0 && !isSwapCached(f) { problems.append("anonymous frame \(f) is used but nothing maps it (leak)") }
             case .pageCache:
                 let ok = owner >= 1 && owner <= fileRecords.count && page >= 0 && page < fileRecords[owner - 1].pages
                     && fileRecords[owner - 1].cache[page] == Int32(f)

@@ -30,9 +30,10 @@ extension Machine {
         }
     }
 
-    /// True if some entry of the region maps a private anonymous frame.
+    /// True if some entry of the region maps a private anonymous frame (or is a swap entry: an
+    /// anonymous page swapped out).
     func holdsAnonymous(_ record: RegionRecord) -> Bool {
-        record.entries.contains { mapsAnonymousFrame($0) }
+        record.entries.contains { mapsAnonymousFrame($0) || Packed.isSwap($0) }
     }
 
     /// Number of private anonymous frames an eager fork must duplicate for region `record`.
@@ -103,11 +104,15 @@ extension Machine {
         let isPrivate = !procs[space].regions[r].info.isShared
         let zero = UInt32(frames.zeroFrame)
         var present = 0
+        var swapped = 0
         procs[space].regions[r].entries.withUnsafeMutableBufferPointer { entries in
             frames.mapcount.withUnsafeMutableBufferPointer { mapcount in
                 for k in 0..<entries.count {
                     let e = entries[k]
-                    if e & Packed.present == 0 { continue }
+                    if e & Packed.present == 0 {
+                        if e != 0 { swapped &+= 1 }     // a swap entry: its slot gains a reference below
+                        continue
+                    }
                     present &+= 1
                     let f = e >> Packed.frameShift
                     if f != zero { mapcount[Int(f)] &+= 1 }
@@ -117,6 +122,7 @@ extension Machine {
                 }
             }
         }
+        if swapped > 0 { retainSwapEntries(procs[space].regions[r].entries) }
         return present
     }
 
@@ -127,6 +133,7 @@ extension Machine {
         var entries = procs[space].regions[r].entries
         let writable = procs[space].regions[r].info.permissions.contains(.write)
         var copied = 0, duplicated = 0
+        retainSwapEntries(entries)      // swap entries are shared with the child (their slots count it)
         for k in 0..<entries.count {
             let e = entries[k]
             guard Packed.isPresent(e) else { continue }

@@ -38,6 +38,44 @@ public enum Event: Equatable, Sendable {
     case exited(pid: PID, framesFreed: Int)
     /// A vfork parent got its address space back and runs again.
     case resumed(pid: PID)
+    /// Memory was full (swap configured): frame `frame` was reclaimed. `page` says what it held
+    /// and where it went; `entries` page-table entries mapped it (now swap entries, or empty
+    /// for a dropped page-cache page); `why` is the replacement policy's reason for choosing it.
+    case reclaimed(frame: Int, page: ReclaimedPage, entries: Int, why: String)
+    /// A fault found a swap entry: slot `slot` was read into `frame` (major), or its page was
+    /// found in the swap cache (minor). `slotFreed` when that was the slot's last swap entry.
+    case swappedIn(pid: PID, vpn: Int, slot: Int, frame: Int, major: Bool, slotFreed: Bool)
+    /// Memory and swap were both full when `pid` faulted at `vpn`: the out-of-memory killer
+    /// killed `victim`, the process with the largest `score`.
+    case oomKilled(victim: PID, score: OOMScore, pid: PID, vpn: Int)
+}
+
+/// What a reclaimed frame held and where its page went.
+public enum ReclaimedPage: Equatable, Sendable {
+    /// An anonymous page now in swap slot `slot`: written there (`written`), or already there
+    /// because the frame was the slot's swap-cache copy (nothing to write).
+    case swappedOut(slot: Int, written: Bool)
+    /// Page `page` of file `file` left the page cache, written back first if it was dirty.
+    case dropped(file: FileID, page: Int, writtenBack: Bool)
+}
+
+/// How the out-of-memory killer ranks a process (Linux `oom_badness`, without oom_score_adj):
+/// resident pages + swap entries + page-table pages of its address space.
+public struct OOMScore: Equatable, Sendable {
+    /// Resident pages (present entries, the zero page not counted).
+    public var rss: Int
+    /// Swap entries.
+    public var swap: Int
+    /// Page-table pages (0 while page tables are not accounted).
+    public var pageTables: Int
+    /// The score: their sum.
+    public var points: Int { rss + swap + pageTables }
+    /// A score, for building expectations.
+    public init(rss: Int, swap: Int, pageTables: Int) {
+        self.rss = rss
+        self.swap = swap
+        self.pageTables = pageTables
+    }
 }
 
 /// The result of an access: the value read/written, or the kill it caused.

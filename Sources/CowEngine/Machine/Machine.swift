@@ -20,6 +20,8 @@ public struct Machine: Sendable {
     var events = EventLog()
     /// Page-table entries held by all address spaces, bounded by `Machine.maxEntries`.
     var entryCount = 0
+    /// Swap space, the swap cache and reclaim's bookkeeping (Reclaim/); inert without swap.
+    var swap: SwapSpace
     /// Whether operations record `Event`s; benchmarks switch it off.
     public var recordsEvents = true
 
@@ -40,6 +42,9 @@ public struct Machine: Sendable {
         let c = config.clamped()
         self.config = c
         frames = FrameTable(count: c.frames)
+        swap = SwapSpace(capacity: c.swapPages)
+        // With swap, reclaim asks the replacement policy, which must see every frame and access.
+        if swap.isOn { trackReplacement(true) }
     }
 
     /// Bytes per page.

@@ -90,6 +90,9 @@ public struct MachineConfig: Equatable, Sendable {
     public var behaviours: Behaviours = .preset(.textbook)
     /// How fork duplicates private memory.
     public var forkMode: ForkMode = .copyOnWrite
+    /// Pages of swap space, 0 ... `MachineConfig.maxFrames` (0 = no swap, the default: a fault
+    /// that finds no free frame kills the faulting process, and nothing is ever reclaimed).
+    public var swapPages: Int = 0
     /// Readahead window of a major fault on a file mapping, in pages, under `profile linux`
     /// (rule 14; Linux: the disk's read_ahead_kb, 128 KiB = 32 pages by default). 0 or 1: none.
     public var readaheadPages: Int = 32
@@ -118,6 +121,9 @@ public struct MachineConfig: Equatable, Sendable {
         guard MachineConfig.pageSizes.contains(pageSize), pageSize & (pageSize - 1) == 0 else {
             throw EngineError.invalidArgument("page size must be a power of two between 16 and \(1 << 30), got \(pageSize)")
         }
+        guard (0...MachineConfig.maxFrames).contains(swapPages) else {
+            throw EngineError.invalidArgument("swap must be between 0 and \(MachineConfig.maxFrames) pages, got \(swapPages)")
+        }
     }
 
     /// The same configuration pulled into the valid range (frames clamped, page size rounded down
@@ -127,6 +133,7 @@ public struct MachineConfig: Equatable, Sendable {
         c.frames = min(max(frames, 1), MachineConfig.maxFrames)
         let size = min(max(pageSize, MachineConfig.pageSizes.lowerBound), MachineConfig.pageSizes.upperBound)
         c.pageSize = 1 << (Int.bitWidth - 1 - size.leadingZeroBitCount)
+        c.swapPages = min(max(swapPages, 0), MachineConfig.maxFrames)
         return c
     }
 }

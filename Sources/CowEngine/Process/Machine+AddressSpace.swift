@@ -141,7 +141,7 @@ extension Machine {
                 if notifiesWrites(info.backing), e & Packed.dirty == 0 { notify = true }
                 if !notify { flags |= Packed.writable }
             } else if writable {
-                let exclusive = mapsAnonymousFrame(e) && frames.mapcount[f] == 1
+                let exclusive = mapsAnonymousFrame(e) && frames.mapcount[f] == 1 && !isSwapCached(f)
                 flags |= exclusive ? Packed.writable : Packed.copyOnWrite
             }
             procs[space].regions[r].entries[k] = Packed.make(frame: f, flags)

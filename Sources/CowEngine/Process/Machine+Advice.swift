@@ -139,6 +139,13 @@ extension Machine {
             let lo = max(vpn, info.start), hi = min(end, info.end)
             for v in lo..<hi {
                 let e = procs[space].regions[r].entries[v - info.start]
+                if Packed.isSwap(e) {
+                    // A swap entry goes too (Linux frees swap entries on dontneed and free alike).
+                    procs[space].regions[r].entries[v - info.start] = 0
+                    outcome.entriesDropped += 1
+                    if dropSwapEntry(e) { outcome.framesFreed += 1 }
+                    continue
+                }
                 guard Packed.isPresent(e) else { continue }
                 if onlyExclusiveAnonymous && !(mapsAnonymousFrame(e) && frames.mapcount[Packed.frame(e)] == 1) { continue }
                 procs[space].regions[r].entries[v - info.start] = 0

@@ -3,13 +3,15 @@
 
 extension Machine {
     /// Drops one entry's reference to its frame; frees an anonymous frame nobody maps any more.
-    /// Returns true if a frame was freed. Page-cache and shmem frames outlive their mappings.
+    /// Returns true if a frame was freed. Page-cache and shmem frames outlive their mappings, and
+    /// so does a swap-cache frame while swap entries name its slot. A swap entry drops its
+    /// reference to its slot (Reclaim/Machine+Swap.swift).
     @inline(__always) mutating func dropReference(_ e: PackedEntry) -> Bool {
-        guard Packed.isPresent(e) else { return false }
+        guard Packed.isPresent(e) else { return e != 0 && dropSwapEntry(e) }
         let f = Packed.frame(e)
         guard f != frames.zeroFrame else { return false }
         frames.mapcount[f] -= 1
-        if frames.mapcount[f] == 0 && frames.kinds[f] == .anonymous {
+        if frames.mapcount[f] == 0 && frames.kinds[f] == .anonymous && !isSwapCached(f) {
             frames.release(f)
             return true
         }

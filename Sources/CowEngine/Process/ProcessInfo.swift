@@ -34,6 +34,9 @@ public enum Kill: Equatable, Sendable, CustomStringConvertible {
     case segfault(vpn: Int, SegfaultReason)
     /// A fault at page `vpn` needed a frame and none was free.
     case outOfMemory(vpn: Int)
+    /// Chosen by the out-of-memory killer when process `pid` faulted at page `vpn` with memory
+    /// and swap both full (a fault of its own is `outOfMemory`).
+    case oomVictim(pid: PID, vpn: Int)
     /// SIGBUS at page `vpn`: a file mapping's page lies wholly past the end of its file (rule 15).
     case busError(vpn: Int)
 
@@ -42,6 +45,7 @@ public enum Kill: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .segfault(let vpn, let reason): return "SIGSEGV at page \(vpn): \(reason.rawValue)"
         case .outOfMemory(let vpn): return "out of memory at page \(vpn)"
+        case .oomVictim(let pid, let vpn): return "chosen by the out-of-memory killer when pid \(pid) faulted at page \(vpn)"
         case .busError(let vpn): return "SIGBUS at page \(vpn): past the end of the file"
         }
     }

@@ -14,6 +14,10 @@ public struct TraceSummary: Equatable, Sendable {
     public var majorFaults = 0
     /// Why the traced process died, if it did (at access `accesses`).
     public var killed: Kill?
+    /// Pages reclaimed during the trace (by the policy's choice).
+    public var evictions = 0
+    /// Of those, how many have no event (past the `evictionEvents` limit).
+    public var evictionsNotShown = 0
 
     public init() {}
 }
@@ -51,9 +55,10 @@ extension Machine {
     /// order: writes (each page written holds its relative page number) or reads. OPT is given
     /// the position of each page's next access. Stops early when the process is killed. With
     /// `observe`, calls it after each access with the step (its `resident` list costs a walk of
-    /// the tracked frames). The faults' own events are not recorded (a million-access trace would
-    /// otherwise print millions of lines); kills and every other event are.
-    public mutating func trace(_ pid: PID, base: Int, pages: [Int], write: Bool,
+    /// the tracked frames). The faults' own events (and swap-ins) are not kept (a million-access
+    /// trace would otherwise print millions of lines); the first `evictionEvents` reclaim events
+    /// are (they say which page went and why), kills and every other event too.
+    public mutating func trace(_ pid: PID, base: Int, pages: [Int], write: Bool, evictionEvents: Int = 0,
                                observe: ((TraceStep) -> Void)? = nil) throws(EngineError) -> TraceSummary {
         guard pages.count <= Machine.maxTraceLength else {
             throw EngineError.invalidArgument("a trace takes at most \(Machine.maxTraceLength) references, got \(pages.count)")
@@ -70,6 +75,7 @@ extension Machine {
         var summary = TraceSummary()
         var pageOfFrame: [Int: Int] = [:]
         var before: [Int] = []
+        var keptEvictions = 0
         setKnowsFuture(true)
         defer { setKnowsFuture(false) }
         for (t, page) in pages.enumerated() {
@@ -82,7 +88,7 @@ extension Machine {
             summary.accesses += 1
             if hit { summary.hits += 1 } else { summary.misses += 1 }
             summary.majorFaults += majorNow
-            dropAccessEvents(keepingBelow: 4096)
+            dropAccessEvents(keepingBelow: 4096, &keptEvictions, limit: evictionEvents, &summary)
             if case .killed(let kill) = outcome {
                 summary.killed = kill
                 break
@@ -97,7 +103,7 @@ extension Machine {
                                   activeFrom: activeFrom, replaced: replaced, hits: summary.hits, misses: summary.misses))
             }
         }
-        dropAccessEvents(keepingBelow: 0)
+        dropAccessEvents(keepingBelow: 0, &keptEvictions, limit: evictionEvents, &summary)
         return summary
     }
 
@@ -139,19 +145,35 @@ extension Machine {
         return (pages, activeFrom)
     }
 
-    /// Forgets the events that faults record on each access of a trace (kept: kills and any other
-    /// event), once more than `limit` are pending.
-    mutating func dropAccessEvents(keepingBelow limit: Int) {
-        guard events.recorded.count > limit else { return }
-        let kept = events.recorded.filter { !Machine.isAccessEvent($0) }
+    /// Forgets the events that faults record on each access of a trace, once more than
+    /// `pending` are waiting: kept are kills and every other event, and reclaim events until
+    /// `kept` reaches `limit` (the others are counted in `summary`).
+    mutating func dropAccessEvents(keepingBelow pending: Int, _ kept: inout Int, limit: Int, _ summary: inout TraceSummary) {
+        guard events.recorded.count > pending else { return }
+        var keep: [Event] = []
+        for e in events.recorded {
+            if case .reclaimed = e {
+                summary.evictions += 1
+                if kept < limit {
+                    kept += 1
+                    keep.append(e)
+                } else {
+                    summary.evictionsNotShown += 1
+                }
+            } else if !Machine.isAccessEvent(e) {
+                keep.append(e)
+            }
+        }
         events.removeAll()
-        for e in kept { events.append(e) }
+        for e in keep { events.append(e) }
     }
 
-    /// Whether `event` is one a fault records for an ordinary access (not a kill, exit, fork...).
+    /// Whether `event` is one a fault records for an ordinary access (not a kill, exit, fork,
+    /// reclaim...).
     static func isAccessEvent(_ event: Event) -> Bool {
         switch event {
-        case .demandZero, .zeroPageMapped, .fileRead, .sharedMapped, .writeNotified, .copyOnWrite, .copyOnWriteReuse:
+        case .demandZero, .zeroPageMapped, .fileRead, .sharedMapped, .writeNotified, .copyOnWrite, .copyOnWriteReuse,
+             .swappedIn, .readAhead:
             return true
         default:
             return false

@@ -160,6 +160,8 @@ extension Interpreter {
             case "shared_dirty": return .number(Rational(usage.sharedDirty))
             case "private_clean": return .number(Rational(usage.privateClean))
             case "private_dirty": return .number(Rational(usage.privateDirty))
+            case "swap": return .number(Rational(usage.swap))
+            case "swap_pss": return .number(usage.swapPss)
             default: return .number(Rational(usage.anonymous))
             }
         }
@@ -203,7 +205,7 @@ extension Interpreter {
                 return .number(Rational(Int(frame.value)))
             }
         case "frames_used", "frames_free", "frames_total", "page_size", "saved_by_sharing", "frames_anonymous",
-             "frames_page_cache", "zero_page":
+             "frames_page_cache", "zero_page", "swap_used", "swap_total":
             try arity(0...0)
             let figures = self.figures
             switch n {
@@ -217,6 +219,8 @@ extension Interpreter {
                 case "frames_free": return .number(Rational(stats.free))
                 case "frames_anonymous": return .number(Rational(stats.anonymous))
                 case "frames_page_cache": return .number(Rational(stats.pageCache))
+                case "swap_used": return .number(Rational(stats.swapUsed))
+                case "swap_total": return .number(Rational(stats.swapSlots))
                 default: return .number(Rational(stats.savedBySharing))
                 }
             }

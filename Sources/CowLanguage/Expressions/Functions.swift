@@ -17,7 +17,8 @@ public struct FunctionSpec: Sendable {
 /// The function table.
 public enum FunctionCatalog {
     /// Usage functions: the smaps figures, in pages (Pss exact).
-    public static let usageNames = ["rss", "pss", "uss", "shared_clean", "shared_dirty", "private_clean", "private_dirty", "anonymous", "size"]
+    public static let usageNames = ["rss", "pss", "uss", "shared_clean", "shared_dirty", "private_clean", "private_dirty", "anonymous", "size",
+                                    "swap", "swap_pss"]
     /// Per-process counters.
     public static let counterNames = ["faults", "minor_faults", "major_faults", "copies", "reuses"]
 
@@ -32,6 +33,8 @@ public enum FunctionCatalog {
         FunctionSpec(name: "private_dirty", arguments: "P [, REGION]", summary: "pages in Private_Dirty", group: "memory"),
         FunctionSpec(name: "anonymous", arguments: "P [, REGION]", summary: "pages in Anonymous", group: "memory"),
         FunctionSpec(name: "size", arguments: "P [, REGION]", summary: "mapped pages (smaps Size), present or not", group: "memory"),
+        FunctionSpec(name: "swap", arguments: "P [, REGION]", summary: "pages in swap (swap entries; smaps Swap)", group: "memory"),
+        FunctionSpec(name: "swap_pss", arguments: "P [, REGION]", summary: "proportional swap in pages, exact: each swap entry counts 1 / its slot's swap count (smaps SwapPss)", group: "memory"),
         FunctionSpec(name: "faults", arguments: "P", summary: "page faults taken (minor + major)", group: "counters"),
         FunctionSpec(name: "minor_faults", arguments: "P", summary: "minor faults taken", group: "counters"),
         FunctionSpec(name: "major_faults", arguments: "P", summary: "major faults (page read from disk)", group: "counters"),
@@ -52,6 +55,8 @@ public enum FunctionCatalog {
         FunctionSpec(name: "zero_page", arguments: "", summary: "the frame number of the shared zero page (what frame() returns for it)", group: "machine"),
         FunctionSpec(name: "page_size", arguments: "", summary: "bytes per page", group: "machine"),
         FunctionSpec(name: "saved_by_sharing", arguments: "", summary: "frames sharing saves compared with private copies for everyone", group: "machine"),
+        FunctionSpec(name: "swap_used", arguments: "", summary: "swap slots in use (each holds one page)", group: "machine"),
+        FunctionSpec(name: "swap_total", arguments: "", summary: "swap slots configured (`config swap PAGES`; 0 = no swap)", group: "machine"),
         FunctionSpec(name: "random", arguments: "A, B", summary: "a whole number from A to B inclusive, from the generator seeded by --seed", group: "numbers"),
         FunctionSpec(name: "choose", arguments: "X, Y, ...", summary: "one of its arguments, drawn by the seeded generator", group: "numbers"),
         FunctionSpec(name: "min", arguments: "X, Y, ...", summary: "the smallest argument", group: "numbers"),

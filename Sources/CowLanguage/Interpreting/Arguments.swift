@@ -122,6 +122,9 @@ extension Interpreter {
             return "was killed by SIGSEGV at \(Format.hex(vpn &* machine.pageSize)) (\(reason.rawValue))"
         case .killed(.outOfMemory(let vpn)):
             return "was killed for lack of memory at \(Format.hex(vpn &* machine.pageSize))"
+        case .killed(.oomVictim(let pid, let vpn)):
+            let faulter = machine.processName(pid) ?? "pid \(pid)"
+            return "was killed by the out-of-memory killer when \(faulter) faulted at \(Format.hex(vpn &* machine.pageSize))"
         case .killed(.busError(let vpn)):
             return "was killed by SIGBUS at \(Format.hex(vpn &* machine.pageSize)) (past the end of its file)"
         case .running: return "is running"

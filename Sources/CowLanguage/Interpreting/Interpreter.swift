@@ -145,6 +145,8 @@ extension Interpreter {
             config.pageSize = size
             replaceMachine(Machine(config: config))
             say("config: pages of \(size) bytes", style: .dim)
+        case .configSwap(let e):
+            try runConfigSwap(e, keyword: keyword)
         case .profile(let profile):
             withMachine { $0.setProfile(profile) }
             let switches = Behaviours.switchNames.map { "\($0) \(machine.config.behaviours.value(of: $0) == true ? "on" : "off")" }
@@ -282,6 +284,8 @@ extension Interpreter {
             if options.json { sayJSON(FrameDump(machine: machine).json()) } else {
                 say(lines: FrameDump(machine: machine).lines(everyFrame: everyPage))
             }
+        case .dump(.swap, _):
+            runDumpSwap()
         case .dump(.frame(let expr), _):
             let number = try integer(expr, "the frame number")
             guard number >= 0, number <= machine.zeroPageFrame else {
@@ -362,6 +366,10 @@ extension Interpreter {
         case .setDraw(let on):
             drawsAfterCommands = on
             say("draw: \(on ? "on (the machine is drawn after every line)" : "off")", style: .dim)
+        case .setPolicy(let policy):
+            setPolicy(policy)
+        case .trace(let trace):
+            try runTrace(trace, keyword: keyword)
         }
     }
 
@@ -390,7 +398,7 @@ extension Interpreter {
         return file.id
     }
 
-    private func requireEmptyMachine(_ keyword: SourceSpan) throws(ScriptError) {
+    func requireEmptyMachine(_ keyword: SourceSpan) throws(ScriptError) {
         guard machine.processes.isEmpty, machine.files.isEmpty else {
             throw fail("`config` can only change an empty machine (before any file, library or process)", at: keyword,
                        notes: ["use `reset` first, or put `config` at the top of the script"])
@@ -458,7 +466,7 @@ extension Interpreter {
         }
     }
 
-    private func sayJSON(_ json: JSON) {
+    func sayJSON(_ json: JSON) {
         say(json.rendered())
     }
 

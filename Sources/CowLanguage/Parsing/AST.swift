@@ -207,6 +207,8 @@ public enum DumpTarget: Sendable {
     case frame(Expr)
     /// A process's page table.
     case process(ProcessReference)
+    /// The swap slots in use and the entries naming each (`dump swap`).
+    case swap
 }
 
 /// Where `map` takes its pages from.
@@ -252,6 +254,8 @@ public struct AskCommand: Sendable {
 public indirect enum Command: Sendable {
     case configFrames(Expr)
     case configPageSize(Expr)
+    /// `config swap PAGES` (Interpreter+Swap.swift).
+    case configSwap(Expr)
     case profile(Profile)
     case setFork(ForkMode)
     case setSwitch(Name, on: Bool)
@@ -303,6 +307,10 @@ public indirect enum Command: Sendable {
     case draw(DrawCommand)
     /// `set draw on|off`: the REPL draws the machine after every line.
     case setDraw(on: Bool)
+    /// `set policy NAME`: the page replacement policy (Interpreter+Trace.swift).
+    case setPolicy(ReplacementPolicy)
+    /// `trace P ADDR read|write LIST [show|quiet]` (Parser+Trace.swift, Interpreter+Trace.swift).
+    case trace(TraceCommand)
 }
 
 /// An expression: exact rational arithmetic, comparisons, logic, function calls.

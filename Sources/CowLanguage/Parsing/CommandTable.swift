@@ -90,19 +90,63 @@ private let onOff = Syntax.choice(["on", "off"])
 private func word(_ w: String) -> Syntax { .word(w) }
 private func optional(_ s: Syntax...) -> Syntax { .optional(s) }
 
+/// `set policy`'s part of `set`'s help (issue 14).
+private let policyDetails = """
+    `set policy fifo|lru|clock|opt|rand|linux` chooses which resident page reclaim gives up when a fault finds no free \
+    frame and swap is configured (`config swap`; without swap nothing is reclaimed). The default is `lru`. `fifo`: the \
+    page resident longest. `lru`: the least recently used page (every access counts). `clock`: second chance with a \
+    hand going round the resident pages, one reference bit each, set by every access (the first included); the hand \
+    clears set bits until it finds a clear one, and a new page goes in just behind it. `opt`: Belady's optimal, the \
+    page used again furthest ahead; only `trace` knows the future (each of its accesses tells the policy when that \
+    page comes again); a page never used again goes first, the one brought in last among several (as OSTEP's \
+    simulator breaks the tie); outside a trace every page counts as never used again. `rand`: a page drawn by a \
+    generator seeded by `--seed` (each `set policy rand` starts it afresh, so runs are reproducible). `linux`: Linux's \
+    two lists, simplified: a new page joins the inactive list unreferenced (the fault that brought it in does not \
+    count); a later access sets its reference bit; reclaim first moves the oldest active pages to the inactive list \
+    (bits cleared) while the active list is the longer, then scans the inactive list oldest first: a referenced page \
+    gets a second chance on the active list (bit cleared), the first unreferenced one goes. So pages used once go \
+    before pages used twice, which LRU does not do. A page reclaim cannot take (shared memory, say) is passed over and \
+    chosen last. Switching policy keeps the resident pages, in the old policy's order. Each reclaim event says which \
+    page went and why (`least recently used (LRU)`).
+    """
+
+/// `trace`'s help (issue 14).
+private let traceDetails = """
+    `trace P ADDR read|write N,N,...` replays a reference string, as OSTEP's `paging-policy.py` does: process P \
+    reads (or writes) page ADDR + N*page size for each N in order; a write stores N in the page. The list is \
+    page numbers (numbers, variables or `(expressions)`) separated by commas; `trace P ADDR write from FILE` reads \
+    them from a file instead (whole numbers, decimal or 0x hexadecimal, separated by commas, blanks or newlines, `#` \
+    starts a comment; a relative path is taken from the script's directory). At most 4,000,000 references (a file of \
+    at most 64 MiB); a bad number is an error at its place, in the list or in the file (`refs.txt:3:7`), and nothing \
+    runs. The replacement policy (`set policy`) is told, before each access, when the same page is accessed next, \
+    which is what `opt` needs. An access that takes a fault is a miss (OSTEP's miss), any other a hit; so with \
+    `profile textbook`, `config frames C`, swap large enough and one private anonymous region, `faults(P)` after a \
+    `trace ... write` equals OSTEP's misses for `-C C` under FIFO, LRU and OPT. The trace prints one line: accesses, \
+    hits, misses (how many were major faults, i.e. swap-ins), the hit rate, the policy and the frames; with events \
+    on, the reclaim events before it (the first 1,000; a line counts the rest), but not each access's fault events. \
+    `show` prints a line per access first, in the layout of OSTEP's `-c` output: \
+    `Access: 5  MISS FirstIn ->    [3, 4, 5] <- Lastin  Replaced:2 [Hits:1 Misses:9]`, the list being the trace's \
+    pages in memory in the policy's order, the next to go on the left (FIFO: first in; LRU: least recently used; \
+    CLOCK: from the hand; OPT, RAND: in the order they came in; linux: the inactive list oldest first, `|`, then \
+    the active list). `quiet` prints nothing (kills still show). The trace stops where the process is killed \
+    (the line says at which access).
+    """
+
 /// The command table.
 public enum CommandTable {
     /// Every command, in the order `help all` and Grammar.md list them within their group.
     public static let all: [CommandSpec] = [
         // MARK: machine
-        CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")], [word("readahead"), N]],
-                    summary: "Sets physical memory (frames, default 256) or the page size (a power of two, default 4096), only on an empty machine; or the readahead window of major faults under `profile linux` (pages, default 32), at any time.",
-                    example: "config frames 64\nconfig page-size 4096\nconfig readahead 8",
-                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096). Both need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault.",
+        CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")],
+                                         [word("swap"), .argument(.number, "PAGES")], [word("readahead"), N]],
+                    summary: "Sets physical memory (frames, default 256), the page size (a power of two, default 4096) or the swap space (pages, default 0: none), only on an empty machine; or the readahead window of major faults under `profile linux` (pages, default 32), at any time.",
+                    example: "config frames 64\nconfig page-size 4096\nconfig swap 128\nconfig readahead 8",
+                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096); `config swap PAGES` sets the swap space (0 to 16,777,216 pages; default 0, no swap). All need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. Without swap a fault that finds no free frame kills the faulting process, and nothing is reclaimed; with swap it reclaims a frame instead (see \"Swap and reclaim\" below). `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault.",
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
                         switch a.form {
                         case 0: return .configFrames(try a.expression())
                         case 1: return .configPageSize(try a.expression())
+                        case 2: return .configSwap(try a.expression())
                         default: return .configReadahead(try a.expression())
                         }
                     }),
@@ -113,10 +157,10 @@ public enum CommandTable {
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .profile(Profile(rawValue: try a.word()) ?? .textbook) }),
         CommandSpec("set", .machine, [[word("fork"), .choice(ForkMode.allCases.map(\.rawValue))],
                                       [.argument(.behaviourSwitch, "SWITCH"), onOff], [word("prompt"), onOff], [word("steps"), N],
-                                      [word("draw"), onOff]],
-                    summary: "Chooses copy-on-write or eager fork, flips one behaviour switch (cow-reuse, fault-around, fork-skip, zero-page), the REPL's state prompt, or the step budget of a run.",
-                    example: "set fork eager\nset zero-page off\nset prompt off\nset steps 2000000000",
-                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt. `set steps N` sets the step budget of each run (default 10^9; see \"Step budget\" under `repeat`). `set draw on|off`: with `on`, the REPL draws the machine (as `draw` does) after every line.",
+                                      [word("draw"), onOff], [word("policy"), .choice(ReplacementPolicy.allCases.map(\.rawValue))]],
+                    summary: "Chooses copy-on-write or eager fork, flips one behaviour switch (cow-reuse, fault-around, fork-skip, zero-page), the REPL's state prompt, the step budget of a run, or the page replacement policy.",
+                    example: "set fork eager\nset zero-page off\nset prompt off\nset steps 2000000000\nset policy fifo",
+                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt. `set steps N` sets the step budget of each run (default 10^9; see \"Step budget\" under `repeat`). `set draw on|off`: with `on`, the REPL draws the machine (as `draw` does) after every line.\n\n" + policyDetails,
                     parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseSet(k) }),
         CommandSpec("reset", .machine, [[]],
                     summary: "Back to an empty machine with the same configuration (variables are kept).",
@@ -270,16 +314,24 @@ public enum CommandTable {
                     example: "write ls 0x10000..0x14000 7",
                     details: "`write P RANGE VALUE` writes VALUE (a whole number) into every page. A write to a read-only page or an unmapped address kills the process with SIGSEGV; a fault that finds no free frame kills it for lack of memory. Those are **events**, printed as `killed ...`; the script goes on, `alive(P)` tells, and naming the dead process in a later command is an error. A region's name is not an address: write `0x10000` (or a variable holding it), not `heap`.",
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .write(try a.process(), try a.range(), value: try a.expression()) }),
+        CommandSpec("trace", .memory, [[P, .argument(.number, "ADDR"), .choice(["read", "write"]),
+                                        .alternatives([[.argument(.number, "N,N,...")], [word("from"), .argument(.path, "FILE")]]),
+                                        optional(.choice(["show", "quiet"]))]],
+                    summary: "Replays a reference string: P reads or writes the pages ADDR + N (page numbers, OSTEP style) in order, from the list or a file; prints hits, misses (faults) and the hit rate. `show`: one line per access with the frames' contents, as OSTEP's paging-policy.py -c; `quiet`: nothing.",
+                    example: "trace p 0x10000 write 1,2,3,4,1,2,5,1,2,3,4,5\ntrace p 0x10000 read 0,1,2,0,1,3 show\ntrace p 0x10000 write from refs.txt quiet",
+                    details: traceDetails,
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseTrace(k) }),
         // MARK: inspecting
-        CommandSpec("dump", .inspecting, [[P, optional(word("all"))], [word("frames"), optional(word("all"))], [word("frame"), N]],
-                    summary: "A process's regions and page table (with each frame's mapcount and sharers), the physical frame table with who maps each frame, or one frame with every mapping of it; `all` shows every page instead of runs.",
-                    example: "dump ls\ndump frames all\ndump frame 40",
-                    details: "`dump P [all]` prints the process's regions and page table: address, pages, frame, flags, mapcount (page-table entries mapping the frame, `-` for the zero page), shared with (the other processes mapping the frame) and region; runs of consecutive pages with consecutive frames, equal flags, equal mapcount and the same sharers share a row unless `all` is given. Flags: `P` present, `W` writable, `U` user, `C` copy-on-write, `D` dirty, `A` accessed, `-` clear; frame `zero` is the shared zero page. `dump frames [all]` prints the physical frame table: frame, kind (anonymous, page cache, shmem), file page held, mapcount, dirty, value, and who maps it (the reverse map). A frame mapped by more than 8 processes names the first 8 and then says `and N more (dump frame F)`; so do the sharers in `dump P`. `dump frame N` prints frame N (the zero page is frame F, one past the last frame) and every page-table entry mapping it, one per line: process, pid, address; a free frame prints `frame N: free`. A process called `frames` must be dumped by pid; one called `frame` by `dump frame` with no number, or by pid.",
+        CommandSpec("dump", .inspecting, [[P, optional(word("all"))], [word("frames"), optional(word("all"))], [word("frame"), N],
+                                          [word("swap")]],
+                    summary: "A process's regions and page table (with each frame's mapcount and sharers), the physical frame table with who maps each frame, one frame with every mapping of it, or the swap slots in use; `all` shows every page instead of runs.",
+                    example: "dump ls\ndump frames all\ndump frame 40\ndump swap",
+                    details: "`dump P [all]` prints the process's regions and page table: address, pages, frame, flags, mapcount (page-table entries mapping the frame, `-` for the zero page), shared with (the other processes mapping the frame) and region; runs of consecutive pages with consecutive frames, equal flags, equal mapcount and the same sharers share a row unless `all` is given. Flags: `P` present, `W` writable, `U` user, `C` copy-on-write, `D` dirty, `A` accessed, `-` clear; frame `zero` is the shared zero page. `dump frames [all]` prints the physical frame table: frame, kind (anonymous, page cache, shmem), file page held, mapcount, dirty, value, and who maps it (the reverse map). A frame mapped by more than 8 processes names the first 8 and then says `and N more (dump frame F)`; so do the sharers in `dump P`. `dump frame N` prints frame N (the zero page is frame F, one past the last frame) and every page-table entry mapping it, one per line: process, pid, address; a free frame prints `frame N: free`. A process that has pages in swap also lists its swap entries (address, pages, slot, swap count, region) under its page table; a process with none prints exactly as without swap. `dump swap` prints the swap space (slots configured and in use, pages written to swap and read back) and each slot in use: its swap count (the page-table entries naming it: one per process that shared the page when it was swapped out), the value it holds, the frame holding its swap-cache copy if one of them swapped it back in, and the entries naming it. A process called `frames` or `swap` must be dumped by pid; one called `frame` by `dump frame` with no number, or by pid.",
                     parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseDump(k) }),
         CommandSpec("smaps", .inspecting, [[P, optional(.choice(SmapsLayout.allCases.map(\.rawValue)))]],
                     summary: "Per-region accounting like /proc/PID/smaps (kB), with exact Pss in pages and a total; `narrow` fits 80 columns.",
                     example: "smaps ls\nsmaps ls narrow",
-                    details: "`smaps P` prints, per region, Size, Rss, Pss, the exact Pss in pages, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty and Anonymous in kB, as `/proc/PID/smaps` does, and a total. The Pss column (kB) follows the profile: under `profile textbook` it is the exact Pss truncated to whole kB per region, and the total adds the rows; under `profile linux` it is fixed point, as the kernel computes it (conformance rule 8): each resident page adds `(page size << 12) / mapcount` (integer division), a region prints its sum `>> 22` (16 pages of mapcount 2 and 48 of mapcount 3 print 95, not 96), and the total row adds the regions' fixed-point sums and shifts once, as `/proc/PID/smaps_rollup` does, so it can exceed the sum of the rows. The Pss pages column and the `pss()` function are always exact. On a terminal narrower than that table (about 120 columns) it prints a narrow layout instead: per region a line with its name and range, then its nine figures three to a line. `smaps P wide` and `smaps P narrow` choose a layout. Output to a file or a pipe (scripts, transcripts, `#>` lines) is always the wide table.",
+                    details: "`smaps P` prints, per region, Size, Rss, Pss, the exact Pss in pages, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty and Anonymous in kB, as `/proc/PID/smaps` does, and a total. The Pss column (kB) follows the profile: under `profile textbook` it is the exact Pss truncated to whole kB per region, and the total adds the rows; under `profile linux` it is fixed point, as the kernel computes it (conformance rule 8): each resident page adds `(page size << 12) / mapcount` (integer division), a region prints its sum `>> 22` (16 pages of mapcount 2 and 48 of mapcount 3 print 95, not 96), and the total row adds the regions' fixed-point sums and shifts once, as `/proc/PID/smaps_rollup` does, so it can exceed the sum of the rows. The Pss pages column and the `pss()` function are always exact. On a terminal narrower than that table (about 120 columns) it prints a narrow layout instead: per region a line with its name and range, then its nine figures three to a line. `smaps P wide` and `smaps P narrow` choose a layout. Output to a file or a pipe (scripts, transcripts, `#>` lines) is always the wide table. When some region of the process has pages in swap, two more columns follow: `Swap` (kB of its pages in swap) and `SwapPss` (each swap entry counts its page size divided by its slot's swap count; kB truncated per region under `textbook`, fixed point `>> 22` per region and once for the total under `linux`, as for Pss); otherwise they are left out, so output without swap is unchanged.",
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .smaps(try a.process(), layout: try a.optionalWord().flatMap(SmapsLayout.init(rawValue:))) }),
         CommandSpec("draw", .inspecting, [[optional(P, optional(.argument(.process, "..."))), optional(word("to"), .argument(.path, "FILE"), optional(word("replace")))],
                                           [P, .argument(.newName, "REGION"), optional(word("to"), .argument(.path, "FILE"), optional(word("replace")))]],
@@ -296,7 +348,7 @@ public enum CommandTable {
         CommandSpec("stats", .inspecting, [[]],
                     summary: "Machine-wide counters: frames, faults, copies, what sharing saves.",
                     example: "stats",
-                    details: "`stats` prints machine-wide counters. With `--json`, `dump`, `smaps` and `stats` print JSON with a fixed key order.",
+                    details: "`stats` prints machine-wide counters; with swap configured, a `swap` line too (slots used of those configured, pages written to swap and read back). With `--json`, `dump`, `smaps` and `stats` print JSON with a fixed key order.",
                     parse: .constant(.stats)),
         CommandSpec("check", .inspecting, [[]],
                     summary: "Verifies the engine's invariants (mapcounts, reverse map, no leaked frame).",

@@ -32,12 +32,15 @@ extension Parser {
         if atWord("frames") {
             advance()
             target = .frames
+        } else if atWord("swap") {
+            advance()
+            target = .swap
         } else if atWord("frame"), let next = following, !next.endsStatement, !isWord(next, "all") {
             // `dump frame N`; `dump frame` alone (or `dump frame all`) still dumps a process called `frame`.
             advance()
             target = .frame(try parseOperand(after: previousToken))
         } else {
-            target = .process(try parseProcess(after: k, what: "a process name or `frames`"))
+            target = .process(try parseProcess(after: k, what: "a process name, `frames` or `swap`"))
         }
         return .dump(target, everyPage: acceptWord("all"))
     }
@@ -76,7 +79,7 @@ extension Parser {
 
     /// `set fork MODE`, `set SWITCH on|off`, `set prompt on|off`, `set steps N`.
     mutating func parseSet(_ k: Lexeme) throws(Diagnostic) -> Command {
-        let known = ["fork", "prompt", "steps", "draw"] + Behaviours.switchNames
+        let known = ["fork", "prompt", "steps", "draw", "policy"] + Behaviours.switchNames
         guard let word = word(current) else { throw expected("a setting (\(known.joined(separator: ", ")))", after: k) }
         let nameToken = current
         switch word {
@@ -90,6 +93,10 @@ extension Parser {
         case "steps":
             advance()
             return .setSteps(try parseOperand(after: nameToken))
+        case "policy":
+            advance()
+            let name = try expectChoice(ReplacementPolicy.allCases.map(\.rawValue), what: "a replacement policy", after: nameToken)
+            return .setPolicy(ReplacementPolicy(rawValue: name) ?? .default)
         case "draw":
             advance()
             return .setDraw(on: try parseOnOff(after: nameToken))

@@ -218,6 +218,16 @@ enum EventRenderer {
         case .resumed(let pid):
             text.append(string: "resume \(name(pid)): its vfork child is gone, it runs again")
             return .event
+        case .reclaimed(let frame, let page, let entries, let why):
+            text.append(string: SwapText.reclaimed(frame: frame, page: page, entries: entries, why: why, machine: machine))
+            return .event
+        case .swappedIn(let pid, let vpn, let slot, let frame, let major, let slotFreed):
+            faultHead(major ? "major  " : "fault  ", pid, vpn, 1, machine, into: &text)
+            text.append(string: SwapText.swappedIn(slot: slot, frame: frame, major: major, slotFreed: slotFreed))
+            return .fault
+        case .oomKilled(let victim, let score, let pid, let vpn):
+            text.append(string: SwapText.oomKilled(victim: victim, score: score, pid: pid, vpn: vpn, machine: machine))
+            return .fault
         }
     }
 }

@@ -83,9 +83,11 @@ public struct ProcessDump {
         let entries = machine.pageTable(of: info.pid)
         let mapped = info.regions.reduce(0) { $0 + $1.pages }
         out.append("page table: \(entries.count) of \(Format.pages(mapped)) present")
-        if entries.isEmpty { return out }
-        out += pageTable(everyPage: everyPage, entries: entries).table.render()
-        out.append(Self.legend)
+        if !entries.isEmpty {
+            out += pageTable(everyPage: everyPage, entries: entries).table.render()
+            out.append(Self.legend)
+        }
+        out += swapLines(everyPage: everyPage)
         return out
     }
 
@@ -174,7 +176,7 @@ public struct ProcessDump {
             ("pid", .int(info.pid)), ("name", .string(info.name)), ("state", .string(info.state.description)),
             ("parent", info.parent.map { .int($0) } ?? .null), ("borrowsFrom", info.borrowsFrom.map { .int($0) } ?? .null),
             ("regions", .array(regions)), ("pages", .array(pages)),
-        ])
+        ] + swapJSON())
     }
 }
 

@@ -78,15 +78,18 @@ public struct SmapsReport {
             return out
         }
         let ps = machine.pageSize
+        let showsSwap = Self.showsSwap(rows)
         let titles = ["Size", "Rss", "Pss", "Pss pages", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "Anonymous"]
+            + (showsSwap ? Self.swapTitles : [])
+        let lineCount = (titles.count + 2) / 3
         var headings: [String] = []
         var table = TextTable([.init(""), .init("", .right), .init(""), .init("", .right), .init(""), .init("", .right)],
                               showsHeader: false, indent: "    ")
         func add(_ heading: String, _ cells: [String]) {
             headings.append(heading)
-            for line in 0..<3 {
+            for line in 0..<lineCount {
                 var row: [String] = []
-                for k in (3 * line)..<(3 * line + 3) { row += [titles[k], cells[k]] }
+                for k in (3 * line)..<(3 * line + 3) { row += k < titles.count ? [titles[k], cells[k]] : ["", ""] }
                 table.add(row)
             }
         }
@@ -95,16 +98,18 @@ public struct SmapsReport {
         var totalPssKiB = 0
         for row in rows {
             let pssKiB = regionPssKiB(row.usage)
-            add("  \(row.name)  \(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))", cells(row.pages, row.usage, pssKiB))
+            add("  \(row.name)  \(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))",
+                cells(row.pages, row.usage, pssKiB) + (showsSwap ? swapCells(row.usage) : []))
             totalPages += row.pages
             totalPssKiB += pssKiB
             total.add(row.usage)
         }
-        add("  total", cells(totalPages, total, totalRowPssKiB(total, summed: totalPssKiB)))
+        add("  total", cells(totalPages, total, totalRowPssKiB(total, summed: totalPssKiB))
+                + (showsSwap ? swapCells(total, rows: rows) : []))
         let figures = table.render()
         for (k, heading) in headings.enumerated() {
             out.append(heading)
-            out += figures[(3 * k)..<(3 * k + 3)]
+            out += figures[(lineCount * k)..<(lineCount * k + lineCount)]
         }
         return out
     }
@@ -126,7 +131,9 @@ public struct SmapsReport {
     public func table() -> (table: TextTable, regions: [String?])? {
         let rows = rows()
         if rows.isEmpty { return nil }
+        let showsSwap = Self.showsSwap(rows)
         let titles = ["Size", "Rss", "Pss", "Pss pages", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "Anonymous"]
+            + (showsSwap ? Self.swapTitles : [])
         var table = TextTable([.init("region"), .init("range")] + titles.map { .init($0, .right) }, indent: "  ")
         let ps = machine.pageSize
         var total = Usage()
@@ -135,12 +142,14 @@ public struct SmapsReport {
         for row in rows {
             let u = row.usage
             let pssKiB = regionPssKiB(u)
-            table.add([row.name, "\(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))"] + cells(row.pages, u, pssKiB))
+            table.add([row.name, "\(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))"] + cells(row.pages, u, pssKiB)
+                      + (showsSwap ? swapCells(u) : []))
             totalPages += row.pages
             totalPssKiB += pssKiB
             total.add(u)
         }
-        table.add(["total", ""] + cells(totalPages, total, totalRowPssKiB(total, summed: totalPssKiB)))
+        table.add(["total", ""] + cells(totalPages, total, totalRowPssKiB(total, summed: totalPssKiB))
+                  + (showsSwap ? swapCells(total, rows: rows) : []))
         return (table, rows.map(\.name) + [nil])
     }
 
@@ -171,13 +180,16 @@ public struct SmapsReport {
              ("Private_Dirty", .int(kB(u.privateDirty))), ("Anonymous", .int(kB(u.anonymous)))]
         }
         let rows = rows()
+        let showsSwap = Self.showsSwap(rows)
         let regions = rows.map { row -> JSON in
-            .object([("name", .string(row.name)), ("start", .int(row.start &* ps)), ("end", .int(row.end &* ps))] + fields(row.pages, row.usage))
+            .object([("name", .string(row.name)), ("start", .int(row.start &* ps)), ("end", .int(row.end &* ps))] + fields(row.pages, row.usage)
+                    + (showsSwap ? swapFields(swapCells(row.usage)) : []))
         }
         let whole = machine.usage(of: info.pid) ?? Usage()
         let pages = rows.reduce(0) { $0 + $1.pages }
         return .object([("pid", .int(info.pid)), ("name", .string(info.name)), ("unit", .string("kB")),
-                        ("regions", .array(regions)), ("total", .object(fields(pages, whole, whole: true)))])
+                        ("regions", .array(regions)),
+                        ("total", .object(fields(pages, whole, whole: true) + (showsSwap ? swapFields(swapCells(whole, rows: rows)) : [])))])
     }
 }
 
@@ -207,6 +219,10 @@ public struct StatsReport {
         table.add(["faults", "\(s.minorFaults) minor, \(s.majorFaults) major"])
         table.add(["copy-on-write", "\(Format.count(s.copies, "copy", "copies")), \(Format.count(s.reuses, "reuse"))"])
         table.add(["sharing", "saves \(Format.frames(s.savedBySharing))"])
+        if s.swapSlots > 0 {
+            let traffic = machine.swapTraffic
+            table.add(["swap", "\(s.swapUsed) of \(Format.count(s.swapSlots, "slot")) used; \(Format.count(traffic.pagesOut, "page")) written to swap, \(traffic.pagesIn) read back"])
+        }
         return table
     }
 
@@ -221,6 +237,6 @@ public struct StatsReport {
             ("zeroPageMappings", .int(s.zeroPageMappings)), ("processes", .int(s.processes)),
             ("minorFaults", .int(s.minorFaults)), ("majorFaults", .int(s.majorFaults)), ("copies", .int(s.copies)),
             ("reuses", .int(s.reuses)), ("savedBySharing", .int(s.savedBySharing)),
-        ])
+        ] + (s.swapSlots > 0 ? [("swapSlots", .int(s.swapSlots)), ("swapUsed", .int(s.swapUsed))] : []))
     }
 }

@@ -1,0 +1,230 @@
+// Swap entries: faults on them (swap-in), what unmapping and fork do with them, and the views
+// `dump`, `dump swap`, smaps and the functions read. See SwapSpace.swift for the model.
+
+extension Machine {
+    // MARK: faults with swap configured
+
+    /// A read fault with swap configured: a swap entry is swapped in, anything else goes to the
+    /// ordinary handler; either way the out-of-memory killer knows which fault needs memory.
+    mutating func readFaultWithSwap(at site: FaultSite) -> AccessOutcome {
+        swap.faulting = (site.process, site.space, site.vpn)
+        defer { swap.faulting = nil }
+        let e = procs[site.space].regions[site.region].entries[site.vpn - procs[site.space].regions[site.region].info.start]
+        if Packed.isSwap(e) { return swapIn(at: site, slot: Packed.slot(e), write: nil) }
+        return readFault(at: site)
+    }
+
+    /// A write the fast path could not finish, with swap configured (as `readFaultWithSwap`).
+    mutating func writeSlowWithSwap(at site: FaultSite, _ value: Int64) -> AccessOutcome {
+        swap.faulting = (site.process, site.space, site.vpn)
+        defer { swap.faulting = nil }
+        let record = procs[site.space].regions[site.region]
+        let e = record.entries[site.vpn - record.info.start]
+        if Packed.isSwap(e) && record.info.permissions.contains(.write) {
+            return swapIn(at: site, slot: Packed.slot(e), write: value)
+        }
+        return writeSlow(at: site, value)
+    }
+
+    /// A fault on a swap entry naming `slot`: the page comes from the swap cache (minor fault)
+    /// or is read from the slot into a new frame that joins the swap cache (major fault). The
+    /// entry then maps that frame: writable if this process is now its only user (no other
+    /// mapping, no other swap entry: the slot is freed), else copy-on-write, so a page shared
+    /// before it was swapped out is shared again. A write then stores into the frame, or copies
+    /// it first if it is still shared (no second fault).
+    mutating func swapIn(at site: FaultSite, slot: Int, write: Int64?) -> AccessOutcome {
+        let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
+        let pid = procs[i].pid
+        var major = false
+        let f: Int
+        if swap.cache[slot] >= 0 {
+            f = Int(swap.cache[slot])
+        } else {
+            guard let g = allocateFrame(.anonymous) else {
+                countFault(i, major: false)
+                return outOfMemory(i, vpn)
+            }
+            frames.values[g] = swap.value[slot]
+            swap.link(g, slot)
+            swap.pagesIn += 1
+            major = true
+            f = g
+        }
+        countFault(i, major: major)
+        let info = procs[space].regions[r].info
+        let k = vpn - info.start
+        // This entry's reference moves from the slot to the frame.
+        swap.count[slot] -= 1
+        frames.mapcount[f] += 1
+        swap.hint(f, vpn)
+        procs[space].regions[r].hadAnonymousFrame = true
+        var slotFreed = false
+        if swap.count[slot] == 0 {
+            swap.unlink(slot)
+            swap.release(slot)
+            frames.dirty[f] = true          // memory holds the only copy now
+            slotFreed = true
+        }
+        let exclusive = slotFreed && frames.mapcount[f] == 1
+        var flags = Packed.present | Packed.user | Packed.accessed
+        if info.permissions.contains(.write) { flags |= exclusive ? Packed.writable : Packed.copyOnWrite }
+        procs[space].regions[r].entries[k] = Packed.make(frame: f, flags)
+        note(.swappedIn(pid: pid, vpn: vpn, slot: slot, frame: f, major: major, slotFreed: slotFreed))
+        guard let value = write else { return .value(frames.values[f]) }
+        if exclusive {
+            procs[space].regions[r].entries[k] |= Packed.dirty
+            store(f, value)
+            return .value(value)
+        }
+        // Still shared (other mappers, or other swap entries waiting for this copy): copy now.
+        swap.pinned.0 = f
+        defer { swap.pinned.0 = -1 }
+        guard let g = allocateFrame(.anonymous, sparing: f) else { return outOfMemory(i, vpn) }
+        frames.values[g] = frames.values[f]
+        frames.mapcount[g] = 1
+        procs[space].regions[r].entries[k] = Packed.make(frame: g, Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed)
+        swap.hint(g, vpn)
+        _ = dropReference(Packed.make(frame: f, Packed.present))
+        store(g, value)
+        procs[i].counters.copies += 1
+        note(.copyOnWrite(pid: pid, vpn: vpn, from: f, to: g))
+        return .value(value)
+    }
+
+    // MARK: swap entries going away or being copied
+
+    /// Drops swap entry `e`'s reference to its slot; with the last one the slot is freed, and
+    /// its swap-cache frame too if nothing maps it. Returns true if a frame was freed.
+    mutating func dropSwapEntry(_ e: PackedEntry) -> Bool {
+        let slot = Packed.slot(e)
+        guard swap.isUsed(slot) else { return false }
+        swap.count[slot] -= 1
+        guard swap.count[slot] == 0 else { return false }
+        var freed = false
+        if let c = swap.unlink(slot) {
+            if frames.mapcount[c] == 0 {
+                frames.release(c)
+                freed = true
+            } else {
+                frames.dirty[c] = true
+            }
+        }
+        swap.release(slot)
+        return freed
+    }
+
+    /// One more entry names each swap entry's slot in `entries` (fork copied them).
+    mutating func retainSwapEntries(_ entries: [PackedEntry]) {
+        for e in entries where Packed.isSwap(e) { swap.count[Packed.slot(e)] += 1 }
+    }
+
+    /// Whether anonymous frame `f` is the swap-cache copy of a slot that swap entries still name
+    /// (then it must not become writable, nor be reused by a copy-on-write fault: the processes
+    /// waiting to swap it in would see the write).
+    @inline(__always) func isSwapCached(_ f: Int) -> Bool {
+        swap.isOn && swap.slot(cachedIn: f) != nil
+    }
+
+    // MARK: views
+
+    /// Pages of swap configured (0: no swap).
+    public var swapCapacity: Int { swap.capacity }
+
+    /// Swap slots in use; O(1).
+    public var swapUsed: Int { swap.used }
+
+    /// Pages written to swap and read back from it since the machine was made.
+    public var swapTraffic: (pagesOut: Int, pagesIn: Int) { (swap.pagesOut, swap.pagesIn) }
+
+    /// Swap entries of the address space `pid` uses, sorted by page (empty for unknown pids).
+    public func swapEntries(of pid: PID) -> [SwappedPage] {
+        guard pid >= 1, pid <= procs.count else { return [] }
+        var pages: [SwappedPage] = []
+        for record in procs[spaceIndex(pid - 1)].regions {
+            for (k, e) in record.entries.enumerated() where Packed.isSwap(e) {
+                pages.append(SwappedPage(vpn: record.info.start + k, region: record.info.name, slot: Packed.slot(e)))
+            }
+        }
+        return pages
+    }
+
+    /// Swap entries in the address space process `pid` uses (0 for unknown or dead ones).
+    public func swapEntryCount(of pid: PID) -> Int {
+        guard pid >= 1, pid <= procs.count, procs[pid - 1].state.isAlive else { return 0 }
+        var n = 0
+        for record in procs[spaceIndex(pid - 1)].regions {
+            for e in record.entries where Packed.isSwap(e) { n += 1 }
+        }
+        return n
+    }
+
+    /// The swap slot a swap entry at `vpn` of `pid`'s address space names, nil if the entry is
+    /// not a swap entry.
+    public func swapSlot(_ pid: PID, vpn: Int) -> Int? {
+        guard pid >= 1, pid <= procs.count else { return nil }
+        let space = spaceIndex(pid - 1)
+        guard let r = regionIndex(space, vpn) else { return nil }
+        let e = procs[space].regions[r].entries[vpn - procs[space].regions[r].info.start]
+        return Packed.isSwap(e) ? Packed.slot(e) : nil
+    }
+
+    /// Every slot in use, by number, with the entries naming it (one walk of all page tables).
+    public var swapSlots: [SwapSlotInfo] {
+        var referrers: [Int: [Mapper]] = [:]
+        for i in procs.indices where procs[i].state.isAlive && procs[i].borrowsFrom == nil {
+            for record in procs[i].regions {
+                for (k, e) in record.entries.enumerated() where Packed.isSwap(e) {
+                    referrers[Packed.slot(e), default: []].append(Mapper(pid: procs[i].pid, vpn: record.info.start + k))
+                }
+            }
+        }
+        var slots: [SwapSlotInfo] = []
+        for s in 0..<swap.materialized where swap.count[s] > 0 {
+            let c = Int(swap.cache[s])
+            slots.append(SwapSlotInfo(slot: s, count: Int(swap.count[s]), value: swap.value[s],
+                                      cachedIn: c >= 0 ? c : nil, referrers: referrers[s] ?? []))
+        }
+        return slots
+    }
+
+    /// The swap-cache slot of frame `f`, if it is the swap-cache copy of one.
+    public func swapCacheSlot(ofFrame f: Int) -> Int? { swap.isOn ? swap.slot(cachedIn: f) : nil }
+}
+
+/// A swap entry with where it is, for page-table dumps.
+public struct SwappedPage: Equatable, Sendable {
+    /// Virtual page number.
+    public var vpn: Int
+    /// Name of the region holding the page.
+    public var region: String
+    /// The swap slot the entry names.
+    public var slot: Int
+    /// A swapped page, for building expectations.
+    public init(vpn: Int, region: String, slot: Int) {
+        self.vpn = vpn
+        self.region = region
+        self.slot = slot
+    }
+}
+
+/// A swap slot in use, for `dump swap`.
+public struct SwapSlotInfo: Equatable, Sendable {
+    /// Slot number (0 first).
+    public var slot: Int
+    /// Swap entries naming it (Linux: its swap count).
+    public var count: Int
+    /// The page it holds.
+    public var value: Int64
+    /// The frame holding its swap-cache copy, if one does.
+    public var cachedIn: Int?
+    /// The entries naming it, sorted by pid then page.
+    public var referrers: [Mapper]
+    /// A slot, for building expectations.
+    public init(slot: Int, count: Int, value: Int64, cachedIn: Int?, referrers: [Mapper]) {
+        self.slot = slot
+        self.count = count
+        self.value = value
+        self.cachedIn = cachedIn
+        self.referrers = referrers
+    }
+}
