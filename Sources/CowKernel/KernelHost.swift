@@ -323,6 +323,17 @@ public final class KernelHost {
         }
     }
 
+    /// Pages of the script's files in the page cache now (mincore; nothing is faulted in).
+    public func cachedFilePages() throws -> Int {
+        var total = 0
+        for file in files where file.fd >= 0 {
+            let n = cowk_cached_pages(file.fd, UInt64(file.pages))
+            guard n >= 0 else { throw KernelError.system(call: "mincore", detail: "of file \(file.name)", errno: errno) }
+            total += n
+        }
+        return total
+    }
+
     /// `drop-caches`: every file of the script.
     public func dropCaches() throws {
         for i in files.indices where files[i].fd >= 0 {

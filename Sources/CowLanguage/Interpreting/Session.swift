@@ -53,6 +53,9 @@ public final class Session {
     public private(set) var questions: [Question] = []
     /// `set prompt on|off`: whether the REPL shows the state summary in its prompt.
     public var promptShowsState = true
+    /// The backend the session's memory operations also run on (issue 12; Session+Backend.swift).
+    var backendLink: BackendLink?
+    var backendFactoryStorage: BackendFactory?
 
     var variables: [String: Value] = [:]
     var random: SplitMix64
