@@ -43,6 +43,7 @@ public final class KernelBackend: MemoryBackend {
     /// Bumped by every operation: the figure caches below hold for one generation only.
     var generation = 0
     var smapsCache: [PID: (generation: Int, blocks: [KernelSmaps])] = [:]
+    var exactCache: [PID: (generation: Int, blocks: [UInt64: (pss: Rational, fixedPoint: Int)])] = [:]
     var framesByNumber: [Int: FrameInfo] = [:]
     /// The zero page's frame number, once a page of the script mapped it (root).
     var zeroPage: Int?
@@ -288,11 +289,9 @@ public final class KernelBackend: MemoryBackend {
             part.pssFixedPoint = block.pss << 22
             result.add(part)
             if privileged {
-                for page in try host.pages(p, at: block.start, count: Int((block.end - block.start) / KernelHost.pageSize))
-                where page.present && !page.isZeroPage && page.mapcount > 0 {
-                    exactPss = exactPss.adding(Rational(1, page.mapcount) ?? .zero) ?? exactPss
-                    exactFixed += (Int(KernelHost.pageSize) << 12) / page.mapcount
-                }
+                let exact = try exactFigures(pid, p, block)
+                exactPss = exactPss.adding(exact.pss) ?? exactPss
+                exactFixed += exact.fixedPoint
             }
         }
         if privileged {
@@ -302,12 +301,31 @@ public final class KernelBackend: MemoryBackend {
         return result
     }
 
+    /// A VMA's exact Pss (pages) and its fixed-point sum (rule 8) from its pages' map counts
+    /// (root), read once per generation.
+    private func exactFigures(_ pid: PID, _ p: KernelProcess, _ block: KernelSmaps) throws -> (pss: Rational, fixedPoint: Int) {
+        if let cached = exactCache[pid], cached.generation == generation, let found = cached.blocks[block.start] { return found }
+        var pss = Rational.zero, fixed = 0
+        for page in try host.pages(p, at: block.start, count: Int((block.end - block.start) / KernelHost.pageSize))
+        where page.present && !page.isZeroPage && page.mapcount > 0 {
+            pss = pss.adding(Rational(1, page.mapcount) ?? .zero) ?? pss
+            fixed += (Int(KernelHost.pageSize) << 12) / page.mapcount
+        }
+        if exactCache[pid]?.generation != generation { exactCache[pid] = (generation, [:]) }
+        exactCache[pid]?.blocks[block.start] = (pss, fixed)
+        return (pss, fixed)
+    }
+
     /// The address ranges of a script region (or of every region) of `pid` in the machine.
     func ranges(_ pid: PID, region: String?, _ machine: Machine) -> [(start: UInt64, end: UInt64)] {
         guard let info = machine.process(pid) else { return [] }
-        return info.regions.filter { region == nil || $0.name == region }.map {
-            (UInt64($0.start) * KernelHost.pageSize, UInt64($0.end) * KernelHost.pageSize)
+        // adjacent parts as one range: the kernel may have merged them into one VMA
+        var result: [(start: UInt64, end: UInt64)] = []
+        for r in info.regions where region == nil || r.name == region {
+            let start = UInt64(r.start) * KernelHost.pageSize, end = UInt64(r.end) * KernelHost.pageSize
+            if let last = result.last, last.end == start { result[result.count - 1].end = end } else { result.append((start, end)) }
         }
+        return result
     }
 
     /// Counters of a process from its participant: faults always, copies and reuses with root.

@@ -91,7 +91,7 @@ extension KernelBackend {
             let c = host.counters(p)
             comparison.check(location, info.name, "-", "minor faults", "\(info.counters.minorFaults)", "\(c.minor)")
             comparison.check(location, info.name, "-", "major faults", "\(info.counters.majorFaults)", "\(c.major)")
-            if privileged {
+            if privileged && kernelAlive {  // (a process killed mid-write cannot be asked what it copied)
                 comparison.check(location, info.name, "-", "copies", "\(info.counters.copies)", "\(c.copies)")
                 comparison.check(location, info.name, "-", "reuses", "\(info.counters.reuses)", "\(c.reuses)")
             }
