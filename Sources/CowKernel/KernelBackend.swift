@@ -61,6 +61,11 @@ public final class KernelBackend: MemoryBackend {
 
     deinit { shutdown() }
 
+    /// `set backend kernel` in the REPL: participants are this very program.
+    public static let factory = BackendFactory(names: ["kernel"]) { (name: String) throws(BackendFailure) -> any MemoryBackend in
+        do { return try KernelBackend() } catch { throw BackendFailure("backend \(name): \(error)") }
+    }
+
     public func shutdown() {
         isShutDown = true
         host.shutdown()

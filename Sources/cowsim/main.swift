@@ -99,7 +99,7 @@ struct Run: ParsableCommand {
             return
         }
         if files.isEmpty && commands.isEmpty && ScriptRunner.standardInputIsTerminal {
-            let status = REPL.run(sessionOptions: common.sessionOptions)
+            let status = REPL.run(sessionOptions: common.sessionOptions) { $0.backendFactory = KernelBackend.factory }
             if status != 0 { throw ExitCode(status) }
             return
         }

@@ -241,7 +241,7 @@ extension Session {
                 written = try m.msync(pid, at: pages.lowerBound, pages: pages.count)
             }
             try mirror(.msync(info.pid, vpn: vpns.lowerBound, pages: vpns.count), at: keyword)
-            say("\(info.name): msync \(rangeText(vpns)) (\(Format.pages(vpns.count))): \(Format.pages(written)) written back", style: .dim)
+            say("\(info.name): msync \(rangeText(vpns)) (\(Format.pages(vpns.count)))" + (backendLink == nil ? ": \(Format.pages(written)) written back" : ""), style: .dim)
         case .unmap(let ref, let range):
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
                 try m.unmap(pid, at: pages.lowerBound, pages: pages.count)
@@ -261,7 +261,8 @@ extension Session {
             }
             try mirror(.advise(info.pid, vpn: vpns.lowerBound, pages: vpns.count, advice: advice), at: keyword)
             var text = "\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) advised \(advice.rawValue)"
-            switch advice {
+            // (the outcome is the simulator's: not shown when a backend did it too)
+            switch backendLink == nil ? advice : .normal {
             case .dontneed, .free:
                 text += ": \(outcome.entriesDropped) \(outcome.entriesDropped == 1 ? "entry" : "entries") dropped, \(outcome.framesFreed) \(outcome.framesFreed == 1 ? "frame" : "frames") freed"
             case .willneed:
@@ -337,7 +338,7 @@ extension Session {
             let before = machine.stats.pageCache
             withMachine { $0.dropCaches() }
             try mirror(.dropCaches, at: keyword)
-            say("drop-caches: \(Format.frames(before - machine.stats.pageCache)) of unmapped page cache freed", style: .dim)
+            if backendLink == nil { say("drop-caches: \(Format.frames(before - machine.stats.pageCache)) of unmapped page cache freed", style: .dim) }
         case .echo(let literal):
             say(TerminalText.escaped(try literal.map { (l) throws(ScriptError) in try interpolate(l) } ?? ""))
         case .echoValue(let e):
