@@ -55,13 +55,20 @@ extension Machine {
         let k = vpn - procs[space].regions[r].info.start
         let e = procs[space].regions[r].entries[k]
         if e & (Packed.present | Packed.accessed) == Packed.present | Packed.accessed {
+            if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: false) }
             return .value(frames.value(Packed.frame(e)))
         }
         if Packed.isPresent(e) {
             procs[space].regions[r].entries[k] = e | Packed.accessed
+            if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: false) }
             return .value(frames.value(Packed.frame(e)))
         }
-        return readFault(at: FaultSite(process: i, space: space, region: r, vpn: vpn))
+        let site = FaultSite(process: i, space: space, region: r, vpn: vpn)
+        guard frames.replacement.isTracking else { return readFault(at: site) }
+        frames.replacement.faultBegins()
+        let outcome = readFault(at: site)
+        if case .value = outcome { referenceAfterFault(space, vpn, write: false) }
+        return outcome
     }
 
     /// Write by process `i` through address space `space`. A writable entry implies a writable
@@ -72,8 +79,14 @@ extension Machine {
         let e = procs[space].regions[r].entries[k]
         if e & Packed.fastWrite == Packed.fastWrite {
             frames.values[Packed.frame(e)] = value
+            if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: true) }
             return .value(value)
         }
-        return writeSlow(at: FaultSite(process: i, space: space, region: r, vpn: vpn), value)
+        let site = FaultSite(process: i, space: space, region: r, vpn: vpn)
+        guard frames.replacement.isTracking else { return writeSlow(at: site, value) }
+        frames.replacement.faultBegins()
+        let outcome = writeSlow(at: site, value)
+        if case .value = outcome { referenceAfterFault(space, vpn, write: true) }
+        return outcome
     }
 }

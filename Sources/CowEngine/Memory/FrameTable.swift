@@ -33,6 +33,9 @@ struct FrameTable: Sendable {
     var freeHint: Int = 0
     /// Number of free frames (materialised or not).
     private(set) var freeCount: Int
+    /// The replacement policy's bookkeeping: told of every allocation and release here (a no-op
+    /// unless it is tracking, see `ReplacementState`).
+    var replacement = ReplacementState()
 
     /// The zero page's frame number.
     var zeroFrame: Int { count }
@@ -96,6 +99,7 @@ struct FrameTable: Sendable {
         kinds[f] = kind
         if owner != 0 { self.owner[f] = Int32(truncatingIfNeeded: owner) }
         if page != 0 { ownerPage[f] = Int32(truncatingIfNeeded: page) }
+        replacement.inserted(f)
         return f
     }
 
@@ -108,6 +112,7 @@ struct FrameTable: Sendable {
     /// Returns `frame` to the free pool (callers make sure nothing refers to it any more).
     mutating func release(_ frame: Int) {
         guard isUsed(frame) else { return }
+        replacement.removed(frame)
         kinds[frame] = .free
         mapcount[frame] = 0
         values[frame] = 0

@@ -1,0 +1,48 @@
+// RAND: a frame drawn uniformly from the tracked ones by a SplitMix64 generator seeded from the
+// script's seed (`set policy rand` takes the seed in force then), so runs are reproducible.
+
+extension ReplacementState {
+    /// Adds `f` to the pool of tracked frames (RAND and OPT keep one).
+    mutating func poolAdd(_ f: Int) {
+        poolIndex[f] = Int32(truncatingIfNeeded: pool.count)
+        pool.append(Int32(truncatingIfNeeded: f))
+    }
+
+    /// Takes `f` out of the pool: the last frame moves into its place.
+    mutating func poolRemove(_ f: Int) {
+        let i = Int(poolIndex[f])
+        let last = pool.removeLast()
+        if i < pool.count {
+            pool[i] = last
+            poolIndex[Int(last)] = Int32(truncatingIfNeeded: i)
+        }
+        poolIndex[f] = -1
+    }
+
+    mutating func randInsert(_ f: Int) {
+        list[f] = 1
+        counts.1 += 1
+        poolAdd(f)
+    }
+
+    mutating func randRemove(_ f: Int) {
+        list[f] = 0
+        counts.1 -= 1
+        poolRemove(f)
+    }
+
+    mutating func randVictim() -> (frame: Int, why: String) {
+        let n = pool.count
+        let i = Int(ReplacementState.splitMix(&random) % UInt64(n))
+        return (Int(pool[i]), "drawn at random, 1 of \(n) (RAND)")
+    }
+
+    /// SplitMix64: the next value of the generator whose state is `state`.
+    static func splitMix(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
