@@ -32,6 +32,9 @@ public final class TerminalSink: OutputSink {
     /// The width of the terminal on the output descriptor (nil if it is not one).
     public var terminalWidth: Int? { TerminalText.width(of: outputDescriptor) }
 
+    /// Whether it paints ANSI colour (pictures colour their symbols then).
+    public var paintsColour: Bool { colour }
+
     /// The exact bytes written for `text` in `style` (plain text when `colour` is false).
     public static func render(_ text: String, style: OutputStyle, colour: Bool) -> String {
         colour ? ANSIColour.paint(text, style: style) : text

@@ -26,7 +26,7 @@ import Testing
         #expect(complete("ma") == ["map", "map-library"])
         #expect(complete("e") == ["echo", "end", "exec", "exit", "expect", "expect-error"])
         #expect(complete("stats; sm") == ["smaps"])
-        #expect(complete("quiet dr") == ["drop-caches"])
+        #expect(complete("quiet dr") == ["draw", "drop-caches"])
         #expect(complete("").contains("spawn"))
     }
 
@@ -67,7 +67,7 @@ import Testing
 
     @Test func settingsProfilesAndHelp() {
         #expect(complete("profile ") == ["linux", "textbook"])
-        #expect(complete("set ") == ["cow-reuse", "fault-around", "fork", "fork-skip", "prompt", "steps", "zero-page"])
+        #expect(complete("set ") == ["cow-reuse", "draw", "fault-around", "fork", "fork-skip", "prompt", "steps", "zero-page"])
         #expect(complete("set fork ") == ["cow", "eager"])
         #expect(complete("set zero-page o") == ["off", "on"])
         #expect(complete("config ") == ["frames", "page-size"])

@@ -5,7 +5,7 @@
 //      as one typed answer, also for each question the script asked).
 // Bounded work per input: the session's Ctrl-C hook reports an interrupt after
 // 20,000 polls (one per statement and per `repeat` iteration), so `repeat 0x7fffffff`
-// ends like a Ctrl-C. Inputs that mention `source` or `save` are only parsed, not run: they
+// ends like a Ctrl-C. Inputs that mention `source` or `save` (or `draw` and `to`) are only parsed, not run: they
 // would read or write arbitrary files of the machine running the fuzzer.
 import CowEngine
 import CowHomework
@@ -51,7 +51,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
     // The script runner.
     let file = SourceFile(name: "fuzz.cow", bytes: array)
-    if contains(bytes, "source") || contains(bytes, "save") {
+    if contains(bytes, "source") || contains(bytes, "save") || (contains(bytes, "draw") && contains(bytes, "to")) {
         _ = Parser.parse(file)
         return 0
     }

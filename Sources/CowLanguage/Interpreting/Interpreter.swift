@@ -381,6 +381,11 @@ extension Session {
             say(lines: try HelpText.lines(topic: topic, session: self))
         case .quit:
             requestQuit()
+        case .draw(let command):
+            try runDraw(command, keyword: keyword)
+        case .setDraw(let on):
+            drawsAfterCommands = on
+            say("draw: \(on ? "on (the machine is drawn after every line)" : "off")", style: .dim)
         }
     }
 

@@ -56,6 +56,8 @@ public final class Session {
     /// The backend the session's memory operations also run on (issue 12; Session+Backend.swift).
     var backendLink: BackendLink?
     var backendFactoryStorage: BackendFactory?
+    /// `set draw on|off`: whether the REPL draws the machine after every line (`drawAfterCommand`).
+    public var drawsAfterCommands = false
 
     var variables: [String: Value] = [:]
     var random: SplitMix64
@@ -159,6 +161,7 @@ public final class Session {
     public func runLine(_ line: String) -> Bool {
         replLines += 1
         let ok = runStatements(of: SourceFile(name: "<repl>", text: line, directory: ""))
+        drawAfterCommand()
         output.flush()
         return ok
     }

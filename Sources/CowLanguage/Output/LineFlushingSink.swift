@@ -25,4 +25,7 @@ public final class LineFlushingSink: OutputSink {
 
     /// The width of the terminal on standard output, asked each time (the window may change).
     public var terminalWidth: Int? { TerminalText.width(of: 1) }
+
+    /// As the inner sink.
+    public var paintsColour: Bool { inner.paintsColour }
 }

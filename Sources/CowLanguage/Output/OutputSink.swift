@@ -17,6 +17,9 @@ public protocol OutputSink: AnyObject {
     /// The width in columns of the terminal this sink shows text on; nil when it writes to a
     /// file, a pipe or memory (reports then keep their one, wide layout).
     var terminalWidth: Int? { get }
+    /// Whether this sink paints ANSI colour (a terminal, as `ColourPolicy` allows): pictures
+    /// (`draw`) then colour their symbols themselves. False by default.
+    var paintsColour: Bool { get }
 }
 
 extension OutputSink {
@@ -30,6 +33,9 @@ extension OutputSink {
 
     /// Default: not a terminal.
     public var terminalWidth: Int? { nil }
+
+    /// Default: no colour.
+    public var paintsColour: Bool { false }
 }
 
 /// Collects output in memory: for tests, transcripts and `--verify`.
@@ -70,6 +76,9 @@ public final class StandardOutputSink: OutputSink {
     private let buffer: UnsafeMutableBufferPointer<UInt8>
     /// How many bytes of `buffer` are waiting.
     private var count = 0
+
+    /// Whether it paints ANSI colour.
+    public var paintsColour: Bool { colour }
 
     /// `colour`: use ANSI colours (the caller decides: a terminal and no `NO_COLOR`).
     public init(colour: Bool) {

@@ -107,6 +107,7 @@ public struct Statement: Sendable {
         guard case .general(let general) = form, case .command(let command, _) = general.kind else { return true }
         switch command {
         case .source, .save, .help, .quit: return false
+        case .draw(let draw) where draw.target != nil: return false   // replaying would write the file again
         default: return true
         }
     }
@@ -290,6 +291,10 @@ public indirect enum Command: Sendable {
     case reset
     case help(topic: Name?)
     case quit
+    /// `draw [P ...] [to FILE [replace]]` and `draw P REGION ...` (Rendering/Picture/).
+    case draw(DrawCommand)
+    /// `set draw on|off`: the REPL draws the machine after every line.
+    case setDraw(on: Bool)
 }
 
 /// An expression: exact rational arithmetic, comparisons, logic, function calls.

@@ -84,10 +84,11 @@ public enum CommandTable {
                     example: "profile linux",
                     details: "`profile textbook|linux` presets the behaviour switches (see \"Textbook and Linux\" below)."),
         CommandSpec("set", .machine, [[word("fork"), .choice(ForkMode.allCases.map(\.rawValue))],
-                                      [.argument(.behaviourSwitch, "SWITCH"), onOff], [word("prompt"), onOff], [word("steps"), N]],
+                                      [.argument(.behaviourSwitch, "SWITCH"), onOff], [word("prompt"), onOff], [word("steps"), N],
+                                      [word("draw"), onOff]],
                     summary: "Chooses copy-on-write or eager fork, flips one behaviour switch (cow-reuse, fault-around, fork-skip, zero-page), the REPL's state prompt, or the step budget of a run.",
                     example: "set fork eager\nset zero-page off\nset prompt off\nset steps 2000000000",
-                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt. `set steps N` sets the step budget of each run (default 10^9; see \"Step budget\" under `repeat`)."),
+                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt. `set steps N` sets the step budget of each run (default 10^9; see \"Step budget\" under `repeat`). `set draw on|off`: with `on`, the REPL draws the machine (as `draw` does) after every line."),
         CommandSpec("reset", .machine, [[]],
                     summary: "Back to an empty machine with the same configuration (variables are kept).",
                     example: "reset",
@@ -197,6 +198,17 @@ public enum CommandTable {
                     summary: "Per-region accounting like /proc/PID/smaps (kB), with exact Pss in pages and a total; `narrow` fits 80 columns.",
                     example: "smaps ls\nsmaps ls narrow",
                     details: "`smaps P` prints, per region, Size, Rss, Pss, the exact Pss in pages, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty and Anonymous in kB, as `/proc/PID/smaps` does, and a total. The Pss column (kB) follows the profile: under `profile textbook` it is the exact Pss truncated to whole kB per region, and the total adds the rows; under `profile linux` it is fixed point, as the kernel computes it (conformance rule 8): each resident page adds `(page size << 12) / mapcount` (integer division), a region prints its sum `>> 22` (16 pages of mapcount 2 and 48 of mapcount 3 print 95, not 96), and the total row adds the regions' fixed-point sums and shifts once, as `/proc/PID/smaps_rollup` does, so it can exceed the sum of the rows. The Pss pages column and the `pss()` function are always exact. On a terminal narrower than that table (about 120 columns) it prints a narrow layout instead: per region a line with its name and range, then its nine figures three to a line. `smaps P wide` and `smaps P narrow` choose a layout. Output to a file or a pipe (scripts, transcripts, `#>` lines) is always the wide table."),
+        CommandSpec("draw", .inspecting, [[optional(P, optional(.argument(.process, "..."))), optional(word("to"), .argument(.path, "FILE"), optional(word("replace")))],
+                                          [P, .argument(.newName, "REGION"), optional(word("to"), .argument(.path, "FILE"), optional(word("replace")))]],
+                    summary: "Draws the textbook figure: processes as columns of page-table entries, arrows to the frames they map (shared, private, page cache, zero page); `to FILE.svg` or `FILE.dot` writes it as SVG or Graphviz.",
+                    example: "draw\ndraw shell ls\ndraw ls heap\ndraw shell ls to fork.svg\ndraw to machine.dot replace",
+                    details: """
+                        `draw [P ...]` draws the processes named (default: every live process; a vfork child is drawn as the parent whose address space it borrows) as the textbook figure of copy-on-write. Each process is a column of page-table entries collapsed into runs (`heap 0x11000 15p C`: region, first address, pages, and `C` copy-on-write, `W` writable or `R` read-only); the physical frames they map are a column on the right, in runs of consecutive frames of one kind and mapcount (`= 41-55 x2 anonymous`). Each row is one frame run: every process mapping it shows its entry run on that row, and a line of dashes runs to the frames, so entries on one row share those frames. Kinds have a symbol and, on a colour terminal, a colour: `#` private (anonymous memory mapped once, such as a copy made on write), `=` shared anonymous memory (`xN`: the mapcount), `~` page cache (file pages), `0` the zero page, `@` swap slots. The picture fits the terminal's width (else `$COLUMNS`, else 80 columns): it shortens region names, then leaves out addresses, then processes, and shows at most 60 rows; a `left out:` line says what it left out.
+
+                        `draw P REGION` zooms into one region of P: every page its own row, with the entries of the other processes that map the same frames.
+
+                        `draw ... to FILE.svg` writes a standalone SVG of the same picture (the processes either side of physical memory, an arrow per entry run, a legend; large type for projecting); `draw ... to FILE.dot` writes Graphviz DOT (`dot -Tpng FILE.dot -o FILE.png` renders it). The file is written whole or not at all, and an existing file is only replaced with `replace`, as for `save`. A process called `to` is written `"to"`.
+                        """),
         CommandSpec("stats", .inspecting, [[]],
                     summary: "Machine-wide counters: frames, faults, copies, what sharing saves.",
                     example: "stats",

@@ -92,6 +92,7 @@ extension Parser {
             if current.endsStatement { return .quit }
             return .exit(try parseProcess(after: k))
         case "quit": return .quit
+        case "draw": return try parseDraw(k)
         case "dump":
             let target: DumpTarget
             if atWord("frames") {
@@ -164,7 +165,7 @@ extension Parser {
     }
 
     private mutating func parseSet(_ k: Lexeme) throws(Diagnostic) -> Command {
-        let known = ["fork", "prompt", "steps"] + Behaviours.switchNames
+        let known = ["fork", "prompt", "steps", "draw"] + Behaviours.switchNames
         guard let word = word(current) else { throw expected("a setting (\(known.joined(separator: ", ")))", after: k) }
         let nameToken = current
         switch word {
@@ -178,6 +179,9 @@ extension Parser {
         case "steps":
             advance()
             return .setSteps(try parseOperand(after: nameToken))
+        case "draw":
+            advance()
+            return .setDraw(on: try parseOnOff(after: nameToken))
         default:
             guard Behaviours.switchNames.contains(word) else {
                 var notes = ["known settings: \(known.joined(separator: ", "))"]
@@ -292,7 +296,7 @@ extension Parser {
     /// A file name: a string, or the raw text up to the end of the statement. With
     /// `allowingReplace`, a last word `replace` after the name is not part of it (`save x.cow
     /// replace`); the flag says whether it was there.
-    private mutating func parseRawPath(after k: Lexeme, allowingReplace: Bool = false) throws(Diagnostic) -> (String, SourceSpan, Bool) {
+    mutating func parseRawPath(after k: Lexeme, allowingReplace: Bool = false) throws(Diagnostic) -> (String, SourceSpan, Bool) {
         guard !current.endsStatement else { throw expected("a file name", after: k) }
         if case .string = current.kind {
             let span = current.span

@@ -1,0 +1,332 @@
+import CowEngine
+
+/// The textbook figure of copy-on-write, as data: the processes drawn as columns of page-table
+/// entries (collapsed into runs), the physical frames they map as runs in a column on the right,
+/// and one connector from each entry run to the frame run it maps. `draw` (terminal), `draw ...
+/// to FILE.svg` and `to FILE.dot`, and the pictures of `cowsim html` are renderers of this one
+/// model (`PictureText`, `PictureSVG`, `PictureDOT`), so they cannot disagree about what is
+/// shared, copied or cached.
+///
+/// A frame run is a range of consecutive frames of the same kind and mapcount whose mappers (among
+/// the processes drawn) are the same entries one page apart; each mapper of it is an entry run of
+/// the same length. So an entry run always maps exactly one frame run: that is the connector.
+public struct Picture: Sendable, Equatable {
+    /// What a frame run holds, as the legend names it. Each kind has a symbol and a colour.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Anonymous memory mapped once: a page of one process (a copy made by copy-on-write is one).
+        case privateAnon = "private"
+        /// Anonymous memory mapped more than once: shared copy-on-write after fork (or shared memory).
+        case shared
+        /// A page of a file in the page cache (library code, file mappings, shared memory objects).
+        case pageCache = "page cache"
+        /// The one shared zero page (reads of untouched anonymous memory under `profile linux`).
+        case zero = "zero page"
+        /// A page on a swap device (swap slots; no command makes them yet).
+        case swap = "swap slot"
+
+        /// One character that marks the kind in the terminal, and in the SVG legend.
+        public var symbol: Character {
+            switch self {
+            case .privateAnon: return "#"
+            case .shared: return "="
+            case .pageCache: return "~"
+            case .zero: return "0"
+            case .swap: return "@"
+            }
+        }
+
+        /// SGR colour of the kind on a colour terminal.
+        var sgr: String {
+            switch self {
+            case .privateAnon: return "35"   // magenta, as copies are in event lines
+            case .shared: return "36"        // cyan
+            case .pageCache: return "34"     // blue
+            case .zero: return "2"           // faint
+            case .swap: return "32"          // green
+            }
+        }
+
+        /// Fill colour in SVG and DOT (readable projected, distinguishable in grey too).
+        var fill: String {
+            switch self {
+            case .privateAnon: return "#f4c2e8"
+            case .shared: return "#b8e6f0"
+            case .pageCache: return "#c9d7f8"
+            case .zero: return "#e6e6e6"
+            case .swap: return "#c8efc0"
+            }
+        }
+
+        /// Stroke colour in SVG and DOT.
+        var stroke: String {
+            switch self {
+            case .privateAnon: return "#a0267f"
+            case .shared: return "#11778c"
+            case .pageCache: return "#2a4fb0"
+            case .zero: return "#777777"
+            case .swap: return "#2f7d22"
+            }
+        }
+
+        /// The legend's explanation.
+        public var explanation: String {
+            switch self {
+            case .privateAnon: return "private (mapped once, e.g. a copy made on write)"
+            case .shared: return "shared anonymous (xN: mapcount)"
+            case .pageCache: return "page cache (file pages)"
+            case .zero: return "the zero page"
+            case .swap: return "swap slot"
+            }
+        }
+    }
+
+    /// A run of consecutive physical frames.
+    public struct FrameRun: Sendable, Equatable {
+        /// The first frame (the machine's zero-page frame for the zero page).
+        public var first: Int
+        /// How many frames.
+        public var count: Int
+        /// What they hold.
+        public var kind: Kind
+        /// Page-table entries mapping each frame, in every process (0 for the zero page).
+        public var mapcount: Int
+        /// What the frames hold, in words: "anonymous", "libc pages 0-31", "the zero page".
+        public var content: String
+        /// The same in one word: "anon", "libc", "zero".
+        public var shortContent: String
+
+        /// "40", "0-31", "zero".
+        public var label: String {
+            kind == .zero ? "zero" : count == 1 ? "\(first)" : "\(first)-\(first + count - 1)"
+        }
+    }
+
+    /// A run of page-table entries of one process, all mapping one frame run.
+    public struct EntryRun: Sendable, Equatable {
+        /// The region holding them.
+        public var region: String
+        /// The first virtual page.
+        public var firstPage: Int
+        /// How many pages.
+        public var pages: Int
+        /// Write-protected for copy-on-write (flag C).
+        public var copyOnWrite: Bool
+        /// Writable (flag W).
+        public var writable: Bool
+        /// The frame run they map: an index into `Picture.frames` (the connector).
+        public var frameRun: Int
+
+        /// "C" copy-on-write, "W" writable, "R" read-only.
+        public var mark: Character { copyOnWrite ? "C" : writable ? "W" : "R" }
+    }
+
+    /// One process drawn.
+    public struct Column: Sendable, Equatable {
+        /// Its name.
+        public var name: String
+        /// Its pid.
+        public var pid: PID
+        /// Its entry runs, by address.
+        public var entries: [EntryRun]
+    }
+
+    /// The processes, in the order asked (default: every live process, by pid).
+    public var columns: [Column]
+    /// The frame runs mapped by the processes drawn, by frame number (the zero page last).
+    public var frames: [FrameRun]
+    /// Bytes per page (addresses are shown in bytes).
+    public var pageSize: Int
+    /// Frames in the machine.
+    public var frameCount: Int
+    /// Frames in use.
+    public var usedFrames: Int
+    /// The region zoomed into (`draw P REGION`), nil for whole address spaces.
+    public var zoom: String?
+    /// What the model itself leaves out, one sentence each (frames no process drawn maps,
+    /// processes not drawn); renderers add what they leave out for lack of room.
+    public var notes: [String]
+
+    /// The first byte address of an entry run.
+    public func address(_ run: EntryRun) -> String { Format.hex(run.firstPage &* pageSize) }
+
+    /// Connectors: (column, entry) pairs, each pointing to `frames[entry.frameRun]`.
+    public var connectorCount: Int { columns.reduce(0) { $0 + $1.entries.count } }
+
+    /// Connectors into frames mapped more than once (the textbook's shared arrows).
+    public var connectorsToSharedFrames: Int {
+        columns.reduce(0) { total, column in total + column.entries.filter { frames[$0.frameRun].mapcount > 1 }.count }
+    }
+
+    /// The kinds present (for legends that list only what is drawn, in `Kind` order).
+    public var kindsPresent: [Kind] {
+        Kind.allCases.filter { kind in frames.contains { $0.kind == kind } }
+    }
+}
+
+// MARK: - Building the model from the machine
+
+extension Picture {
+    /// One present entry of a process drawn.
+    private struct Mapping: Equatable {
+        var column: Int
+        var vpn: Int
+        var flags: PTEFlags
+        var region: String
+    }
+
+    /// The picture of `processes` (pids, in column order) on `machine`. `zoom`: only the entries
+    /// of that region of the first process, every page its own run, with the entries of the other
+    /// processes that map the same frames (so sharing stays visible).
+    public static func make(of machine: Machine, processes pids: [PID], zoom: String? = nil) -> Picture {
+        let zero = machine.zeroPageFrame
+        var columns: [Column] = pids.map { Column(name: machine.processName($0) ?? "pid \($0)", pid: $0, entries: []) }
+        var byFrame: [Int: [Mapping]] = [:]
+        var zeroMappings: [[Mapping]] = Array(repeating: [], count: pids.count)
+        func add(_ m: Mapping, frame: Int) {
+            if frame == zero { zeroMappings[m.column].append(m) } else { byFrame[frame, default: []].append(m) }
+        }
+        if let zoom, let first = pids.first {
+            var frames: [Int] = []
+            for page in machine.pageTable(of: first) where page.region == zoom {
+                add(Mapping(column: 0, vpn: page.vpn, flags: page.entry.flags, region: page.region), frame: page.entry.frame)
+                if page.entry.frame != zero { frames.append(page.entry.frame) }
+            }
+            // The other processes mapping those frames join as columns.
+            let reverse = machine.mappers(of: frames)
+            var extra: [PID] = []
+            for (_, list) in reverse { for m in list where m.pid != first && !extra.contains(m.pid) { extra.append(m.pid) } }
+            extra.sort()
+            let wanted = Set(frames)
+            for pid in extra {
+                let column = columns.count
+                columns.append(Column(name: machine.processName(pid) ?? "pid \(pid)", pid: pid, entries: []))
+                zeroMappings.append([])
+                for page in machine.pageTable(of: pid) where wanted.contains(page.entry.frame) {
+                    add(Mapping(column: column, vpn: page.vpn, flags: page.entry.flags, region: page.region), frame: page.entry.frame)
+                }
+            }
+        } else {
+            for (c, pid) in pids.enumerated() {
+                for page in machine.pageTable(of: pid) {
+                    add(Mapping(column: c, vpn: page.vpn, flags: page.entry.flags, region: page.region), frame: page.entry.frame)
+                }
+            }
+        }
+        for key in byFrame.keys { byFrame[key]?.sort { ($0.column, $0.vpn) < ($1.column, $1.vpn) } }
+
+        // What each frame holds (one walk of the frame table).
+        let (used, _) = machine.usedFramesAndZeroPage
+        var info: [Int: FrameInfo] = [:]
+        info.reserveCapacity(byFrame.count)
+        for f in used where byFrame[f.number] != nil { info[f.number] = f }
+
+        var frameRuns: [FrameRun] = []
+        let everyPage = zoom != nil
+        let sortedFrames = byFrame.keys.sorted()
+        var i = 0
+        while i < sortedFrames.count {
+            let first = sortedFrames[i]
+            let mappers = byFrame[first] ?? []
+            let firstInfo = info[first]
+            var j = i + 1
+            if !everyPage {
+                while j < sortedFrames.count, sortedFrames[j] == sortedFrames[j - 1] + 1,
+                      continues(info[sortedFrames[j - 1]], info[sortedFrames[j]]),
+                      follows(byFrame[sortedFrames[j - 1]] ?? [], byFrame[sortedFrames[j]] ?? []) {
+                    j += 1
+                }
+            }
+            let count = j - i
+            let mapcount = firstInfo?.mapcount ?? mappers.count
+            let run = FrameRun(first: first, count: count, kind: kind(firstInfo, mapcount: mapcount),
+                               mapcount: mapcount, content: content(firstInfo, count: count, machine: machine),
+                               shortContent: content(firstInfo, count: 0, machine: machine))
+            let index = frameRuns.count
+            frameRuns.append(run)
+            for m in mappers {
+                columns[m.column].entries.append(EntryRun(region: m.region, firstPage: m.vpn, pages: count,
+                                                          copyOnWrite: m.flags.contains(.copyOnWrite),
+                                                          writable: m.flags.contains(.writable), frameRun: index))
+            }
+            i = j
+        }
+        // The zero page: one frame run, entry runs of consecutive pages per process.
+        let zeroTotal = zeroMappings.reduce(0) { $0 + $1.count }
+        if zeroTotal > 0 {
+            let index = frameRuns.count
+            frameRuns.append(FrameRun(first: zero, count: 1, kind: .zero, mapcount: 0, content: "the zero page", shortContent: "page"))
+            for (c, list) in zeroMappings.enumerated() {
+                var k = 0
+                let sorted = list.sorted { $0.vpn < $1.vpn }
+                while k < sorted.count {
+                    var l = k + 1
+                    while !everyPage, l < sorted.count, sorted[l].vpn == sorted[l - 1].vpn + 1, sorted[l].region == sorted[k].region,
+                          sorted[l].flags == sorted[k].flags { l += 1 }
+                    columns[c].entries.append(EntryRun(region: sorted[k].region, firstPage: sorted[k].vpn, pages: l - k,
+                                                       copyOnWrite: sorted[k].flags.contains(.copyOnWrite),
+                                                       writable: sorted[k].flags.contains(.writable), frameRun: index))
+                    k = l
+                }
+            }
+        }
+        for c in columns.indices { columns[c].entries.sort { $0.firstPage < $1.firstPage } }
+
+        var notes: [String] = []
+        let shownFrames = frameRuns.reduce(0) { $0 + ($1.kind == .zero ? 0 : $1.count) }
+        let unshown = machine.usedFrameCount - shownFrames
+        if unshown > 0 {
+            let cache = used.filter { byFrame[$0.number] == nil && $0.kind != .anonymous }.count
+            var text = "\(Format.count(unshown, "frame")) in use mapped by no entry drawn"
+            if cache > 0 && zoom == nil { text += " (\(cache) of them page cache)" }
+            notes.append(text)
+        }
+        return Picture(columns: columns, frames: frameRuns, pageSize: machine.pageSize, frameCount: machine.frameCount,
+                       usedFrames: machine.usedFrameCount, zoom: zoom, notes: notes)
+    }
+
+    /// The live processes a plain `draw` shows: every live process with its own address space
+    /// (a vfork child borrowing its parent's is drawn as its parent), by pid.
+    public static func defaultProcesses(of machine: Machine) -> [PID] {
+        machine.processes.filter { $0.isAlive && $0.borrowsFrom == nil }.map(\.pid)
+    }
+
+    /// Whether frame `b` may continue the run that frame `a` ends (same kind, same mapcount,
+    /// the next page of the same file).
+    private static func continues(_ a: FrameInfo?, _ b: FrameInfo?) -> Bool {
+        guard let a, let b, a.mapcount == b.mapcount else { return false }
+        switch (a.kind, b.kind) {
+        case (.anonymous, .anonymous): return true
+        case (.pageCache(let fa, let pa), .pageCache(let fb, let pb)): return fa == fb && pb == pa + 1
+        default: return false
+        }
+    }
+
+    /// Whether the mappers of the next frame are those of the previous one, one page further.
+    private static func follows(_ a: [Mapping], _ b: [Mapping]) -> Bool {
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) {
+            guard y.column == x.column, y.vpn == x.vpn + 1, y.flags == x.flags, y.region == x.region else { return false }
+        }
+        return true
+    }
+
+    private static func kind(_ info: FrameInfo?, mapcount: Int) -> Kind {
+        switch info?.kind {
+        case .pageCache?: return .pageCache
+        case .zero?: return .zero
+        case .anonymous?, nil: return mapcount > 1 ? .shared : .privateAnon
+        }
+    }
+
+    /// What `count` frames from `info` hold (count 0: in one word).
+    private static func content(_ info: FrameInfo?, count: Int, machine: Machine) -> String {
+        switch info?.kind {
+        case .pageCache(let file, let page)?:
+            let name = machine.file(id: file)?.name ?? "file \(file)"
+            if count == 0 { return name }
+            return count == 1 ? "\(name) page \(page)" : "\(name) pages \(page)-\(page + count - 1)"
+        case .zero?: return count == 0 ? "page" : "the zero page"
+        case .anonymous?, nil: return count == 0 ? "anon" : "anonymous"
+        }
+    }
+}
