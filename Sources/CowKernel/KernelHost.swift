@@ -64,7 +64,7 @@ public final class KernelHost {
     /// The private temporary folder ("" once removed).
     public private(set) var folder: String
     private var participants: [Participant] = []
-    private var files: [FileRecord] = []
+    var files: [FileRecord] = []  // internal: KernelHost+Files.swift
 
     public init(options: Options = Options()) throws {
         guard cowk_is_linux() != 0 else { throw KernelError.needsLinux }

@@ -26,6 +26,8 @@ struct ModelOracle {
     var spaces: [PID: [Int: Page]] = [:]
     var shmemValues: [Int: [Int: Int64]] = [:]
     var fileValues: [Int: [Int: Int64]] = [:]
+    /// Size of each file in pages, set by the driver: a file page at or past it is SIGBUS (rule 15).
+    var fileSizes: [Int: Int] = [:]
     var shmemObjects = 0
     var processCount = 0
 
@@ -100,7 +102,16 @@ struct ModelOracle {
     func read(_ pid: PID, _ vpn: Int) -> AccessOutcome {
         guard let page = spaces[space(pid)]?[vpn] else { return .killed(.segfault(vpn: vpn, .unmapped)) }
         guard !page.permissions.isEmpty else { return .killed(.segfault(vpn: vpn, .readOfNoAccess)) }
+        if isPastTheEnd(page.cell) { return .killed(.busError(vpn: vpn)) }
         return .value(value(of: page.cell))
+    }
+
+    /// A file page at or past the end of its file.
+    func isPastTheEnd(_ cell: Cell) -> Bool {
+        switch cell {
+        case .fileShared(let f, let p), .filePrivate(let f, let p): return p >= (fileSizes[f] ?? Int.max)
+        case .anonymous, .shmem: return false
+        }
     }
 
     /// What a write should do; applies it when it succeeds.
@@ -108,6 +119,7 @@ struct ModelOracle {
         let s = space(pid)
         guard let page = spaces[s]?[vpn] else { return .killed(.segfault(vpn: vpn, .unmapped)) }
         guard page.permissions.contains(.write) else { return .killed(.segfault(vpn: vpn, .writeToReadOnly)) }
+        if isPastTheEnd(page.cell) { return .killed(.busError(vpn: vpn)) }
         switch page.cell {
         case .anonymous, .filePrivate: spaces[s]?[vpn]?.cell = .anonymous(value)
         case .shmem(let o, let p): shmemValues[o, default: [:]][p] = value

@@ -23,6 +23,7 @@ struct RandomRun {
         _ = try m.addFile(name: "disk", pages: 24, cached: false)
         _ = try m.addLibrary(name: "lib", textPages: 6, dataPages: 3, cached: false)
         m.recordsEvents = false
+        model.fileSizes = RandomRun.filePages
     }
 
     mutating func fail(_ message: String) {
@@ -113,7 +114,8 @@ struct RandomRun {
         case 3, 4:
             let filePages = RandomRun.filePages[file] ?? 0
             let off = offset % filePages
-            let refused = !ok || model.overlaps(pid, vpn, pages) || off + pages > filePages
+            // Past the end of the file is allowed (rule 15): accesses there get SIGBUS.
+            let refused = !ok || model.overlaps(pid, vpn, pages)
             if agree("map file \(file) \(what)", refused: refused, {
                 try $0.mapFile(pid, file: file, offset: off, at: vpn, pages: pages, permissions: permissions,
                                shared: shared, name: "file")
@@ -218,7 +220,26 @@ struct RandomRun {
             guard (x >> 55) % 3 == 0 else { return }   // exit less often than other steps
             if agree("exit \(what)", refused: !ok, { try $0.exit(pid) }) { model.end(pid) }
         case 22:
-            m.dropCaches()
+            switch (x >> 56) % 4 {
+            case 0:
+                // pwrite of a file range (sometimes past the end: refused), or a memory too full for it.
+                let filePages = RandomRun.filePages[file] ?? 0
+                let range = offset..<offset + pages % 6 + 1
+                do {
+                    try m.pwrite(file: file, pages: range, value: value)
+                    if range.upperBound > filePages { fail("pwrite \(file) \(range): engine accepted a range past the end") }
+                    for page in range { model.fileValues[file, default: [:]][page] = value }
+                } catch EngineError.outOfMemory {
+                } catch {
+                    if range.upperBound <= filePages { fail("pwrite \(file) \(range): engine refused: \(error)") }
+                }
+            case 1:
+                _ = m.sync()
+            case 2:
+                _ = try? m.fsync(file: file)
+            default:
+                m.dropCaches()
+            }
         default:
             if flipsBehaviours {
                 let name = Behaviours.switchNames[Int((x >> 50) % 4)]
@@ -326,7 +347,7 @@ struct PropertyTests {
         }
         #expect(seen.isSuperset(of: ["demandZero", "zeroPageMapped", "fileRead", "sharedMapped", "copyOnWrite",
                                      "copyOnWriteReuse", "segfault", "outOfMemory", "forked", "execed", "exited",
-                                     "resumed"]), "\(seen.sorted())")
+                                     "resumed", "busError", "readAhead"]), "\(seen.sorted())")
         #expect(refusals > 0)
     }
 

@@ -47,7 +47,7 @@ import Testing
         // The file name.
         #expect(firstError("spawn s\nmap s file nope 0") == "t.cow:2:12: error: no file or library called `nope`; create one with `file` or `library`")
         // The range.
-        #expect(firstError("file f pages 2\nspawn s\nmap s file f 0 pages 3") == "t.cow:3:14: error: the range goes past the end of f, which has 2 pages")
+        #expect(firstError("file f pages 2\nspawn s\nmap s file f 0 pages 3 offset 16777215") == "t.cow:3:14: error: a file mapping must end within 16777216 pages of the file's start")
         // The process.
         #expect(firstError("spawn s\nvfork s as c\nfork s") == "t.cow:3:6: error: s (pid 1) is suspended until its vfork child c (pid 2) exits or execs")
         // The child's name.

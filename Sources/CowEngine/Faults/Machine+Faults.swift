@@ -42,16 +42,8 @@ extension Machine {
     /// (no write-notify in this model); private ones stay read-only, copy-on-write if writable.
     func readMappingFlags(_ info: Region) -> UInt32 {
         guard info.permissions.contains(.write) else { return 0 }
-        if info.isShared, writeNotify, case .file = info.backing { return 0 }
+        if info.isShared, notifiesWrites(info.backing) { return 0 }
         return info.isShared ? Packed.writable : Packed.copyOnWrite
-    }
-
-    /// The page-cache frame of `page` of file `id`, reading it from disk if needed; nil when a
-    /// frame was needed and none is free.
-    mutating func pageCacheFrame(file id: FileID, page: Int) -> (frame: Int, major: Bool)? {
-        if let f = cachedFrame(file: id, page: page) { return (f, false) }
-        guard let f = readIntoCache(file: id, page: page) else { return nil }
-        return (f, true)
     }
 
     /// The frame of `page` of shmem object `id`, allocating it (zero-filled) if needed; nil when
@@ -86,11 +78,13 @@ extension Machine {
             note(.demandZero(pid: pid, vpn: vpn, frame: f))
             return .value(0)
         case .file(let id):
-            guard let (f, major) = pageCacheFrame(file: id, page: page) else { return outOfMemory(i, vpn) }
+            guard page < fileRecords[id - 1].pages else { return kill(i, .busError(vpn: vpn)) }
+            guard let (f, major, hole) = pageCacheFrame(file: id, page: page, for: site) else { return outOfMemory(i, vpn) }
             install(space, r, vpn, frame: f, Packed.accessed | readMappingFlags(info))
             let around = faultAround(space, r, vpn)
             countFault(i, major: major)
-            note(.fileRead(pid: pid, vpn: vpn, frame: f, major: major, mappedPages: 1 + around))
+            note(hole ? .demandZero(pid: pid, vpn: vpn, frame: f)
+                      : .fileRead(pid: pid, vpn: vpn, frame: f, major: major, mappedPages: 1 + around))
             return .value(frames.values[f])
         case .shmem(let id):
             guard let (f, fresh) = shmemPageFrame(id, page: page) else { return outOfMemory(i, vpn) }
@@ -122,7 +116,7 @@ extension Machine {
             let page = procs[space].regions[r].objectPage(v)
             let existing: Int?
             switch source {
-            case .file(let id): existing = cachedFrame(file: id, page: page)
+            case .file(let id): existing = page < fileRecords[id - 1].pages ? cachedFrame(file: id, page: page) : nil
             case .shmem(let id): existing = shmemFrame(id, page: page)
             case .privateAnonymous: existing = nil
             }
@@ -156,7 +150,7 @@ extension Machine {
             procs[space].regions[r].entries[k] = (e & ~Packed.copyOnWrite) | Packed.writable | Packed.dirty | Packed.accessed
             store(f, value)
             countFault(i, major: false)
-            if writeNotify, case .file = info.backing {
+            if notifiesWrites(info.backing) {
                 note(.writeNotified(pid: procs[i].pid, vpn: vpn, frame: f))
             } else {
                 note(.sharedMapped(pid: procs[i].pid, vpn: vpn, frame: f))
@@ -209,6 +203,9 @@ extension Machine {
         let pid = procs[i].pid
         let page = procs[space].regions[r].objectPage(vpn)
         let flags = Packed.writable | Packed.dirty | Packed.accessed
+        if case .file(let id) = procs[space].regions[r].source, page >= fileRecords[id - 1].pages {
+            return kill(i, .busError(vpn: vpn))
+        }
         switch procs[space].regions[r].source {
         case .privateAnonymous:
             countFault(i, major: false)
@@ -217,16 +214,16 @@ extension Machine {
             store(f, value)
             note(.demandZero(pid: pid, vpn: vpn, frame: f))
         case .file(let id) where procs[space].regions[r].info.isShared:
-            guard let (f, major) = pageCacheFrame(file: id, page: page) else {
+            guard let (f, major, hole) = pageCacheFrame(file: id, page: page, for: site) else {
                 countFault(i, major: false)
                 return outOfMemory(i, vpn)
             }
             countFault(i, major: major)
             install(space, r, vpn, frame: f, flags)
             store(f, value)
-            note(.fileRead(pid: pid, vpn: vpn, frame: f, major: major, mappedPages: 1))
+            note(hole ? .demandZero(pid: pid, vpn: vpn, frame: f) : .fileRead(pid: pid, vpn: vpn, frame: f, major: major, mappedPages: 1))
         case .file(let id):
-            guard let (c, major) = pageCacheFrame(file: id, page: page) else {
+            guard let (c, major, _) = pageCacheFrame(file: id, page: page, for: site) else {
                 countFault(i, major: false)
                 return outOfMemory(i, vpn)
             }
@@ -255,12 +252,13 @@ extension Machine {
         kill(i, .outOfMemory(vpn: vpn))
     }
 
-    /// Kills process `i` (SIGSEGV or OOM): records the event, tears its mappings down and lets a
+    /// Kills process `i` (SIGSEGV, SIGBUS or OOM): records the event, tears its mappings down and lets a
     /// waiting vfork parent run again.
     mutating func kill(_ i: Int, _ reason: Kill) -> AccessOutcome {
         switch reason {
         case .segfault(let vpn, let why): note(.segfault(pid: procs[i].pid, vpn: vpn, reason: why))
         case .outOfMemory(let vpn): note(.outOfMemory(pid: procs[i].pid, vpn: vpn))
+        case .busError(let vpn): noteBusError(i, vpn)
         }
         _ = terminate(i, .killed(reason))
         return .killed(reason)

@@ -3,7 +3,8 @@
 struct FileRecord: Sendable {
     let id: FileID
     let name: String
-    let pages: Int
+    /// Size in pages; `truncate` changes it (mappings may reach past it: rule 15).
+    var pages: Int
     let isLibrary: Bool
     let textPages: Int
     let dataPages: Int
@@ -12,6 +13,9 @@ struct FileRecord: Sendable {
     var cachedCount: Int
     /// Values written back to disk (pages never written read as 0). Looked up, never iterated.
     var disk: [Int: Int64] = [:]
+    /// A tmpfs file (or memfd): its pages live only in the page cache, are never written back,
+    /// and a page never written or faulted is a hole (allocated zero-filled, no disk read).
+    var isTmpfs = false
 
     init(id: FileID, name: String, pages: Int, isLibrary: Bool, textPages: Int, dataPages: Int) {
         self.id = id
@@ -26,7 +30,7 @@ struct FileRecord: Sendable {
 
     var info: FileInfo {
         FileInfo(id: id, name: name, pages: pages, isLibrary: isLibrary, textPages: textPages,
-                 dataPages: dataPages, cachedPages: cachedCount)
+                 dataPages: dataPages, cachedPages: cachedCount, isTmpfs: isTmpfs)
     }
 }
 
@@ -67,4 +71,6 @@ public struct FileInfo: Equatable, Sendable {
     public var dataPages: Int
     /// Pages currently in the page cache.
     public var cachedPages: Int
+    /// A tmpfs file (memfd): page cache only, never written back.
+    public var isTmpfs: Bool = false
 }

@@ -4,8 +4,15 @@ extension Machine {
     /// Creates a file of `pages` pages holding zeros. `cached: true` puts every page in the page
     /// cache now (clean, as right after it was written and synced); otherwise it is on disk and
     /// the first access to each page is a major fault.
-    public mutating func addFile(name: String, pages: Int, cached: Bool) throws(EngineError) -> FileID {
-        try addFileRecord(name: name, pages: pages, isLibrary: false, textPages: 0, dataPages: 0, cached: cached)
+    /// `tmpfs: true` makes a tmpfs file (memfd): no disk behind it, every page a hole until it is
+    /// written or faulted in (`cached` is refused with it: there is nothing to read).
+    public mutating func addFile(name: String, pages: Int, cached: Bool, tmpfs: Bool = false) throws(EngineError) -> FileID {
+        if tmpfs && cached {
+            throw EngineError.invalidArgument("a tmpfs file has no disk to cache: its pages appear when written or faulted in")
+        }
+        let id = try addFileRecord(name: name, pages: pages, isLibrary: false, textPages: 0, dataPages: 0, cached: cached)
+        fileRecords[id - 1].isTmpfs = tmpfs
+        return id
     }
 
     /// Creates a library: a file whose first `textPages` pages are code and next `dataPages`
@@ -62,9 +69,10 @@ extension Machine {
     public var files: [FileInfo] { fileRecords.map(\.info) }
 
     /// Frees the page-cache frames no process maps (writing dirty ones back to disk first), like
-    /// `sync; echo 3 > /proc/sys/vm/drop_caches`. Shared anonymous memory is not a cache: kept.
+    /// `sync; echo 3 > /proc/sys/vm/drop_caches`. Shared anonymous memory and tmpfs files are not
+    /// a cache (nothing to read them back from): kept.
     public mutating func dropCaches() {
-        for i in fileRecords.indices {
+        for i in fileRecords.indices where !fileRecords[i].isTmpfs {
             for page in 0..<fileRecords[i].pages {
                 let f = Int(fileRecords[i].cache[page])
                 guard f >= 0, frames.mapcount[f] == 0 else { continue }

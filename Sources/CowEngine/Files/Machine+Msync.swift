@@ -21,7 +21,7 @@ extension Machine {
         }
         var cleaned = Set<Int>()
         for record in procs[space].regions where record.info.isShared {
-            guard case .file(let id) = record.source else { continue }
+            guard case .file(let id) = record.source, !fileRecords[id - 1].isTmpfs else { continue }
             let lo = max(vpn, record.info.start), hi = min(vpn + pages, record.info.end)
             guard lo < hi else { continue }
             for v in lo..<hi {

@@ -89,6 +89,9 @@ extension Machine {
         if e & Packed.user == 0 { problems.append("\(at) lacks the user bit") }
         if writable && !regionWritable { problems.append("\(at) is writable in a region without write") }
         if writable && cow { problems.append("\(at) is both writable and copy-on-write") }
+        if case .file(let id) = record.source, record.objectPage(vpn) >= fileRecords[id - 1].pages {
+            problems.append("\(at) maps page \(record.objectPage(vpn)) of a file of \(fileRecords[id - 1].pages) pages (past its end)")
+        }
         if record.info.isShared {
             if cow { problems.append("\(at) of a shared region is copy-on-write") }
             // A clean page of a shared file mapping may be read-only in a writable region: write

@@ -21,6 +21,13 @@ public enum Event: Equatable, Sendable {
     case segfault(pid: PID, vpn: Int, reason: SegfaultReason)
     /// A fault needed a frame and none was free: the process was killed.
     case outOfMemory(pid: PID, vpn: Int)
+    /// An access to a page of a file mapping wholly past the end of file `file` (rule 15): the
+    /// process got SIGBUS and was killed.
+    case busError(pid: PID, vpn: Int, file: FileID)
+    /// A major fault read pages `first ..< first + pages` of file `file` in one I/O (readahead,
+    /// rule 14); `read` of them were not cached before (the rest already were). Recorded just
+    /// before the fault's own `fileRead` event.
+    case readAhead(pid: PID, file: FileID, first: Int, pages: Int, read: Int)
     /// A process was created with an empty address space.
     case spawned(pid: PID)
     /// A fork (or vfork) made `child`; counts what was duplicated.

@@ -2,7 +2,7 @@
 /// their page tables. A value type, so copying it snapshots the simulation (undo, what-if).
 public struct Machine: Sendable {
     /// The configuration in force (behaviours and fork mode change through the setters below).
-    public private(set) var config: MachineConfig
+    public internal(set) var config: MachineConfig
     /// Physical memory.
     var frames: FrameTable
     /// Files by id - 1.

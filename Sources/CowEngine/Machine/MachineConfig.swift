@@ -90,6 +90,9 @@ public struct MachineConfig: Equatable, Sendable {
     public var behaviours: Behaviours = .preset(.textbook)
     /// How fork duplicates private memory.
     public var forkMode: ForkMode = .copyOnWrite
+    /// Readahead window of a major fault on a file mapping, in pages, under `profile linux`
+    /// (rule 14; Linux: the disk's read_ahead_kb, 128 KiB = 32 pages by default). 0 or 1: none.
+    public var readaheadPages: Int = 32
 
     /// The most frames a machine may have (the packed page-table entry holds 25 bits of frame).
     public static let maxFrames = 16_777_216

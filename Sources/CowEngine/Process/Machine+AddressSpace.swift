@@ -42,15 +42,17 @@ extension Machine {
     }
 
     /// Maps pages [offset, offset + pages) of a file at `vpn`, private (writes make private
-    /// copies) or shared (writes go to the page cache, seen by every mapper).
+    /// copies) or shared (writes go to the page cache, seen by every mapper). The range may reach
+    /// past the end of the file (rule 15): Size counts it, an access there gets SIGBUS.
     public mutating func mapFile(_ pid: PID, file: FileID, offset: Int, at vpn: Int, pages: Int,
                                  permissions: Permissions, shared: Bool, name: String) throws(EngineError) {
         try Machine.checkPrintable(name, "a region name")
-        let record = try fileRecord(file)
+        _ = try fileRecord(file)
         let space = try spaceForNewMapping(pid, vpn, pages)
         guard offset >= 0 else { throw EngineError.invalidArgument("file offset must not be negative, got \(offset)") }
-        guard offset <= record.pages - pages else {
-            throw EngineError.fileRangeBeyondEnd(file: record.name, pages: record.pages)
+        // A mapping may reach past the end of its file (rule 15): pages wholly past it get SIGBUS.
+        guard offset <= Machine.maxPages - pages else {
+            throw EngineError.limitExceeded("a file mapping must end within \(Machine.maxPages) pages of the file's start")
         }
         let info = Region(name: name, start: vpn, pages: pages, permissions: permissions, isShared: shared,
                           backing: .file(file, offset: offset))
@@ -145,7 +147,7 @@ extension Machine {
                 // With write notification a clean shared file page stays read-only (Linux makes
                 // only dirty entries writable again).
                 var notify = false
-                if writeNotify, case .file = info.backing, e & Packed.dirty == 0 { notify = true }
+                if notifiesWrites(info.backing), e & Packed.dirty == 0 { notify = true }
                 if !notify { flags |= Packed.writable }
             } else if writable {
                 let exclusive = mapsAnonymousFrame(e) && frames.mapcount[f] == 1

@@ -6,7 +6,7 @@ public enum ProcessState: Equatable, Sendable, CustomStringConvertible {
     case suspended(child: PID)
     /// Called exit; its mappings are gone.
     case exited
-    /// Killed by SIGSEGV or the out-of-memory killer.
+    /// Killed by SIGSEGV, SIGBUS or the out-of-memory killer.
     case killed(Kill)
 
     /// True while the process still exists (running or waiting for a vfork child).
@@ -34,12 +34,15 @@ public enum Kill: Equatable, Sendable, CustomStringConvertible {
     case segfault(vpn: Int, SegfaultReason)
     /// A fault at page `vpn` needed a frame and none was free.
     case outOfMemory(vpn: Int)
+    /// SIGBUS at page `vpn`: a file mapping's page lies wholly past the end of its file (rule 15).
+    case busError(vpn: Int)
 
     /// "SIGSEGV at page 16: unmapped", "out of memory at page 3".
     public var description: String {
         switch self {
         case .segfault(let vpn, let reason): return "SIGSEGV at page \(vpn): \(reason.rawValue)"
         case .outOfMemory(let vpn): return "out of memory at page \(vpn)"
+        case .busError(let vpn): return "SIGBUS at page \(vpn): past the end of the file"
         }
     }
 }

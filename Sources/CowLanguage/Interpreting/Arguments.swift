@@ -122,6 +122,8 @@ extension Session {
             return "was killed by SIGSEGV at \(Format.hex(vpn &* machine.pageSize)) (\(reason.rawValue))"
         case .killed(.outOfMemory(let vpn)):
             return "was killed for lack of memory at \(Format.hex(vpn &* machine.pageSize))"
+        case .killed(.busError(let vpn)):
+            return "was killed by SIGBUS at \(Format.hex(vpn &* machine.pageSize)) (past the end of its file)"
         case .running: return "is running"
         case .suspended(let child):
             let name = machine.process(child).map { "\($0.name) (pid \(child))" } ?? "pid \(child)"

@@ -181,6 +181,19 @@ enum EventRenderer {
         case .outOfMemory(let pid, let vpn):
             text.append(string: "killed \(name(pid)): out of memory at \(Format.hex(vpn &* pageSize)) (no free frame)")
             return .fault
+        case .busError(let pid, let vpn, let file):
+            let fileName = machine.file(id: file)?.name ?? "its file"
+            text.append(string: "killed \(name(pid)): SIGBUS at \(Format.hex(vpn &* pageSize)) (past the end of file \(fileName))")
+            return .fault
+        case .readAhead(let pid, let file, let first, let pages, let read):
+            let fileName = machine.file(id: file)?.name ?? "the file"
+            let window = "pages \(first)-\(first + pages - 1) of \(fileName)"
+            if read == pages {
+                text.append(string: "ahead  \(name(pid)): \(window) read from disk in one I/O (readahead)")
+            } else {
+                text.append(string: "ahead  \(name(pid)): \(read) pages of \(fileName) read from disk in one I/O (readahead window: \(window), the rest was cached)")
+            }
+            return .fault
         case .spawned(let pid):
             text.append("spawn  ")
             text.append(string: name(pid))
