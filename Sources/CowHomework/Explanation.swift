@@ -24,11 +24,11 @@ enum ExplainedThing: Equatable {
 /// page table, the frame table and its reverse map), and how Pss adds up. Never changes the
 /// session and never fails: what cannot be resolved is skipped.
 struct Explainer {
-    let session: Session
+    let session: Interpreter
     private var machine: Machine { session.machine }
 
-    /// The hook `Session.questionExplainer` takes.
-    static func explain(_ session: Session, _ expr: Expr) -> [String] { Explainer(session: session).explanation(of: expr) }
+    /// The hook `Interpreter.questionExplainer` takes.
+    static func explain(_ session: Interpreter, _ expr: Expr) -> [String] { Explainer(session: session).explanation(of: expr) }
 
     func explanation(of expr: Expr) -> [String] {
         var things: [ExplainedThing] = []

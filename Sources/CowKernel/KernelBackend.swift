@@ -421,6 +421,8 @@ public final class KernelBackend: MemoryBackend {
         case "zero_page":
             if !privileged { return KernelError.needsRoot("zero_page").description }
             return zeroPage == nil ? "zero_page: not known on the kernel backend until a page of the script maps the zero page" : nil
+        case "cached":
+            return "cached(): unsupported on the kernel backend"
         case "frames_total", "frames_free":
             return "\(figure): the host's frames are not the script's; unsupported on the kernel backend"
         default:
@@ -519,6 +521,10 @@ struct KernelFigures: MemoryFigures {
     }
 
     func entry(_ pid: PID, vpn: Int) -> PageTableEntry? { backend.entry(pid, vpn: vpn) }
+
+    // Files by name (the script's names; `cached()` itself is refused in `unavailable`).
+    func file(named name: String) -> FileInfo? { machine.file(named: name) }
+    var files: [FileInfo] { machine.files }
 
     func frame(_ number: Int) -> FrameInfo? { backend.framesByNumber[number] }
 

@@ -51,6 +51,8 @@ final class RecordingBackend: MemoryBackend {
         func usageByRegionName(of pid: PID) -> [String: Usage]? { nil }
         func entry(_ pid: PID, vpn: Int) -> PageTableEntry? { nil }
         func frame(_ number: Int) -> FrameInfo? { nil }
+        func file(named name: String) -> FileInfo? { machine.file(named: name) }
+        var files: [FileInfo] { machine.files }
         func unavailable(_ figure: String, of pid: PID?) -> String? { figure == "frame" ? "frame() is not here" : nil }
     }
 }

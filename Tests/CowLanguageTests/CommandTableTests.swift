@@ -60,9 +60,9 @@ import Testing
     static func instances(of element: Syntax) -> [[String]] {
         switch element {
         case .word(let w, let aliases): return ([w] + aliases).map { [$0] }
-        case .choice(let options): return options.map { [$0] }
+        case .choice(let options, _): return options.map { [$0] }
         case .symbol(let s): return [[s]]
-        case .argument(let kind, _): return [[sample(kind)]]
+        case .argument(let kind, _, _): return [[sample(kind)]]
         case .optional(let inner): return [[]] + instances(inner)
         case .alternatives(let options): return options.flatMap { instances($0) }
         case .clauses(let clauses):

@@ -62,7 +62,7 @@ import PropertyBased
     static func run(_ script: String, fastPath: Bool) -> (String, [String]) {
         let sink = BufferSink(keepsPieces: true)
         let session = Session(options: SessionOptions(keepGoing: true), output: sink)
-        session.usesFastPath = fastPath
+        session.interpreter.usesFastPath = fastPath
         _ = session.run(source: script, fileName: "random.cow")
         return (sink.text, sink.pieces.map { "\($0.style)" })
     }

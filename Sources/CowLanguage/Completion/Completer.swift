@@ -1,7 +1,7 @@
 import CowEngine
 
 /// Tab completion that knows the grammar: what may follow the words already typed.
-extension Session {
+extension Interpreter {
     /// Candidates for the word that ends at `cursor` (a UTF-8 byte offset into `line`): complete
     /// words starting with the partial word, sorted. What each position offers comes from the
     /// command table's patterns (`SyntaxMatcher`): command names at the start, process names where

@@ -38,7 +38,7 @@ struct SyntaxMatcher {
         case .word(let w, let aliases):
             if atEnd { result.append(.word(w)); return [] }
             return words[j] == w || aliases.contains(words[j]) ? [j + 1] : []
-        case .choice(let options):
+        case .choice(let options, _):
             if atEnd { result += options.map(Expectation.word); return [] }
             return options.contains(words[j]) ? [j + 1] : []
         case .symbol(let s):
@@ -52,7 +52,7 @@ struct SyntaxMatcher {
             return options.flatMap { sequenceEnds($0[...], at: j, into: &result) }
         case .clauses(let clauses):
             return clauseEnds(clauses, used: [], at: j, into: &result)
-        case .argument(let kind, _):
+        case .argument(let kind, _, _):
             return argumentEnds(kind, at: j, into: &result)
         }
     }

@@ -10,7 +10,7 @@ enum HelpText {
     /// The widest line `help` prints (an 80-column terminal).
     static let width = 80
 
-    static func lines(topic: Name?, session: Session) throws(ScriptError) -> [String] {
+    static func lines(topic: Name?, session: Interpreter) throws(ScriptError) -> [String] {
         guard let topic else { return overview() }
         if topic.text == "functions" || topic.text == "expressions" { return functions() }
         if topic.text == "all" { return everyCommand() }
@@ -183,9 +183,9 @@ extension Syntax {
         switch self {
         case .word(let w, let aliases):
             return aliases.isEmpty ? "\"\(w)\"" : "( " + ([w] + aliases).map { "\"\($0)\"" }.joined(separator: " | ") + " )"
-        case .choice(let words): return "( " + words.map { "\"\($0)\"" }.joined(separator: " | ") + " )"
+        case .choice(let words, _): return "( " + words.map { "\"\($0)\"" }.joined(separator: " | ") + " )"
         case .symbol(let s): return "\"\(s)\""
-        case .argument(let kind, _): return kind.ebnf
+        case .argument(let kind, _, _): return kind.ebnf
         case .optional(let inner): return "[ " + inner.map(\.ebnf).joined(separator: " ") + " ]"
         case .alternatives(let options): return "( " + options.map { $0.map(\.ebnf).joined(separator: " ") }.joined(separator: " | ") + " )"
         case .clauses(let clauses): return "{ " + clauses.map { $0.map(\.ebnf).joined(separator: " ") }.joined(separator: " | ") + " }"
@@ -194,7 +194,7 @@ extension Syntax {
 
     /// Whether the piece makes the command a statement form (a block, or a command inside).
     var isStatementPart: Bool {
-        if case .argument(let kind, _) = self { return kind == .block || kind == .command }
+        if case .argument(let kind, _, _) = self { return kind == .block || kind == .command }
         return false
     }
 }

@@ -1,7 +1,7 @@
 import CowEngine
 
 /// Turning written arguments into engine values: processes, page ranges, names, numbers.
-extension Session {
+extension Interpreter {
     /// An error pointing at `span` of the file being run.
     func fail(_ message: String, at span: SourceSpan, notes: [String] = []) -> ScriptError {
         .failed(Diagnostic(message, at: span, in: currentFile, notes: notes))

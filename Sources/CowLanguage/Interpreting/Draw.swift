@@ -22,7 +22,7 @@ public struct Draw: Sendable, Equatable {
     }
 }
 
-extension Session {
+extension Interpreter {
     /// The most draws kept (a `random` inside a long `repeat` must not grow memory without bound).
     public static let maximumDraws = 1_000
 

@@ -2,7 +2,7 @@ import CowEngine
 
 /// Running statements: one `switch` over the command enum, each case a few lines that turn the
 /// arguments into engine calls and print what happened.
-extension Session {
+extension Interpreter {
     /// Runs a statement of `file` (blocks recursively).
     func execute(_ statement: Statement, file: SourceFile) throws(ScriptError) {
         let saved = currentFile
@@ -64,7 +64,7 @@ extension Session {
                 case .reported:
                     say("expected error (reported above)", style: .dim)
                     return
-                case .failed(let diagnostic):
+                case .failed(let diagnostic), .expectationFailed(let diagnostic):
                     if let wanted, !diagnostic.message.contains(wanted) {
                         throw fail("the command failed, but not with \"\(wanted)\"", at: statement.span,
                                    notes: ["its error: \(diagnostic.message)"])
@@ -334,6 +334,8 @@ extension Session {
                 throw fail("the engine's invariants are violated (please report this as a bug)", at: keyword, notes: problems)
             }
             say("check: ok, every invariant holds", style: .success)
+        case .pwrite, .fsync, .sync, .truncate, .tmpfsFile, .configReadahead:
+            try runFileCommand(command, keyword: keyword)
         case .dropCaches:
             let before = machine.stats.pageCache
             withMachine { $0.dropCaches() }
@@ -362,7 +364,7 @@ extension Session {
             let lines = transcript
             var text = "# saved by cowsim \(CowsimVersion.number)\n"
             for line in lines { text += line + "\n" }
-            if case .failure(let failure) = SystemIO.writeFile(resolved, text, replacing: replace) {
+            if case .failure(let failure) = files.write(resolved, text, replace) {
                 if !replace && failure.reason == SystemIO.fileExists {
                     throw fail("\(resolved) exists; `save \(path) replace` replaces it", at: span)
                 }
@@ -506,7 +508,7 @@ extension Session {
         defer { random = saved; forgetDraws(after: savedDraws) }
         let (culprit, notes) = explain(e)
         let text = currentFile.text(from: culprit.span.start, to: culprit.span.end)
-        throw fail("expectation failed: \(text)", at: culprit.span, notes: notes)
+        throw .expectationFailed(Diagnostic("expectation failed: \(text)", at: culprit.span, in: currentFile, notes: notes))
     }
 
     /// The part of a false condition that made it false, and the values of its sides.
@@ -581,8 +583,8 @@ extension Session {
         if let askHandler {
             askHandler(question)
         } else {
-            output.write(question.heading + "\n", style: .heading)
-            if !question.choices.isEmpty { output.write(question.choiceLines.joined(separator: "\n") + "\n", style: .plain) }
+            sink.write(question.heading + "\n", style: .heading)
+            if !question.choices.isEmpty { sink.write(question.choiceLines.joined(separator: "\n") + "\n", style: .plain) }
         }
     }
 
@@ -594,7 +596,7 @@ extension Session {
         defer { runContext.sources.removeLast() }
         let resolved = SourceFile.resolve(path, against: currentFile.directory)
         let file: SourceFile
-        switch SourceFile.load(path: resolved) {
+        switch files.read(resolved) {
         case .failure(let failure): throw fail("cannot read \(resolved): \(failure.reason)", at: span)
         case .success(let f): file = f
         }

@@ -33,6 +33,10 @@ public protocol MemoryFigures {
     /// `pid` when it is about one: a sentence such as "frame() needs root"; nil when it can.
     /// The simulator answers everything; a kernel backend may not (page frames without root).
     func unavailable(_ figure: String, of pid: PID?) -> String?
+    /// A file or library by name, with how many of its pages are in the page cache (`cached()`).
+    func file(named name: String) -> FileInfo?
+    /// Every file and library, by creation order.
+    var files: [FileInfo] { get }
 }
 
 extension MemoryFigures {
@@ -56,7 +60,7 @@ extension Machine: MemoryFigures {
     public var smapsPssIsFixedPoint: Bool { config.profile == .linux }
 }
 
-extension Session {
+extension Interpreter {
     /// Where figures come from: the machine, or the attached backend (Backend.swift).
     var figures: any MemoryFigures {
         guard let link = backendLink else { return machine }

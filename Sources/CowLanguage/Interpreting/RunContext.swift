@@ -33,7 +33,7 @@ struct RunContext {
     }
 }
 
-extension Session {
+extension Interpreter {
     /// Counts `n` steps of a `repeat` (at `span` of `file`, in repetition `i` of `count`);
     /// past the budget, stops the run (an error `expect-error` and `--keep-going` do not pass).
     @inline(__always)
@@ -51,9 +51,9 @@ extension Session {
     /// A failed `expect` in repetition `i` of a `repeat`, with the loop's variable (if any) and
     /// repetition added as a note; other errors unchanged.
     func annotated(_ error: ScriptError, repetition i: Int, of count: Int, variable: String?, at span: SourceSpan) -> ScriptError {
-        guard case .failed(var d) = error, d.message.hasPrefix("expectation failed") else { return error }
+        guard case .expectationFailed(var d) = error else { return error }
         let place = "in repetition \(i + 1) of \(count) of the `repeat` at line \(span.line)"
         d.notes.append(variable.map { "\($0) = \(i) (\(place))" } ?? place)
-        return .failed(d)
+        return .expectationFailed(d)
     }
 }

@@ -9,7 +9,7 @@ final class BackendLink {
     init(_ backend: any MemoryBackend) { self.backend = backend }
 }
 
-extension Session {
+extension Interpreter {
     /// The attached backend (nil: the simulator alone).
     public var backend: (any MemoryBackend)? { backendLink?.backend }
 
@@ -121,4 +121,21 @@ extension Session {
             ? "the simulator (the machine was reset)"
             : "every memory operation also runs on the \(name.text) backend, figures come from it (the machine was reset)"), style: .dim)
     }
+}
+
+extension Session {
+    /// The attached backend (nil: the simulator alone).
+    public var backend: (any MemoryBackend)? { interpreter.backend }
+
+    /// Makes backends for `set backend NAME` (the executable sets it; nil: only `sim`).
+    public var backendFactory: BackendFactory? {
+        get { interpreter.backendFactory }
+        set { interpreter.backendFactory = newValue }
+    }
+
+    /// See `Interpreter.attach(backend:)`.
+    public func attach(backend: (any MemoryBackend)?) { interpreter.attach(backend: backend) }
+
+    /// See `Interpreter.shutdownBackend()`.
+    public func shutdownBackend() { interpreter.shutdownBackend() }
 }

@@ -1,15 +1,31 @@
 import CowEngine
 
-/// One command, declared once: its name, its syntax, what it is for, an example and its longer
-/// help. The parser's dispatch and the usage shown with its syntax errors, `help`, Tab
-/// completion and the command reference of Grammar.md (`cowsim grammar --markdown`) all come
-/// from these entries.
+/// One command, declared once: its name, its syntax, how its `Command` is built, what it is for,
+/// an example and its longer help. The parser's dispatch and argument reading, the usage shown
+/// with its syntax errors, `help`, Tab completion and the command reference of Grammar.md
+/// (`cowsim grammar --markdown`) all come from these entries.
 ///
-/// Adding a command: one entry here (its pattern and texts), its `case` in `Parser.parseCommand`
-/// and in `Command`, one interpreter case, the engine operation, tests; then paste the output of
-/// `cowsim grammar --markdown` and `cowsim grammar --ebnf` into Grammar.md. `CommandTableTests`
-/// fails until the parser accepts every form the entry declares and Grammar.md is regenerated.
-/// Help, Tab completion and the usage notes of syntax errors need nothing more.
+/// Adding a command (say `swapoff P RANGE`) takes exactly these places:
+/// 1. One entry in `CommandTable.all` below: name, group, forms (a pattern of `Syntax` pieces per
+///    form), summary, example, details, and `parse:`, normally
+///    `.pattern { (a: inout Arguments) throws(Diagnostic) in .swapoff(try a.process(), try a.range()) }`:
+///    the generic matcher (CommandParsing.swift) reads the arguments the form declares, in order,
+///    with the standard errors ("expected an address after `p`, found ..."), and the closure takes
+///    them one by one (`Arguments` says which value each piece gives: `[cached]` gives a flag,
+///    `[as NAME]` an optional name, a `choice` its word; `a.form` tells which form matched). Give
+///    an argument `what:` to name it in errors (`.argument(.newName, "NAME", what: "a file name")`).
+///    Only a syntax the matcher cannot read (clauses in any order, alternatives, a custom hint) is
+///    `.special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseMyCommand(k) }`
+///    with that function in a file of your own (as Parser+Commands.swift holds `map`'s).
+/// 2. Its `case` in `Command` (AST.swift).
+/// 3. Its case in `Interpreter.run(_:keyword:)` (Interpreter.swift); put the bulk in a file of
+///    your own (e.g. Interpreter+Swap.swift).
+/// 4. The engine operation (CowEngine), throwing `EngineError`.
+/// 5. Tests, and Grammar.md regenerated: paste `cowsim grammar --markdown` and
+///    `cowsim grammar --ebnf` into it. `CommandTableTests` fails until the parser accepts every
+///    form the entry declares and Grammar.md is regenerated.
+/// Help, Tab completion, the usage notes of syntax errors and the parser's dispatch need nothing
+/// more: there is no per-command code in the parser.
 public struct CommandSpec: Sendable {
     /// The command word.
     public var name: String
@@ -24,9 +40,13 @@ public struct CommandSpec: Sendable {
     /// The longer explanation of Grammar.md's command reference (Markdown); empty: the summary.
     public var details: String
 
-    public init(_ name: String, _ group: CommandGroup, _ forms: [[Syntax]], summary: String, example: String,
-                details: String = "") {
+    /// How the parser builds the command's `Command` (see `CommandParsing`).
+    let parsing: CommandParsing
+
+    init(_ name: String, _ group: CommandGroup, _ forms: [[Syntax]], summary: String, example: String,
+         details: String = "", parse: CommandParsing) {
         self.name = name
+        self.parsing = parse
         self.group = group
         self.forms = forms
         self.summary = summary
@@ -75,58 +95,106 @@ public enum CommandTable {
     /// Every command, in the order `help all` and Grammar.md list them within their group.
     public static let all: [CommandSpec] = [
         // MARK: machine
-        CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")]],
-                    summary: "Sets physical memory (frames, default 256) or the page size (a power of two, default 4096). Only on an empty machine.",
-                    example: "config frames 64\nconfig page-size 4096",
-                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096). Both need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them."),
-        CommandSpec("profile", .machine, [[.choice(Profile.allCases.map(\.rawValue))]],
+        CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")], [word("readahead"), N]],
+                    summary: "Sets physical memory (frames, default 256) or the page size (a power of two, default 4096), only on an empty machine; or the readahead window of major faults under `profile linux` (pages, default 32), at any time.",
+                    example: "config frames 64\nconfig page-size 4096\nconfig readahead 8",
+                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096). Both need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
+                        switch a.form {
+                        case 0: return .configFrames(try a.expression())
+                        case 1: return .configPageSize(try a.expression())
+                        default: return .configReadahead(try a.expression())
+                        }
+                    }),
+        CommandSpec("profile", .machine, [[.choice(Profile.allCases.map(\.rawValue), what: "a profile")]],
                     summary: "Presets the behaviour switches: the classic textbook story (default) or what Linux does.",
                     example: "profile linux",
-                    details: "`profile textbook|linux` presets the behaviour switches (see \"Textbook and Linux\" below)."),
+                    details: "`profile textbook|linux` presets the behaviour switches (see \"Textbook and Linux\" below).",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .profile(Profile(rawValue: try a.word()) ?? .textbook) }),
         CommandSpec("set", .machine, [[word("fork"), .choice(ForkMode.allCases.map(\.rawValue))],
                                       [.argument(.behaviourSwitch, "SWITCH"), onOff], [word("prompt"), onOff], [word("steps"), N],
                                       [word("draw"), onOff]],
                     summary: "Chooses copy-on-write or eager fork, flips one behaviour switch (cow-reuse, fault-around, fork-skip, zero-page), the REPL's state prompt, or the step budget of a run.",
                     example: "set fork eager\nset zero-page off\nset prompt off\nset steps 2000000000",
-                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt. `set steps N` sets the step budget of each run (default 10^9; see \"Step budget\" under `repeat`). `set draw on|off`: with `on`, the REPL draws the machine (as `draw` does) after every line."),
+                    details: "`set fork cow|eager` chooses copy-on-write fork (default) or eager copying at fork time. `set SWITCH on|off` flips one switch: `cow-reuse`, `fault-around`, `fork-skip`, `zero-page`. `set prompt on|off` shows or hides the machine state in the REPL prompt. `set steps N` sets the step budget of each run (default 10^9; see \"Step budget\" under `repeat`). `set draw on|off`: with `on`, the REPL draws the machine (as `draw` does) after every line.",
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseSet(k) }),
         CommandSpec("reset", .machine, [[]],
                     summary: "Back to an empty machine with the same configuration (variables are kept).",
                     example: "reset",
-                    details: "`reset` goes back to an empty machine with the same configuration (frames, page size, profile, switches, fork mode); variables and the random generator are kept."),
+                    details: "`reset` goes back to an empty machine with the same configuration (frames, page size, profile, switches, fork mode); variables and the random generator are kept.",
+                    parse: .constant(.reset)),
         CommandSpec("drop-caches", .machine, [[]],
                     summary: "Frees page-cache frames that no process maps, like `echo 3 > /proc/sys/vm/drop_caches`.",
                     example: "drop-caches",
-                    details: "`drop-caches` frees the page-cache frames no process maps."),
+                    details: "`drop-caches` frees the page-cache frames no process maps.",
+                    parse: .constant(.dropCaches)),
         // MARK: files
-        CommandSpec("library", .files, [[newName, word("text"), N, word("data"), .argument(.number, "M"), optional(word("cached"))]],
+        CommandSpec("library", .files, [[.argument(.newName, "NAME", what: "a library name"), word("text"), N, word("data"), .argument(.number, "M"), optional(word("cached"))]],
                     summary: "Creates a shared library file: N code pages then M data pages; `cached` puts it in the page cache now.",
                     example: "library libc text 32 data 8 cached",
-                    details: "`library NAME text N data M [cached]` creates a library file: N text pages then M data pages. `cached` puts every page in the page cache now (clean, as right after it was written); otherwise the first access to each page is a major fault."),
-        CommandSpec("file", .files, [[newName, word("pages"), N, optional(word("cached"))]],
-                    summary: "Creates a plain file of N pages; without `cached` its pages are on disk (first access: major fault).",
-                    example: "file data pages 16",
-                    details: "`file NAME pages N [cached]` creates a plain file, its pages on disk unless `cached`, as for `library`."),
+                    details: "`library NAME text N data M [cached]` creates a library file: N text pages then M data pages. `cached` puts every page in the page cache now (clean, as right after it was written); otherwise the first access to each page is a major fault.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .library(try a.name(), text: try a.expression(), data: try a.expression(), cached: try a.flag()) }),
+        CommandSpec("file", .files, [[.argument(.newName, "NAME", what: "a file name"), word("pages"), N, optional(.choice(["cached", "tmpfs"]))]],
+                    summary: "Creates a plain file of N pages; without `cached` its pages are on disk (first access: major fault); `tmpfs` makes a file that lives in the page cache only.",
+                    example: "file data pages 16\nfile scratch pages 4 tmpfs",
+                    details: "`file NAME pages N [cached]` creates a plain file, its pages on disk unless `cached`, as for `library`. `file NAME pages N tmpfs` creates a tmpfs file (as `memfd_create` does): no disk behind it, every page a hole until it is faulted in (zero-filled, a minor fault) or written with `pwrite`; its pages are never written back (`fsync`, `sync`, `msync` do nothing) nor dropped (`drop-caches` keeps them), and its shared mappings are writable from the first fault.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
+                        let name = try a.name(), pages = try a.expression()
+                        switch try a.optionalWord() {
+                        case "tmpfs": return .tmpfsFile(name, pages: pages)
+                        case .some: return .file(name, pages: pages, cached: true)
+                        case .none: return .file(name, pages: pages, cached: false)
+                        }
+                    }),
+        CommandSpec("pwrite", .files, [[.argument(.file, "F"), optional(word("offset"), N), optional(word("pages"), .argument(.number, "M")),
+                                        .argument(.number, "VALUE")]],
+                    summary: "Writes VALUE into M pages (default 1) of file F from page N (default 0) through the page cache, as pwrite does: the pages are cached and dirty, and every mapping sees them.",
+                    example: "pwrite data 7\npwrite data offset 4 pages 2 9",
+                    details: "`pwrite F [offset N] [pages M] VALUE` writes VALUE into pages N to N+M-1 of file F (default: page 0 only) through the page cache, without a process, as `pwrite(2)` of whole pages does: a page not in the page cache gets a frame without a disk read, and every written page is dirty. Every mapping of a page sees the value at once (shared mappings, and private ones that have not copied it); no page-table entry changes, so under write notification the next write through a clean read-only shared entry still faults. The range must lie inside the file (`truncate` grows it) and memory must hold the pages not yet cached; otherwise nothing changes. It prints how many pages were written and how many had to be added to the page cache.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
+                        .pwrite(try a.name(), offset: try a.optionalExpression(), pages: try a.optionalExpression(), value: try a.expression())
+                    }),
+        CommandSpec("fsync", .files, [[.argument(.file, "F")]],
+                    summary: "Writes the dirty page-cache pages of file F back to disk: they are clean (under `profile linux` shared mappings of them are read-only again).",
+                    example: "fsync data",
+                    details: "`fsync F` writes the dirty page-cache pages of file F back to disk and marks them clean; every shared mapping of them loses its dirty bit and, under `profile linux` (write notification, rule 13), its write right, so the next write through it faults again, as `msync` does. A tmpfs file has no disk: nothing is written, its pages stay dirty. It prints how many pages were written back.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .fsync(try a.name()) }),
+        CommandSpec("sync", .files, [[]],
+                    summary: "`fsync` of every file (tmpfs files excepted).",
+                    example: "sync",
+                    details: "`sync` writes back the dirty pages of every file, as `fsync` does for one (tmpfs files are left alone), and prints how many pages were written back.",
+                    parse: .constant(.sync)),
+        CommandSpec("truncate", .files, [[.argument(.file, "F"), word("pages"), N]],
+                    summary: "Changes the size of file F to N pages: pages past the new end leave the page cache and every mapping (later accesses there: SIGBUS); new pages read as zeros.",
+                    example: "truncate data pages 8",
+                    details: "`truncate F pages N` is `ftruncate`: file F gets N pages (0 to 16,777,216). Growing adds pages that read as zeros. Shrinking removes the pages past the new end: each page-table entry of them, in every process, is removed (private copies too, as the kernel's truncate does), their page-cache frames are freed and what the disk held there is forgotten; mappings keep their size, and a later access to a page wholly past the end of the file kills the process with SIGBUS (rule 15). Libraries cannot be truncated. It prints the old and new size, the pages dropped from the page cache and the entries unmapped.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .truncate(try a.name(), pages: try a.expression()) }),
         // MARK: processes
-        CommandSpec("spawn", .processes, [[optional(newName)]],
+        CommandSpec("spawn", .processes, [[optional(.argument(.newName, "NAME", what: "a process name"))]],
                     summary: "Creates a process with an empty address space (default name proc_PID).",
                     example: "spawn shell",
-                    details: "`spawn [NAME]` creates a process with an empty address space."),
+                    details: "`spawn [NAME]` creates a process with an empty address space.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .spawn(try a.optionalName()) }),
         CommandSpec("fork", .processes, [[P, optional(word("as"), newName)]],
                     summary: "Copy-on-write fork (or eager, see `set fork`); the child's default name is the parent's plus _PID, e.g. shell_2.",
                     example: "fork shell as ls",
-                    details: "`fork P [as NAME]` forks the process (copy-on-write unless `set fork eager`)."),
+                    details: "`fork P [as NAME]` forks the process (copy-on-write unless `set fork eager`).",
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseForkLike(k, vfork: false) }),
         CommandSpec("vfork", .processes, [[P, optional(word("as"), newName)]],
                     summary: "The child borrows the parent's address space; the parent waits until the child execs or exits.",
                     example: "vfork shell as sh2",
-                    details: "`vfork P [as NAME]` makes a child that borrows the parent's address space while the parent waits until the child `exec`s or `exit`s."),
+                    details: "`vfork P [as NAME]` makes a child that borrows the parent's address space while the parent waits until the child `exec`s or `exit`s.",
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseForkLike(k, vfork: true) }),
         CommandSpec("exec", .processes, [[P]],
                     summary: "Replaces the process's address space with an empty one.",
                     example: "exec sh2",
-                    details: "`exec P` replaces the address space with an empty one."),
+                    details: "`exec P` replaces the address space with an empty one.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .exec(try a.process()) }),
         CommandSpec("exit", .processes, [[P], []],
                     summary: "The process exits and its frames are released; with no argument, leaves the REPL (same as quit).",
                     example: "exit ls",
-                    details: "`exit P` ends the process and frees its frames; `exit` alone (and `quit`) ends the REPL, and in a script stops it successfully."),
+                    details: "`exit P` ends the process and frees its frames; `exit` alone (and `quit`) ends the REPL, and in a script stops it successfully.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in a.form == 0 ? .exit(try a.process()) : .quit }),
         // MARK: memory
         CommandSpec("map", .memory, [
             [P, .word("anon", aliases: ["anonymous"]), .argument(.newRange, "RANGE"),
@@ -136,20 +204,28 @@ public enum CommandTable {
         ],
                     summary: "Maps anonymous memory or a file (private unless `shared`). PERMS: r, rw, rx, rwx, none (default rw for anon, r for files). offset: first file page.",
                     example: "map shell anon 0x10000 pages 16 rw as heap\nmap shell anon 0x40000..0x48000 rw shared as buf\nmap shell file data 0x80000 pages 4 r\nmap shell file data 0x90000 pages 4 rw offset 4 as tail",
-                    details: "`map P anon RANGE ...` maps anonymous memory, private (copy-on-write after fork) unless `shared`. `map P file F RANGE ...` maps pages of file F starting at page N of `offset N` (default 0). PERMS is `r`, `rw`, `rx`, `rwx`, `w`, `wx`, `x` or `none`; the default is `rw` for anonymous memory and `r` for files. The clauses after the range, PERMS included, come in any order, each at most once."),
+                    details: "`map P anon RANGE ...` maps anonymous memory, private (copy-on-write after fork) unless `shared`. `map P file F RANGE ...` maps pages of file F starting at page N of `offset N` (default 0). PERMS is `r`, `rw`, `rx`, `rwx`, `w`, `wx`, `x` or `none`; the default is `rw` for anonymous memory and `r` for files. The clauses after the range, PERMS included, come in any order, each at most once.",
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseMap(k) }),
         CommandSpec("map-library", .memory, [[P, .argument(.library, "LIB"), optional(word("at")), .argument(.newAddress, "ADDR")]],
                     summary: "Maps a library as the dynamic linker does: LIB.text (r-x, private) then LIB.data (rw-, private).",
                     example: "map-library shell libc at 0x400000",
-                    details: "`map-library P LIB [at] ADDR` maps library LIB as the dynamic linker does: `LIB.text` (r-x, private) at ADDR and `LIB.data` (rw-, private) right after it."),
+                    details: "`map-library P LIB [at] ADDR` maps library LIB as the dynamic linker does: `LIB.text` (r-x, private) at ADDR and `LIB.data` (rw-, private) right after it.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in 
+                        let process = try a.process(), library = try a.name()
+                        _ = try a.flag()
+                        return .mapLibrary(process, library: library, at: try a.expression())
+                    }),
         CommandSpec("unmap", .memory, [[P, mappedRange]],
                     summary: "Removes mappings in the range (regions may split), like munmap.",
                     example: "unmap shell 0x40000 pages 8",
-                    details: "`unmap P RANGE` removes mappings (a region may split in two; unmapped pages in the range are ignored, as `munmap` does)."),
+                    details: "`unmap P RANGE` removes mappings (a region may split in two; unmapped pages in the range are ignored, as `munmap` does).",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .unmap(try a.process(), try a.range()) }),
         CommandSpec("protect", .memory, [[P, mappedRange, perms]],
                     summary: "Changes permissions of a mapped range, like mprotect.",
                     example: "protect shell 0x10000 pages 2 r",
-                    details: "`protect P RANGE PERMS` changes permissions (the range must be mapped)."),
-        CommandSpec("advise", .memory, [[P, mappedRange, .choice(MemoryAdvice.allCases.map(\.rawValue))]],
+                    details: "`protect P RANGE PERMS` changes permissions (the range must be mapped).",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .protect(try a.process(), try a.range(), try a.permissions()) }),
+        CommandSpec("advise", .memory, [[P, mappedRange, .choice(MemoryAdvice.allCases.map(\.rawValue), what: "advice")]],
                     summary: "madvise: dontfork, wipeonfork (fork), dontneed, free (drop pages), willneed (read into the page cache), random, sequential (readahead), hugepage, nohugepage.",
                     example: "advise shell 0x10000 pages 4 dontfork\nadvise shell 0x10000 pages 4 dontneed\nadvise shell 0x80000 pages 4 willneed",
                     details: """
@@ -172,32 +248,39 @@ public enum CommandTable {
                         Regions split at the range's edges when advice is recorded on them (not for `dontneed`,
                         `free`, `willneed`). `dontneed` and `free` print how many entries were dropped and frames
                         freed, `willneed` how many pages were read.
-                        """),
+                        """,
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .advise(try a.process(), try a.range(), MemoryAdvice(rawValue: try a.word()) ?? .normal) }),
         CommandSpec("mremap", .memory, [[P, mappedRange, word("to"), .argument(.newAddress, "ADDR")]],
                     summary: "mremap: moves a range of one region to ADDR with its page-table entries (no fault to read it again, mapcounts unchanged).",
                     example: "mremap shell 0x10000 pages 4 to 0x900000",
-                    details: "`mremap P RANGE to ADDR` is `mremap(MREMAP_MAYMOVE | MREMAP_FIXED)`: the range (inside one region, which splits at its edges) moves to ADDR with its page-table entries and frames, so reading the moved pages takes no fault and every mapcount stays the same (rule 16). A target overlapping any mapping, the range itself included, is refused and nothing changes. Growing or shrinking a region in place is not available yet."),
+                    details: "`mremap P RANGE to ADDR` is `mremap(MREMAP_MAYMOVE | MREMAP_FIXED)`: the range (inside one region, which splits at its edges) moves to ADDR with its page-table entries and frames, so reading the moved pages takes no fault and every mapcount stays the same (rule 16). A target overlapping any mapping, the range itself included, is refused and nothing changes. Growing or shrinking a region in place is not available yet.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .mremap(try a.process(), try a.range(), to: try a.expression()) }),
         CommandSpec("msync", .memory, [[P, mappedRange]],
                     summary: "msync: writes the dirty pages of shared file mappings in the range back to the file and marks them clean (under `profile linux`: read-only again).",
                     example: "msync shell 0x80000 pages 4",
-                    details: "`msync P RANGE` is `msync(MS_SYNC)`: the range must be mapped; for each shared file mapping in it, the file's dirty page-cache pages behind the range are written back to the file and marked clean, and every shared mapping of those pages (in any process) loses its dirty bit; under `profile linux` (write notification) it is write-protected too, so the next write faults again (rule 13). Private and anonymous mappings in the range are left alone (Linux syncs only `MAP_SHARED` file mappings). It prints how many pages were written back."),
+                    details: "`msync P RANGE` is `msync(MS_SYNC)`: the range must be mapped; for each shared file mapping in it, the file's dirty page-cache pages behind the range are written back to the file and marked clean, and every shared mapping of those pages (in any process) loses its dirty bit; under `profile linux` (write notification) it is write-protected too, so the next write faults again (rule 13). Private and anonymous mappings in the range are left alone (Linux syncs only `MAP_SHARED` file mappings). It prints how many pages were written back.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .msync(try a.process(), try a.range()) }),
         CommandSpec("read", .memory, [[P, mappedRange]],
                     summary: "Reads each page of the range (faulting as needed) and prints the values. RANGE: ADDR, ADDR pages N, or ADDR..END.",
                     example: "read ls 0x10000\nread ls 0x10000 pages 16",
-                    details: "`read P RANGE` reads every page of the range, faulting as needed, and prints the values (runs of equal values share a line)."),
-        CommandSpec("write", .memory, [[P, mappedRange, .argument(.number, "VALUE")]],
+                    details: "`read P RANGE` reads every page of the range, faulting as needed, and prints the values (runs of equal values share a line).",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .read(try a.process(), try a.range()) }),
+        CommandSpec("write", .memory, [[P, mappedRange, .argument(.number, "VALUE", what: "the value to write")]],
                     summary: "Writes VALUE into each page of the range (faulting, copying on write as needed).",
                     example: "write ls 0x10000..0x14000 7",
-                    details: "`write P RANGE VALUE` writes VALUE (a whole number) into every page. A write to a read-only page or an unmapped address kills the process with SIGSEGV; a fault that finds no free frame kills it for lack of memory. Those are **events**, printed as `killed ...`; the script goes on, `alive(P)` tells, and naming the dead process in a later command is an error. A region's name is not an address: write `0x10000` (or a variable holding it), not `heap`."),
+                    details: "`write P RANGE VALUE` writes VALUE (a whole number) into every page. A write to a read-only page or an unmapped address kills the process with SIGSEGV; a fault that finds no free frame kills it for lack of memory. Those are **events**, printed as `killed ...`; the script goes on, `alive(P)` tells, and naming the dead process in a later command is an error. A region's name is not an address: write `0x10000` (or a variable holding it), not `heap`.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .write(try a.process(), try a.range(), value: try a.expression()) }),
         // MARK: inspecting
         CommandSpec("dump", .inspecting, [[P, optional(word("all"))], [word("frames"), optional(word("all"))], [word("frame"), N]],
                     summary: "A process's regions and page table (with each frame's mapcount and sharers), the physical frame table with who maps each frame, or one frame with every mapping of it; `all` shows every page instead of runs.",
                     example: "dump ls\ndump frames all\ndump frame 40",
-                    details: "`dump P [all]` prints the process's regions and page table: address, pages, frame, flags, mapcount (page-table entries mapping the frame, `-` for the zero page), shared with (the other processes mapping the frame) and region; runs of consecutive pages with consecutive frames, equal flags, equal mapcount and the same sharers share a row unless `all` is given. Flags: `P` present, `W` writable, `U` user, `C` copy-on-write, `D` dirty, `A` accessed, `-` clear; frame `zero` is the shared zero page. `dump frames [all]` prints the physical frame table: frame, kind (anonymous, page cache, shmem), file page held, mapcount, dirty, value, and who maps it (the reverse map). A frame mapped by more than 8 processes names the first 8 and then says `and N more (dump frame F)`; so do the sharers in `dump P`. `dump frame N` prints frame N (the zero page is frame F, one past the last frame) and every page-table entry mapping it, one per line: process, pid, address; a free frame prints `frame N: free`. A process called `frames` must be dumped by pid; one called `frame` by `dump frame` with no number, or by pid."),
+                    details: "`dump P [all]` prints the process's regions and page table: address, pages, frame, flags, mapcount (page-table entries mapping the frame, `-` for the zero page), shared with (the other processes mapping the frame) and region; runs of consecutive pages with consecutive frames, equal flags, equal mapcount and the same sharers share a row unless `all` is given. Flags: `P` present, `W` writable, `U` user, `C` copy-on-write, `D` dirty, `A` accessed, `-` clear; frame `zero` is the shared zero page. `dump frames [all]` prints the physical frame table: frame, kind (anonymous, page cache, shmem), file page held, mapcount, dirty, value, and who maps it (the reverse map). A frame mapped by more than 8 processes names the first 8 and then says `and N more (dump frame F)`; so do the sharers in `dump P`. `dump frame N` prints frame N (the zero page is frame F, one past the last frame) and every page-table entry mapping it, one per line: process, pid, address; a free frame prints `frame N: free`. A process called `frames` must be dumped by pid; one called `frame` by `dump frame` with no number, or by pid.",
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseDump(k) }),
         CommandSpec("smaps", .inspecting, [[P, optional(.choice(SmapsLayout.allCases.map(\.rawValue)))]],
                     summary: "Per-region accounting like /proc/PID/smaps (kB), with exact Pss in pages and a total; `narrow` fits 80 columns.",
                     example: "smaps ls\nsmaps ls narrow",
-                    details: "`smaps P` prints, per region, Size, Rss, Pss, the exact Pss in pages, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty and Anonymous in kB, as `/proc/PID/smaps` does, and a total. The Pss column (kB) follows the profile: under `profile textbook` it is the exact Pss truncated to whole kB per region, and the total adds the rows; under `profile linux` it is fixed point, as the kernel computes it (conformance rule 8): each resident page adds `(page size << 12) / mapcount` (integer division), a region prints its sum `>> 22` (16 pages of mapcount 2 and 48 of mapcount 3 print 95, not 96), and the total row adds the regions' fixed-point sums and shifts once, as `/proc/PID/smaps_rollup` does, so it can exceed the sum of the rows. The Pss pages column and the `pss()` function are always exact. On a terminal narrower than that table (about 120 columns) it prints a narrow layout instead: per region a line with its name and range, then its nine figures three to a line. `smaps P wide` and `smaps P narrow` choose a layout. Output to a file or a pipe (scripts, transcripts, `#>` lines) is always the wide table."),
+                    details: "`smaps P` prints, per region, Size, Rss, Pss, the exact Pss in pages, Shared_Clean, Shared_Dirty, Private_Clean, Private_Dirty and Anonymous in kB, as `/proc/PID/smaps` does, and a total. The Pss column (kB) follows the profile: under `profile textbook` it is the exact Pss truncated to whole kB per region, and the total adds the rows; under `profile linux` it is fixed point, as the kernel computes it (conformance rule 8): each resident page adds `(page size << 12) / mapcount` (integer division), a region prints its sum `>> 22` (16 pages of mapcount 2 and 48 of mapcount 3 print 95, not 96), and the total row adds the regions' fixed-point sums and shifts once, as `/proc/PID/smaps_rollup` does, so it can exceed the sum of the rows. The Pss pages column and the `pss()` function are always exact. On a terminal narrower than that table (about 120 columns) it prints a narrow layout instead: per region a line with its name and range, then its nine figures three to a line. `smaps P wide` and `smaps P narrow` choose a layout. Output to a file or a pipe (scripts, transcripts, `#>` lines) is always the wide table.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .smaps(try a.process(), layout: try a.optionalWord().flatMap(SmapsLayout.init(rawValue:))) }),
         CommandSpec("draw", .inspecting, [[optional(P, optional(.argument(.process, "..."))), optional(word("to"), .argument(.path, "FILE"), optional(word("replace")))],
                                           [P, .argument(.newName, "REGION"), optional(word("to"), .argument(.path, "FILE"), optional(word("replace")))]],
                     summary: "Draws the textbook figure: processes as columns of page-table entries, arrows to the frames they map (shared, private, page cache, zero page); `to FILE.svg` or `FILE.dot` writes it as SVG or Graphviz.",
@@ -208,32 +291,39 @@ public enum CommandTable {
                         `draw P REGION` zooms into one region of P: every page its own row, with the entries of the other processes that map the same frames.
 
                         `draw ... to FILE.svg` writes a standalone SVG of the same picture (the processes either side of physical memory, an arrow per entry run, a legend; large type for projecting); `draw ... to FILE.dot` writes Graphviz DOT (`dot -Tpng FILE.dot -o FILE.png` renders it). The file is written whole or not at all, and an existing file is only replaced with `replace`, as for `save`. A process called `to` is written `"to"`.
-                        """),
+                        """,
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseDraw(k) }),
         CommandSpec("stats", .inspecting, [[]],
                     summary: "Machine-wide counters: frames, faults, copies, what sharing saves.",
                     example: "stats",
-                    details: "`stats` prints machine-wide counters. With `--json`, `dump`, `smaps` and `stats` print JSON with a fixed key order."),
+                    details: "`stats` prints machine-wide counters. With `--json`, `dump`, `smaps` and `stats` print JSON with a fixed key order.",
+                    parse: .constant(.stats)),
         CommandSpec("check", .inspecting, [[]],
                     summary: "Verifies the engine's invariants (mapcounts, reverse map, no leaked frame).",
                     example: "check",
-                    details: "`check` verifies the engine's invariants."),
+                    details: "`check` verifies the engine's invariants.",
+                    parse: .constant(.check)),
         // MARK: scripting
         CommandSpec("echo", .scripting, [[.argument(.string, "\"TEXT {EXPR}\"")], [.argument(.expression, "EXPR")], []],
                     summary: "Prints a line; {expr} inside the string is replaced by its value.",
                     example: "echo \"ls has {rss(ls)} resident pages, Pss {pss(ls)}\"",
-                    details: "`echo \"TEXT\"` prints a line with `{expr}` replaced by values; `echo EXPR` prints a value."),
+                    details: "`echo \"TEXT\"` prints a line with `{expr}` replaced by values; `echo EXPR` prints a value.",
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseEcho(k) }),
         CommandSpec("let", .scripting, [[.argument(.newName, "NAME"), .symbol("="), .argument(.expression, "EXPR")]],
                     summary: "Sets a variable, usable wherever a number is.",
                     example: "let n = 3\nlet base = 0x10000\nwrite ls (base + n * page_size) 1",
-                    details: "`let NAME = EXPR` sets a variable, usable wherever a number goes (a variable cannot take the name of a function without arguments, such as `page_size`)."),
-        CommandSpec("expect", .scripting, [[.argument(.expression, "CONDITION")]],
+                    details: "`let NAME = EXPR` sets a variable, usable wherever a number goes (a variable cannot take the name of a function without arguments, such as `page_size`).",
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseLet(k) }),
+        CommandSpec("expect", .scripting, [[.argument(.expression, "CONDITION", what: "a condition")]],
                     summary: "An assertion: when false, the script fails showing each side's value.",
                     example: "expect rss(ls) == 16 and copies(ls) >= 1\nexpect frame(ls, 0x20000) == none",
-                    details: "`expect CONDITION` asserts: when it is false the script fails, showing the failing part and the value of each side."),
+                    details: "`expect CONDITION` asserts: when it is false the script fails, showing the failing part and the value of each side.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .expect(try a.expression()) }),
         CommandSpec("expect-error", .scripting, [[optional(.argument(.string, "\"TEXT\"")), .argument(.command, "COMMAND")]],
                     summary: "The command must fail (with an error containing TEXT); the error is shown and the script goes on.",
                     example: "expect-error \"out of memory\" fork big as copy\nexpect-error map shell anon 0x10000 pages 4",
-                    details: "`expect-error [\"TEXT\"] COMMAND` runs a command that must fail (with an error message containing TEXT); its error is printed as ordinary output and the script goes on. If the command succeeds, that is the error."),
+                    details: "`expect-error [\"TEXT\"] COMMAND` runs a command that must fail (with an error message containing TEXT); its error is printed as ordinary output and the script goes on. If the command succeeds, that is the error.",
+                    parse: .block { (p: inout Parser) throws(Diagnostic) in try p.parseExpectError() }),
         CommandSpec("ask", .scripting, [[.argument(.string, "\"QUESTION\""), .argument(.expression, "EXPR"),
                                          .clauses([[word("choices"), .argument(.strings, "\"A\" \"B\" ...")], [word("points"), N],
                                                    [word("hint"), .argument(.string, "\"TEXT\"")]])]],
@@ -262,35 +352,49 @@ public enum CommandTable {
                         hidden; `cowsim quiz` asks it and grades the answer, `cowsim solve` prints it with its answer
                         and the state that explains it (see "Homework and tests"). Points default to 1 (0 to
                         1,000,000); the hint is shown after a wrong answer.
-                        """),
+                        """,
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseAsk(k) }),
         CommandSpec("repeat", .scripting, [[N, optional(word("as"), .argument(.newName, "VAR")), .argument(.block, "... end")]],
                     summary: "Runs the block N times; VAR counts 0, 1, ..., N-1.",
                     example: "repeat 4 as i\n  fork zygote as \"app{i}\"\n  write \"app{i}\" 0x10000 i\nend",
-                    details: "`repeat N [as VAR] ... end` runs a block N times, VAR counting 0, 1, ..., N-1. Blocks and the `quiet`/`show`/`expect-error` prefixes nest at most 64 deep in a file (256 counting sourced files), and `source` at most 16 deep; past a limit the script stops (even with `--keep-going` or inside `expect-error`).\n\n**Step budget.** A run (a script, a `-c` argument, a REPL line) may take at most 1,000,000,000 steps (10^9) by default: a step is one repetition of a `repeat` body plus one per command in that body, so `repeat 0x7ffffffff000` or 64 nested `repeat 2` stop with an error (\"step budget exhausted\") instead of running for weeks. The limit stops the run like a nesting limit does; `set steps N` or `cowsim --steps N` raises (or lowers) it. Ctrl-C stops a `repeat` at any nesting depth. A failed `expect` inside a `repeat` names the repetition and the loop variable's value (`note: i = 3 (in repetition 4 of 10 of the repeat at line 2)`), and an error inside a sourced file adds a note per `source` command it ran under (`note: sourced from main.cow:3`)."),
+                    details: "`repeat N [as VAR] ... end` runs a block N times, VAR counting 0, 1, ..., N-1. Blocks and the `quiet`/`show`/`expect-error` prefixes nest at most 64 deep in a file (256 counting sourced files), and `source` at most 16 deep; past a limit the script stops (even with `--keep-going` or inside `expect-error`).\n\n**Step budget.** A run (a script, a `-c` argument, a REPL line) may take at most 1,000,000,000 steps (10^9) by default: a step is one repetition of a `repeat` body plus one per command in that body, so `repeat 0x7ffffffff000` or 64 nested `repeat 2` stop with an error (\"step budget exhausted\") instead of running for weeks. The limit stops the run like a nesting limit does; `set steps N` or `cowsim --steps N` raises (or lowers) it. Ctrl-C stops a `repeat` at any nesting depth. A failed `expect` inside a `repeat` names the repetition and the loop variable's value (`note: i = 3 (in repetition 4 of 10 of the repeat at line 2)`), and an error inside a sourced file adds a note per `source` command it ran under (`note: sourced from main.cow:3`).",
+                    parse: .block { (p: inout Parser) throws(Diagnostic) in try p.parseRepeat() }),
         CommandSpec("quiet", .scripting, [[.argument(.command, "COMMAND")], [.argument(.block, "... end")]],
                     summary: "Runs without printing output (errors and questions still show).",
                     example: "quiet read shell 0x10000 pages 16",
-                    details: "`quiet CMD` or `quiet ... end` runs without output (errors and questions still show)."),
+                    details: "`quiet CMD` or `quiet ... end` runs without output (errors and questions still show).",
+                    parse: .block { (p: inout Parser) throws(Diagnostic) in try p.parseQuietOrShow(show: false) }),
         CommandSpec("show", .scripting, [[.argument(.command, "COMMAND")], [.argument(.block, "... end")]],
                     summary: "Turns output back on inside a quiet block.",
                     example: "quiet\n  write shell 0x10000 pages 16 1\n  show dump shell\nend",
-                    details: "`show CMD` or `show ... end` turns output back on inside a quiet block."),
+                    details: "`show CMD` or `show ... end` turns output back on inside a quiet block.",
+                    parse: .block { (p: inout Parser) throws(Diagnostic) in try p.parseQuietOrShow(show: true) }),
         CommandSpec("source", .scripting, [[.argument(.path, "FILE")]],
                     summary: "Runs another script (a relative path is taken from this script's directory).",
                     example: "source setup.cow",
-                    details: "`source FILE` runs another script (relative paths are taken from the current script's directory)."),
+                    details: "`source FILE` runs another script (relative paths are taken from the current script's directory).",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in 
+                        let (path, span) = try a.path()
+                        return .source(path: path, span: span)
+                    }),
         CommandSpec("save", .scripting, [[.argument(.path, "FILE"), optional(word("replace"))]],
                     summary: "Writes the session's successful commands as a script that replays the same state. An existing FILE is only replaced with `replace`.",
                     example: "save session.cow",
-                    details: "`save FILE` writes the session's successful commands as a script that rebuilds the same state (`source` is replaced by the commands it ran). It never replaces an existing file unless asked: `save FILE replace` does. The file is written whole or not at all (a temporary file in the same folder, renamed over the target once every byte is written; a full disk is an error and the old file is untouched). A block that failed (or was stopped with Ctrl-C) part-way is not saved, although the commands it ran before failing did change the machine; `save` then adds a note that the saved script may not rebuild the same state."),
+                    details: "`save FILE` writes the session's successful commands as a script that rebuilds the same state (`source` is replaced by the commands it ran). It never replaces an existing file unless asked: `save FILE replace` does. The file is written whole or not at all (a temporary file in the same folder, renamed over the target once every byte is written; a full disk is an error and the old file is untouched). A block that failed (or was stopped with Ctrl-C) part-way is not saved, although the commands it ran before failing did change the machine; `save` then adds a note that the saved script may not rebuild the same state.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in 
+                        let (path, span) = try a.path()
+                        return .save(path: path, span: span, replace: try a.flag())
+                    }),
         CommandSpec("help", .scripting, [[optional(.alternatives([[.argument(.topic, "COMMAND")], [word("functions")], [word("all")]]))]],
                     summary: "Lists the commands, or explains one with an example.",
                     example: "help fork\nhelp functions",
-                    details: "`help` lists the commands by group (it fits a 24-line screen), `help all` with their usage, `help COMMAND` explains a command with an example, `help functions` lists the functions."),
+                    details: "`help` lists the commands by group (it fits a 24-line screen), `help all` with their usage, `help COMMAND` explains a command with an example, `help functions` lists the functions.",
+                    parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseHelp(k) }),
         CommandSpec("quit", .scripting, [[]],
                     summary: "Leaves the REPL (in a script: stops it successfully).",
                     example: "quit",
-                    details: "`quit` (or `exit` alone) ends the REPL; in a script it stops it successfully."),
+                    details: "`quit` (or `exit` alone) ends the REPL; in a script it stops it successfully.",
+                    parse: .constant(.quit)),
     ]
 
     /// Every command word, in table order.
@@ -305,7 +409,7 @@ public enum CommandTable {
     /// Commands that take a file path (`source`, `save`): where the REPL may offer file names.
     public static let pathCommands: Set<String> = Set(all.filter { spec in
         spec.forms.contains { form in
-            form.contains { if case .argument(.path, _) = $0 { return true } else { return false } }
+            form.contains { if case .argument(.path, _, _) = $0 { return true } else { return false } }
         }
     }.map(\.name))
 

@@ -1,170 +1,81 @@
 import CowEngine
 
-/// The commands, one function each; the keyword has been consumed.
+/// The special forms of the command table (`CommandParsing.special`): commands whose syntax the
+/// generic matcher (CommandParsing.swift) does not read, each declared by its table entry. The
+/// keyword has been consumed.
 extension Parser {
-    mutating func parseCommand(_ keyword: String, keywordToken k: Lexeme) throws(Diagnostic) -> Command {
-        switch keyword {
-        case "read":
-            let process = try parseProcess(after: k)
-            return .read(process, try parseRange(after: previousToken, countMayFollow: false))
-        case "write":
-            let process = try parseProcess(after: k)
-            let range = try parseRange(after: previousToken)
-            guard !current.endsStatement else { throw expected("the value to write", after: previousToken) }
-            return .write(process, range, value: try parseOperand(after: previousToken))
-        case "config": return try parseConfig(k)
-        case "profile":
-            let word = try expectChoice(Profile.allCases.map(\.rawValue), what: "a profile", after: k)
-            return .profile(Profile(rawValue: word) ?? .textbook)
-        case "set": return try parseSet(k)
-        case "library":
-            let name = try parseNameArgument(what: "a library name", after: k)
-            let textWord = try expectWord("text", after: previousToken)
-            let text = try parseOperand(after: textWord)
-            let dataWord = try expectWord("data", after: previousToken)
-            let data = try parseOperand(after: dataWord)
-            let cached = acceptWord("cached")
-            return .library(name, text: text, data: data, cached: cached)
-        case "file":
-            let name = try parseNameArgument(what: "a file name", after: k)
-            let pagesWord = try expectWord("pages", after: previousToken)
-            let pages = try parseOperand(after: pagesWord)
-            let cached = acceptWord("cached")
-            return .file(name, pages: pages, cached: cached)
-        case "spawn":
-            if current.endsStatement { return .spawn(nil) }
-            return .spawn(try parseNameArgument(what: "a process name", after: k))
-        case "map": return try parseMap(k)
-        case "map-library":
-            let process = try parseProcess(after: k)
-            let library = try parseNameArgument(what: "a library name", after: previousToken)
-            var before = previousToken
-            if atWord("at") {
-                before = current
-                advance()
-            }
-            guard !current.endsStatement else { throw expected("an address", after: before) }
-            return .mapLibrary(process, library: library, at: try parseOperand(after: before))
-        case "mremap":
-            let process = try parseProcess(after: k)
-            let range = try parseRange(after: previousToken, countMayFollow: false)
-            let to = try expectWord("to", after: previousToken)
-            guard !current.endsStatement else { throw expected("an address", after: to) }
-            return .mremap(process, range, to: try parseOperand(after: to))
-        case "msync":
-            let process = try parseProcess(after: k)
-            return .msync(process, try parseRange(after: previousToken, countMayFollow: false))
-        case "unmap":
-            let process = try parseProcess(after: k)
-            return .unmap(process, try parseRange(after: previousToken, countMayFollow: false))
-        case "protect":
-            let process = try parseProcess(after: k)
-            let range = try parseRange(after: previousToken, countMayFollow: false)
-            guard let (permissions, _) = try parsePermissions(required: true) else {
-                throw expected("permissions (r, rw, rx, rwx or none)", after: previousToken)
-            }
-            return .protect(process, range, permissions)
-        case "advise":
-            let process = try parseProcess(after: k)
-            let range = try parseRange(after: previousToken, countMayFollow: false)
-            let word = try expectChoice(MemoryAdvice.allCases.map(\.rawValue), what: "advice", after: previousToken)
-            return .advise(process, range, MemoryAdvice(rawValue: word) ?? .normal)
-        case "fork", "vfork":
-            let process = try parseProcess(after: k)
-            var child: NameArgument?
-            if atWord("as") {
-                let asToken = current
-                advance()
-                child = try parseNameArgument(what: "a name for the child", after: asToken)
-            } else if !current.endsStatement, invalidMessage(current) == nil {
-                // `fork s child`: a name for the child needs `as`.
-                let parent = text(of: previousToken)
-                var notes: [String] = []
-                if word(current) != nil || isString(current) {
-                    notes.append("to name the child, write `\(keyword) \(parent) as \(text(of: current))`")
-                }
-                throw error("expected `as NAME` or the end of the line after `\(parent)`, found \(describe(current))",
-                            at: current.span, notes: notes)
-            }
-            return keyword == "fork" ? .fork(process, childName: child) : .vfork(process, childName: child)
-        case "exec": return .exec(try parseProcess(after: k))
-        case "exit":
-            if current.endsStatement { return .quit }
-            return .exit(try parseProcess(after: k))
-        case "quit": return .quit
-        case "draw": return try parseDraw(k)
-        case "dump":
-            let target: DumpTarget
-            if atWord("frames") {
-                advance()
-                target = .frames
-            } else if atWord("frame"), let next = following, !next.endsStatement, !isWord(next, "all") {
-                // `dump frame N`; `dump frame` alone (or `dump frame all`) still dumps a process called `frame`.
-                advance()
-                target = .frame(try parseOperand(after: previousToken))
-            } else {
-                target = .process(try parseProcess(after: k, what: "a process name or `frames`"))
-            }
-            return .dump(target, everyPage: acceptWord("all"))
-        case "smaps":
-            let process = try parseProcess(after: k)
-            var layout: SmapsLayout?
-            if let w = word(current), let chosen = SmapsLayout(rawValue: w) {
-                layout = chosen
-                advance()
-            }
-            return .smaps(process, layout: layout)
-        case "stats": return .stats
-        case "check": return .check
-        case "drop-caches": return .dropCaches
-        case "reset": return .reset
-        case "echo":
-            if current.endsStatement { return .echo(nil) }
-            let e = try parseExpression()
-            if case .string(let literal) = e.kind { return .echo(literal) }
-            return .echoValue(e)
-        case "let":
-            guard let name = word(current), !Keywords.isReserved(name) else {
-                throw expected("a variable name", after: k)
-            }
-            let nameToken = current
-            try refuseFunctionName(name, at: nameToken.span)
+    /// `fork P [as NAME]`, `vfork P [as NAME]`: a child name without `as` gets its own hint.
+    mutating func parseForkLike(_ k: Lexeme, vfork: Bool) throws(Diagnostic) -> Command {
+        let keyword = vfork ? "vfork" : "fork"
+        let process = try parseProcess(after: k)
+        var child: NameArgument?
+        if atWord("as") {
+            let asToken = current
             advance()
-            _ = try expectSymbol(.equal, after: nameToken)
-            guard !current.endsStatement else { throw expected("an expression", after: previousToken) }
-            return .assign(Name(name, span: nameToken.span), try parseExpression())
-        case "expect":
-            guard !current.endsStatement else { throw expected("a condition", after: k) }
-            return .expect(try parseExpression())
-        case "ask": return try parseAsk(k)
-        case "source":
-            let (path, span, _) = try parseRawPath(after: k)
-            return .source(path: path, span: span)
-        case "save":
-            let (path, span, replace) = try parseRawPath(after: k, allowingReplace: true)
-            return .save(path: path, span: span, replace: replace)
-        case "help":
-            if current.endsStatement { return .help(topic: nil) }
-            guard let word = word(current) else { throw expected("a command name", after: k) }
-            let topic = Name(word, span: current.span)
-            advance()
-            return .help(topic: topic)
-        default:
-            throw unknownCommand(keyword, at: k)
+            child = try parseNameArgument(what: "a name for the child", after: asToken)
+        } else if !current.endsStatement, invalidMessage(current) == nil {
+            // `fork s child`: a name for the child needs `as`.
+            let parent = text(of: previousToken)
+            var notes: [String] = []
+            if word(current) != nil || isString(current) {
+                notes.append("to name the child, write `\(keyword) \(parent) as \(text(of: current))`")
+            }
+            throw error("expected `as NAME` or the end of the line after `\(parent)`, found \(describe(current))",
+                        at: current.span, notes: notes)
         }
+        return vfork ? .vfork(process, childName: child) : .fork(process, childName: child)
+    }
+
+    /// `dump P [all]`, `dump frames [all]`, `dump frame N`.
+    mutating func parseDump(_ k: Lexeme) throws(Diagnostic) -> Command {
+        let target: DumpTarget
+        if atWord("frames") {
+            advance()
+            target = .frames
+        } else if atWord("frame"), let next = following, !next.endsStatement, !isWord(next, "all") {
+            // `dump frame N`; `dump frame` alone (or `dump frame all`) still dumps a process called `frame`.
+            advance()
+            target = .frame(try parseOperand(after: previousToken))
+        } else {
+            target = .process(try parseProcess(after: k, what: "a process name or `frames`"))
+        }
+        return .dump(target, everyPage: acceptWord("all"))
+    }
+
+    /// `echo "TEXT"`, `echo EXPR`, `echo`.
+    mutating func parseEcho(_ k: Lexeme) throws(Diagnostic) -> Command {
+        if current.endsStatement { return .echo(nil) }
+        let e = try parseExpression()
+        if case .string(let literal) = e.kind { return .echo(literal) }
+        return .echoValue(e)
+    }
+
+    /// `let NAME = EXPR`.
+    mutating func parseLet(_ k: Lexeme) throws(Diagnostic) -> Command {
+        guard let name = word(current), !Keywords.isReserved(name) else {
+            throw expected("a variable name", after: k)
+        }
+        let nameToken = current
+        try refuseFunctionName(name, at: nameToken.span)
+        advance()
+        _ = try expectSymbol(.equal, after: nameToken)
+        guard !current.endsStatement else { throw expected("an expression", after: previousToken) }
+        return .assign(Name(name, span: nameToken.span), try parseExpression())
+    }
+
+    /// `help [COMMAND|functions|all]`: any word is a topic (an unknown one is an error when run).
+    mutating func parseHelp(_ k: Lexeme) throws(Diagnostic) -> Command {
+        if current.endsStatement { return .help(topic: nil) }
+        guard let word = word(current) else { throw expected("a command name", after: k) }
+        let topic = Name(word, span: current.span)
+        advance()
+        return .help(topic: topic)
     }
 
     // MARK: - Pieces
 
-    private mutating func parseConfig(_ k: Lexeme) throws(Diagnostic) -> Command {
-        let word = try expectChoice(["frames", "page-size"], what: "`frames` or `page-size`", after: k)
-        let before = previousToken
-        guard !current.endsStatement else { throw expected("a number", after: before) }
-        let value = try parseOperand(after: before)
-        return word == "frames" ? .configFrames(value) : .configPageSize(value)
-    }
-
-    private mutating func parseSet(_ k: Lexeme) throws(Diagnostic) -> Command {
+    /// `set fork MODE`, `set SWITCH on|off`, `set prompt on|off`, `set steps N`.
+    mutating func parseSet(_ k: Lexeme) throws(Diagnostic) -> Command {
         let known = ["fork", "prompt", "steps", "draw"] + Behaviours.switchNames
         guard let word = word(current) else { throw expected("a setting (\(known.joined(separator: ", ")))", after: k) }
         let nameToken = current
@@ -197,7 +108,8 @@ extension Parser {
         try expectChoice(["on", "off"], what: "`on` or `off`", after: before) == "on"
     }
 
-    private mutating func parseMap(_ k: Lexeme) throws(Diagnostic) -> Command {
+    /// `map P anon RANGE ...`, `map P file F RANGE ...` (clauses in any order).
+    mutating func parseMap(_ k: Lexeme) throws(Diagnostic) -> Command {
         let process = try parseProcess(after: k)
         let kindToken = current
         let source: MapSource
@@ -252,7 +164,8 @@ extension Parser {
         return .map(command)
     }
 
-    private mutating func parseAsk(_ k: Lexeme) throws(Diagnostic) -> Command {
+    /// `ask "QUESTION" EXPR [choices ...] [points N] [hint "..."]` (clauses in any order).
+    mutating func parseAsk(_ k: Lexeme) throws(Diagnostic) -> Command {
         guard case .string = current.kind else { throw expected("the question in quotes", after: k) }
         let question = try stringLiteral(current)
         advance()
@@ -296,8 +209,8 @@ extension Parser {
     /// A file name: a string, or the raw text up to the end of the statement. With
     /// `allowingReplace`, a last word `replace` after the name is not part of it (`save x.cow
     /// replace`); the flag says whether it was there.
-    mutating func parseRawPath(after k: Lexeme, allowingReplace: Bool = false) throws(Diagnostic) -> (String, SourceSpan, Bool) {
-        guard !current.endsStatement else { throw expected("a file name", after: k) }
+    mutating func parseRawPath(after k: Lexeme, allowingReplace: Bool = false, what: String = "a file name") throws(Diagnostic) -> (String, SourceSpan, Bool) {
+        guard !current.endsStatement else { throw expected(what, after: k) }
         if case .string = current.kind {
             let span = current.span
             var text = ""

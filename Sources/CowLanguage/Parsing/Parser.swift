@@ -302,32 +302,27 @@ public struct Parser {
             throw error("expected a command, found \(describe(first))", at: first.span,
                         notes: ["type `help` for the list of commands"])
         }
-        var statement: Statement
-        if atWord("repeat") {
-            statement = try parseRepeat()
-        } else if atWord("quiet") || atWord("show") {
-            statement = try parseQuietOrShow(show: atWord("show"))
-        } else if atWord("expect-error") {
-            statement = try parseExpectError()
-        } else if atWord("end") {
+        if atWord("end") {
             throw error("`end` without a matching `repeat`, `quiet` or `show`", at: first.span)
-        } else {
-            statement = try parseCommandStatement()
         }
+        var statement = try parseTableStatement()
         try finishStatement(&statement, keyword: first)
         return statement
     }
 
-    /// A command in its general form (its keyword is the current token).
-    private mutating func parseCommandStatement() throws(Diagnostic) -> Statement {
+    /// A statement that starts with a command word (the current token). Dispatch goes through
+    /// the command table: a word that is not in it is not a command; a block or prefix
+    /// (`repeat`, `quiet`, `expect-error`) is read by its entry's block parser, any other
+    /// command by `parseCommand(_:keyword:)` (the generic matcher or the entry's special form).
+    private mutating func parseTableStatement() throws(Diagnostic) -> Statement {
         let first = current
         let name = word(first) ?? ""
-        // Dispatch goes through the command table: a word that is not in it is not a command.
         guard let spec = CommandTable.spec(name) else { throw unknownCommand(name, at: first) }
+        if case .block(let parse) = spec.parsing.kind { return try parse(&self) }
         advance()
         let command: Command
         do {
-            command = try parseCommand(name, keywordToken: first)
+            command = try parseCommand(spec, keyword: first)
         } catch {
             throw error.addingUsage(of: spec)
         }
@@ -390,7 +385,8 @@ public struct Parser {
         }
     }
 
-    private mutating func parseRepeat() throws(Diagnostic) -> Statement {
+    /// `repeat N [as VAR] ... end` (the keyword is the current token).
+    mutating func parseRepeat() throws(Diagnostic) -> Statement {
         let keyword = current
         try enterBlock(keyword)
         defer { statementDepth -= 1 }
@@ -412,7 +408,8 @@ public struct Parser {
         return Statement(kind: .repeatBlock(count: count, variable: variable, body: body), span: blockSpan(keyword, end))
     }
 
-    private mutating func parseQuietOrShow(show: Bool) throws(Diagnostic) -> Statement {
+    /// `quiet`/`show`, as a block or a prefix (the keyword is the current token).
+    mutating func parseQuietOrShow(show: Bool) throws(Diagnostic) -> Statement {
         let keyword = current
         try enterBlock(keyword)
         defer { statementDepth -= 1 }
@@ -432,13 +429,11 @@ public struct Parser {
         guard case .word = current.kind, !atWord("end") else {
             throw expected("a command", after: keyword)
         }
-        if atWord("repeat") { return try parseRepeat() }
-        if atWord("quiet") || atWord("show") { return try parseQuietOrShow(show: atWord("show")) }
-        if atWord("expect-error") { return try parseExpectError() }
-        return try parseCommandStatement()
+        return try parseTableStatement()
     }
 
-    private mutating func parseExpectError() throws(Diagnostic) -> Statement {
+    /// `expect-error ["TEXT"] COMMAND` (the keyword is the current token).
+    mutating func parseExpectError() throws(Diagnostic) -> Statement {
         let keyword = current
         try enterBlock(keyword)
         defer { statementDepth -= 1 }

@@ -6,12 +6,14 @@ import CowEngine
 public indirect enum Syntax: Sendable {
     /// A keyword typed as is (`as`, `pages`); `aliases` are accepted spellings that are not shown.
     case word(String, aliases: [String] = [])
-    /// One keyword of several (`normal|dontfork|wipeonfork`).
-    case choice([String])
+    /// One keyword of several (`normal|dontfork|wipeonfork`). `what` names it in "expected ..."
+    /// errors (`advice`); nil: the words themselves (`` `on` or `off` ``).
+    case choice([String], what: String? = nil)
     /// A symbol (`=`, `..`).
     case symbol(String)
-    /// An argument of a kind, shown as `placeholder` (`P`, `RANGE`, `NAME`).
-    case argument(ArgumentKind, String)
+    /// An argument of a kind, shown as `placeholder` (`P`, `RANGE`, `NAME`). `what` names it in
+    /// "expected ..." errors (`a library name`); nil: the kind's own words (`ArgumentKind.what`).
+    case argument(ArgumentKind, String, what: String? = nil)
     /// `[ ... ]`: may be left out.
     case optional([Syntax])
     /// `( a | b )`: one of several sequences.
@@ -27,9 +29,9 @@ public indirect enum Syntax: Sendable {
     var rendered: String {
         switch self {
         case .word(let w, _): return w
-        case .choice(let words): return words.joined(separator: "|")
+        case .choice(let words, _): return words.joined(separator: "|")
         case .symbol(let s): return s
-        case .argument(_, let placeholder): return placeholder
+        case .argument(_, let placeholder, _): return placeholder
         case .optional(let inner): return "[\(Syntax.render(inner))]"
         case .alternatives(let options):
             let shown = options.map { Syntax.render($0) }.joined(separator: " | ")

@@ -40,7 +40,7 @@ enum PictureFormat {
     }
 }
 
-extension Session {
+extension Interpreter {
     /// The width a picture fits: the terminal's, else `$COLUMNS`, else 80.
     var pictureWidth: Int {
         if let width = sink.terminalWidth { return width }
@@ -61,7 +61,7 @@ extension Session {
         }
         let resolved = SourceFile.resolve(target.path, against: currentFile.directory)
         let text = format == .svg ? PictureSVG(picture).document() : PictureDOT(picture).document()
-        if case .failure(let failure) = SystemIO.writeFile(resolved, text, replacing: target.replace) {
+        if case .failure(let failure) = files.write(resolved, text, target.replace) {
             if !target.replace && failure.reason == SystemIO.fileExists {
                 throw fail("\(resolved) exists; `... to \(target.path) replace` replaces it", at: target.span)
             }

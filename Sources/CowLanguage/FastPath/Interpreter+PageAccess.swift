@@ -6,13 +6,13 @@
 // allocations per line; instead the parser recognises exactly that shape straight from the bytes
 // (`Parser+AccessLines.swift`) into a `PageAccess`, plain data with no allocation, and the
 // session runs it with the same checks and messages as the general command
-// (`Session+PageAccess.swift`). Anything else (any other shape, anything unusual) is left to the
+// (`Interpreter+PageAccess.swift`). Anything else (any other shape, anything unusual) is left to the
 // general parser. `FastPathEquivalenceTests` runs thousands of random scripts both ways and
 // requires byte-identical output, so the two cannot drift apart.
 import CowEngine
 
 /// Running a resolved access (see `PageAccess`).
-extension Session {
+extension Interpreter {
     /// Runs a resolved `read` or `write`: the same steps, checks and messages as the general
     /// commands, from literals instead of expressions.
     func run(_ access: PageAccess) throws(ScriptError) {

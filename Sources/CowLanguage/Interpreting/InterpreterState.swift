@@ -26,27 +26,27 @@ public struct SessionOptions: Sendable {
     }
 }
 
-/// One run of the language: a machine, variables, the seeded generator, and where output goes.
-/// Scripts, `-c` commands and the REPL all drive a session.
-public final class Session {
+/// The language's state and evaluation, apart from any I/O: the machine, variables, the seeded
+/// generator and its draws, the questions asked, the pid index, `quiet`, the step budget, and
+/// the statement loop that runs parsed statements against them. It writes what it prints to an
+/// `OutputSink` it is handed, and reaches files only through `files` (`source` reads a script,
+/// `save` writes one): the `Session` that owns it decides where output goes and does the I/O.
+///
+/// Commands are run by `Interpreter.run(_:keyword:)` (Interpreter.swift), one case per command.
+public final class Interpreter {
     /// The options given at creation.
     public let options: SessionOptions
-    /// Where output goes (replaceable, e.g. to capture one statement's output).
-    public var output: OutputSink {
-        get { sink }
-        set { sink = newValue }
-    }
     /// The simulated machine.
     public private(set) var machine: Machine
     /// Polled by long-running commands; when it returns true the command stops with "interrupted".
     public var isInterrupted: @Sendable () -> Bool = { false }
     /// Set by `quit` (or `exit` with no argument); the REPL ends, a script stops (successfully).
-    public private(set) var quitRequested = false
+    public internal(set) var quitRequested = false
     /// Hook for `ask` (homework). Default (nil): the question is printed numbered, answer hidden.
     public var askHandler: ((Question) -> Void)?
     /// Hook for solution sheets: the lines that explain an `ask`'s answer expression, computed
     /// at the moment of the `ask` (the homework layer supplies it; nil: no explanation).
-    public var questionExplainer: ((Session, Expr) -> [String])?
+    public var questionExplainer: ((Interpreter, Expr) -> [String])?
     /// The values `random` and `choose` drew so far, in order (the first `maximumDraws`).
     public internal(set) var draws: [Draw] = []
     /// Every question asked so far, with its computed answer, in order.
@@ -58,6 +58,8 @@ public final class Session {
     var backendFactoryStorage: BackendFactory?
     /// `set draw on|off`: whether the REPL draws the machine after every line (`drawAfterCommand`).
     public var drawsAfterCommands = false
+    /// How `source` reads a script and `save` (and `draw ... to`) write one (the session's file access).
+    let files: ScriptFiles
 
     var variables: [String: Value] = [:]
     var random: SplitMix64
@@ -78,7 +80,6 @@ public final class Session {
     var usesFastPath = true
     /// Successful top-level statements, for `save`.
     var transcriptLog = TranscriptLog()
-    var replLines = 0
     /// Blocks (and `expect-error` statements) that failed after running some of their commands:
     /// `save` leaves them out, so it warns that its script may not rebuild the same state.
     var partlyFailedStatements = 0
@@ -95,8 +96,8 @@ public final class Session {
     }
     /// The source whose statement is running (diagnostics point into it).
     var currentFile = SourceFile(name: "<none>", text: "")
-    /// Where output goes. (Stored apart from the public `output` so that, being internal, its
-    /// accesses need no run-time exclusivity check: the compiler sees them all.)
+    /// Where output goes (the session chooses it). Internal, so its accesses need no run-time
+    /// exclusivity check: the compiler sees them all.
     var sink: OutputSink
     /// The machine's page size and address-space end, kept beside it: every `read` and
     /// `write` needs them, and reading them through `machine` costs a run-time exclusivity
@@ -116,10 +117,12 @@ public final class Session {
         }
     }
 
-    /// A fresh session with an empty default machine.
-    public init(options: SessionOptions = .init(), output: OutputSink) {
+    /// A fresh interpreter with an empty default machine, printing to `output` and reaching
+    /// files through `files`.
+    public init(options: SessionOptions = .init(), output: OutputSink, files: ScriptFiles = .system) {
         self.options = options
         self.sink = output
+        self.files = files
         self.machine = Machine()
         self.geometry = Geometry(machine)
         self.random = SplitMix64(seed: options.seed)
@@ -128,41 +131,18 @@ public final class Session {
         machine.recordsEvents = options.showEvents && !options.quiet
     }
 
-    // MARK: - Running
-
-    /// Runs a whole script text. Stops at the first error (unless keepGoing). Returns false on any
-    /// error or failed `expect`.
-    public func run(source: String, fileName: String) -> Bool {
-        run(SourceFile(name: fileName, text: source, directory: ""))
+    /// Where output goes.
+    public var output: OutputSink {
+        get { sink }
+        set { sink = newValue }
     }
 
-    /// Runs a script file; relative `source` paths inside resolve against its directory.
-    public func run(file path: String) -> Bool {
-        switch SourceFile.load(path: path) {
-        case .failure(let failure):
-            report(Diagnostic(file: path, message: "cannot read \(path): \(failure.reason)"))
-            output.flush()
-            return false
-        case .success(let file):
-            return run(file)
-        }
-    }
-
-    /// Runs a prepared source.
+    /// Runs a prepared source: every statement, stopping at the first error unless
+    /// `keepGoing`. Returns false on any error or failed `expect`.
     public func run(_ file: SourceFile) -> Bool {
         quitRequested = false
         let ok = runStatements(of: file)
-        output.flush()
-        return ok
-    }
-
-    /// Runs one REPL line (may hold several commands separated by `;`). Errors are printed as
-    /// diagnostics (file name "<repl>"). Returns false on error.
-    public func runLine(_ line: String) -> Bool {
-        replLines += 1
-        let ok = runStatements(of: SourceFile(name: "<repl>", text: line, directory: ""))
-        drawAfterCommand()
-        output.flush()
+        sink.flush()
         return ok
     }
 
@@ -172,20 +152,13 @@ public final class Session {
         do {
             try execute(statement, file: file)
             record(statement, file: file)
-            output.flush()
+            sink.flush()
             return true
         } catch {
             handle(error)
-            output.flush()
+            sink.flush()
             return false
         }
-    }
-
-    /// Whether `text` opens a block (`repeat`, `quiet`, `show`) it does not close, so the REPL
-    /// should read more lines before running it. A block that already has an error other than
-    /// its missing `end` (`repeat (1`) is complete: the REPL shows the error at once.
-    public func isIncomplete(_ text: String) -> Bool {
-        Parser.completeness(of: SourceFile(name: "<repl>", text: text)) == .incomplete
     }
 
     /// Short state for the prompt, e.g. "3 procs, 41/64 frames"; O(1) (the prompt shows it
@@ -266,7 +239,7 @@ public final class Session {
     /// Prints an error unless it was printed already.
     func handle(_ error: ScriptError) {
         switch error {
-        case .failed(let d): report(d)
+        case .failed(let d), .expectationFailed(let d): report(d)
         case .reported: break
         case .interrupted(let d), .fatal(let d): report(d)
         case .stopped: break
@@ -275,7 +248,7 @@ public final class Session {
 
     /// Prints a diagnostic (always, even inside `quiet`).
     func report(_ diagnostic: Diagnostic) {
-        output.write(runContext.withSourceChain(diagnostic).rendered(), style: .error)
+        sink.write(runContext.withSourceChain(diagnostic).rendered(), style: .error)
     }
 
     /// Remembers a successful top-level statement for `transcript`.
@@ -294,13 +267,13 @@ public final class Session {
     /// Writes one line unless output is suppressed by `quiet`.
     func say(_ line: String, style: OutputStyle = .plain) {
         guard !quiet else { return }
-        output.write(line + "\n", style: style)
+        sink.write(line + "\n", style: style)
     }
 
     /// Writes several lines unless suppressed.
     func say(lines: [String], style: OutputStyle = .plain) {
         guard !quiet, !lines.isEmpty else { return }
-        output.write(lines.joined(separator: "\n") + "\n", style: style)
+        sink.write(lines.joined(separator: "\n") + "\n", style: style)
     }
 
     /// Replaces the machine (config, reset).
@@ -328,6 +301,8 @@ public final class Session {
 enum ScriptError: Error {
     /// An error to print.
     case failed(Diagnostic)
+    /// A failed `expect` (to print; a `repeat` adds which repetition it was in).
+    case expectationFailed(Diagnostic)
     /// An error already printed (inside a sourced file).
     case reported
     /// Ctrl-C: stop even with --keep-going.
@@ -343,7 +318,7 @@ enum ScriptError: Error {
     var stopsEverything: Bool {
         switch self {
         case .interrupted, .fatal, .stopped: return true
-        case .failed, .reported: return false
+        case .failed, .expectationFailed, .reported: return false
         }
     }
 }

@@ -3,7 +3,7 @@ import CowEngine
 /// Read-only questions a tool outside the language (the homework layer's solution-sheet
 /// explanations) may ask about a session at the moment of an `ask`. None of them changes the
 /// session: the random generator is restored, errors are swallowed (nil).
-extension Session {
+extension Interpreter {
     /// The value of `expr` now, or nil if it cannot be evaluated.
     public func peek(_ expr: Expr) -> Value? {
         let saved = random, savedDraws = draws.count
