@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "CowHomework", dependencies: ["CowLanguage"]),
         // The kernel backend: real participant processes (C) driven by a Swift controller.
         .target(name: "CKernelParticipant"),
-        .target(name: "CowKernel", dependencies: ["CowEngine", "CKernelParticipant"]),
+        .target(name: "CowKernel", dependencies: ["CowEngine", "CowLanguage", "CKernelParticipant"]),
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         // The Ctrl-C handler and its flags: compiled C, so there is exactly one copy of the state.
         .target(name: "CowSignals", linkerSettings: [.linkedLibrary("readline")]),

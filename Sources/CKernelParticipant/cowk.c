@@ -610,6 +610,28 @@ int cowk_drop_cache(int fd)
     return 0;
 }
 
+long cowk_cached_pages(int fd, uint64_t pages)
+{
+    if (pages == 0)
+        return 0;
+    size_t length = (size_t)pages * 4096;
+    void *mapping = mmap(NULL, length, PROT_READ, MAP_SHARED, fd, 0);
+    if (mapping == MAP_FAILED)
+        return -1;
+    unsigned char *vector = malloc((size_t)pages);
+    long count = -1;
+    if (vector && mincore(mapping, length, vector) == 0) {
+        count = 0;
+        for (uint64_t i = 0; i < pages; i++)
+            count += vector[i] & 1;
+    }
+    int saved = errno;
+    free(vector);
+    munmap(mapping, length);
+    errno = saved;
+    return count;
+}
+
 int cowk_is_linux(void) { return 1; }
 
 #else /* not Linux */
@@ -625,6 +647,7 @@ int cowk_pidfd_wait(int pidfd, int timeout_ms) { (void)pidfd; (void)timeout_ms; 
 int cowk_pick_cpu(void) { return 0; }
 int cowk_tmpfile(const char *directory) { (void)directory; errno = ENOSYS; return -1; }
 int cowk_drop_cache(int fd) { (void)fd; errno = ENOSYS; return -1; }
+long cowk_cached_pages(int fd, uint64_t pages) { (void)fd; (void)pages; errno = ENOSYS; return -1; }
 int cowk_is_linux(void) { return 0; }
 
 #endif

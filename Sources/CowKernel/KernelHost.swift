@@ -222,7 +222,7 @@ public final class KernelHost {
         removeRange(process.index, address, address + UInt64(pages) * KernelHost.pageSize)
         let to = newAddress ?? address
         addRange(process.index, to, to + UInt64(newPages) * KernelHost.pageSize)
-        return account(process.index, answer, values: [])
+        return account(process.index, answer, values: [], countsFaults: false)
     }
 
     /// Reads the first 8 bytes of every page, faulting as needed; the process may die (SIGSEGV, SIGBUS).
@@ -264,9 +264,11 @@ public final class KernelHost {
         var result = account(process.index, answer, values: [])
         if result.killedBy == nil, answer.error != 0 { throw failure(answer, "write", process) }
         if result.killedBy == nil, let before, let after = try? self.pages(process, at: address, count: pages) {
-            var copies = 0, fresh = 0
+            var copies = 0, fresh = 0, kept = 0
             var privateFile: Bool?
             for (b, a) in zip(before, after) {
+                // a copy-on-write fault that kept its frame leaves an anonymous page where it was
+                if b.present && !b.isZeroPage && a.present && a.frame == b.frame && a.isAnonymous { kept += 1 }
                 if b.present && !b.isZeroPage && a.present && a.frame != b.frame && a.isAnonymous {
                     copies += 1  // a copy of a shared anonymous page or of a mapped file page
                 } else if !b.present && a.isAnonymous {
@@ -276,7 +278,9 @@ public final class KernelHost {
                     fresh += 1
                 }
             }
-            let reuses = max(0, result.minorFaults + result.majorFaults - copies - fresh)
+            // Faults that neither copied nor filled a page were reuses, as many as pages kept
+            // their anonymous frame; the rest were write notifications of shared file pages.
+            let reuses = min(kept, max(0, result.minorFaults + result.majorFaults - copies - fresh))
             result.copies = copies
             result.reuses = reuses
             participants[process.index].copies += copies
@@ -321,6 +325,17 @@ public final class KernelHost {
         guard cowk_drop_cache(files[file.index].fd) == 0 else {
             throw KernelError.system(call: "posix_fadvise(DONTNEED)", detail: "of file \(file.name)", errno: errno)
         }
+    }
+
+    /// Pages of the script's files in the page cache now (mincore; nothing is faulted in).
+    public func cachedFilePages() throws -> Int {
+        var total = 0
+        for file in files where file.fd >= 0 {
+            let n = cowk_cached_pages(file.fd, UInt64(file.pages))
+            guard n >= 0 else { throw KernelError.system(call: "mincore", detail: "of file \(file.name)", errno: errno) }
+            total += n
+        }
+        return total
     }
 
     /// `drop-caches`: every file of the script.
@@ -545,7 +560,9 @@ public final class KernelHost {
         request.pages = UInt64(pages)
         request.value = value
         let answer = try step(process, request)
-        let result = account(process.index, answer, values: [])
+        // Faults are the process's own accesses only: what the participant program itself
+        // faults in around these calls (its code, its stack) is not the script's.
+        let result = account(process.index, answer, values: [], countsFaults: false)
         if result.killedBy == nil, answer.error != 0 { throw failure(answer, call, process) }
         return result
     }
@@ -621,7 +638,11 @@ public final class KernelHost {
         }
     }
 
-    private func account(_ index: Int, _ reply: cowk_reply, values: [Int64]) -> KernelAccess {
+    private func account(_ index: Int, _ reply: cowk_reply, values: [Int64], countsFaults: Bool = true) -> KernelAccess {
+        guard countsFaults else {
+            return KernelAccess(values: values, minorFaults: 0, majorFaults: 0,
+                                killedBy: reply.error == Int32(COWK_KILLED) ? reply.signal : nil)
+        }
         participants[index].minorFaults += Int(reply.minor_faults)
         participants[index].majorFaults += Int(reply.major_faults)
         return KernelAccess(values: values, minorFaults: Int(reply.minor_faults), majorFaults: Int(reply.major_faults),

@@ -12,12 +12,16 @@ public enum ScriptInterrupts {
 
     /// `ScriptRunner.run` with the SIGINT handler installed; returns the exit status.
     public static func run(_ inputs: [ScriptRunner.Input], options: SessionOptions, output: OutputSink) -> Int32 {
+        run(inputs, session: Session(options: options, output: output))
+    }
+
+    /// Same, with a session prepared by the caller (e.g. with a backend attached).
+    public static func run(_ inputs: [ScriptRunner.Input], session: Session) -> Int32 {
         Signals.installInterruptHandler(.script)
-        let session = Session(options: options, output: output)
         session.isInterrupted = Signals.isInterrupted
         let status = ScriptRunner.run(inputs, session: session)
         guard Signals.interruptPending else { return status }
-        output.flush()
+        session.output.flush()
         return interruptedStatus
     }
 }

@@ -12,7 +12,7 @@ struct Cowsim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cowsim",
         abstract: "A simulator that teaches how operating systems share memory: paging, copy-on-write fork, shared libraries.",
-        usage: "cowsim [--json] [--keep-going] [--seed <seed>] [--quiet] [-c <commands> ...] [<file> ...]\ncowsim --verify <file> | --update <file>\ncowsim quiz|solve|test|html ...",
+        usage: "cowsim [--json] [--keep-going] [--seed <seed>] [--quiet] [-c <commands> ...] [<file> ...]\ncowsim --verify <file> | --update <file>\ncowsim quiz|solve|test|html|kernel|compare ...",
         discussion: """
             cowsim FILE...         run scripts in order (`-` reads standard input)
             cowsim -c 'CMD; CMD'   run commands
@@ -24,11 +24,13 @@ struct Cowsim: ParsableCommand {
             cowsim test [PATH...]  run every .cow script under the paths as a test
             cowsim grammar --markdown  print Grammar.md's command reference (from the command table)
             cowsim html FILE -o lesson.html  write a step-by-step web lesson of a script
+            cowsim kernel FILE...  run scripts on the host kernel (real processes; Linux)
+            cowsim compare FILE... [--json]  simulator (profile linux) vs kernel, figure by figure
             Options of a run (--json, --keep-going, --seed, -c): `cowsim help run`.
             Inside cowsim, `help` lists the commands; Grammar.md describes the language.
             """,
         version: "cowsim \(CowsimVersion.number)",
-        subcommands: [Run.self, QuizCommand.self, Solve.self, TestCommand.self, GrammarCommand.self, HtmlCommand.self],
+        subcommands: [Run.self, QuizCommand.self, Solve.self, TestCommand.self, GrammarCommand.self, KernelCommand.self, CompareCommand.self, HtmlCommand.self],
         defaultSubcommand: Run.self
     )
 }
@@ -98,7 +100,7 @@ struct Run: ParsableCommand {
             return
         }
         if files.isEmpty && commands.isEmpty && ScriptRunner.standardInputIsTerminal {
-            let status = REPL.run(sessionOptions: common.sessionOptions)
+            let status = REPL.run(sessionOptions: common.sessionOptions) { $0.backendFactory = KernelBackend.factory }
             if status != 0 { throw ExitCode(status) }
             return
         }

@@ -80,6 +80,9 @@ int cowk_pick_cpu(void);
 /* A file without a name in `directory` (O_TMPFILE), or -1. */
 int cowk_tmpfile(const char *directory);
 int cowk_drop_cache(int fd);
+/* How many of the first `pages` pages of the file are in the page cache (mincore on a mapping
+ * that is never touched, so nothing is faulted in), or -1. */
+long cowk_cached_pages(int fd, uint64_t pages);
 int cowk_is_linux(void);
 
 #endif

@@ -36,4 +36,14 @@ public struct FrameInfo: Equatable, Sendable {
     public var value: Int64
     /// The reverse map, sorted by pid then vpn (computed by walking page tables).
     public var mappers: [Mapper]
+
+    /// A frame's figures from elsewhere (the kernel backend's pagemap and kpagecount).
+    public init(number: Int, kind: FrameKind, mapcount: Int, dirty: Bool, value: Int64, mappers: [Mapper] = []) {
+        self.number = number
+        self.kind = kind
+        self.mapcount = mapcount
+        self.dirty = dirty
+        self.value = value
+        self.mappers = mappers
+    }
 }

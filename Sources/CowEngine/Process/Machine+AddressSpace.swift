@@ -117,9 +117,18 @@ extension Machine {
         if let hole = firstHole(space, vpn, vpn + pages) {
             throw EngineError.notMapped(pid: procs[space].pid, vpn: hole)
         }
-        for r in isolate(space, vpn, vpn + pages) {
-            procs[space].regions[r].info.permissions = permissions
-            reprotectEntries(space, r)
+        // As mprotect_fixup: a region whose rights do not change is left whole (no split), so
+        // fault-around and smaps still see one VMA. Only the parts that change are isolated.
+        var changing: [(Int, Int)] = []
+        for r in regionsOverlapping(space, vpn, vpn + pages) where procs[space].regions[r].info.permissions != permissions {
+            let info = procs[space].regions[r].info
+            changing.append((max(vpn, info.start), min(vpn + pages, info.end)))
+        }
+        for (start, end) in changing {
+            for r in isolate(space, start, end) {
+                procs[space].regions[r].info.permissions = permissions
+                reprotectEntries(space, r)
+            }
         }
     }
 

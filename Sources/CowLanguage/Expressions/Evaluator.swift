@@ -140,6 +140,7 @@ extension Interpreter {
             }
         }
         let n = name.text
+        if let why = figures.unavailable(n, of: nil) { throw fail(why, at: whole.span) }
         if FunctionCatalog.usageNames.contains(n) {
             try arity(1...2)
             let info = try processArgument(arguments[0])
@@ -149,6 +150,7 @@ extension Interpreter {
                 let pages = info.isAlive ? info.regions.filter { region == nil || $0.name == region }.reduce(0) { $0 + $1.pages } : 0
                 return .number(Rational(pages))
             }
+            if let why = figures.unavailable(n, of: info.pid) { throw fail(why, at: whole.span) }
             guard let usage = figures.usage(of: info.pid, region: region) else {
                 throw fail("no usage for \(info.name)", at: whole.span)
             }
@@ -268,9 +270,11 @@ extension Interpreter {
     /// or a name); anything else is evaluated. Dead processes are fine here (`alive(ls)`).
     private func processArgument(_ expr: Expr) throws(ScriptError) -> ProcessInfo {
         if case .word(let name) = expr.kind {
-            return try process(ProcessReference(kind: .name(name), span: expr.span), allowDead: true)
+            let info = try process(ProcessReference(kind: .name(name), span: expr.span), allowDead: true)
+            return backendLink == nil ? info : figures.process(info.pid) ?? info
         }
-        return try process(from: try evaluate(expr), at: expr.span)
+        let info = try process(from: try evaluate(expr), at: expr.span)
+        return backendLink == nil ? info : figures.process(info.pid) ?? info
     }
 
     /// A function's file argument: a bare word or text naming a file or library that exists.

@@ -20,6 +20,7 @@ extension Interpreter {
     private func execute(_ kind: StatementKind, of statement: Statement, file: SourceFile) throws(ScriptError) {
         if case .command(let command, let keyword) = kind {
             defer { showEvents() }
+            if backendLink != nil, !(try admitToBackend(command, statement: statement, keyword: keyword)) { return }
             try run(command, keyword: keyword)
             return
         }
@@ -80,7 +81,7 @@ extension Interpreter {
             let wasQuiet = quiet
             let wasRecording = machine.recordsEvents
             quiet = isQuiet
-            withMachine { $0.recordsEvents = !isQuiet && options.showEvents }
+            withMachine { $0.recordsEvents = !isQuiet && options.showEvents && backendLink == nil }
             defer {
                 quiet = wasQuiet
                 withMachine { $0.recordsEvents = wasRecording }
@@ -102,7 +103,7 @@ extension Interpreter {
 
     /// Whether events are recorded and printed (not inside `quiet`, not switched off): the
     /// machine records events exactly then.
-    private var eventsAreShown: Bool { !quiet && options.showEvents }
+    private var eventsAreShown: Bool { !quiet && options.showEvents && backendLink == nil }
 
     /// Runs `body` on the machine, then prints the events recorded so far, all in one access to
     /// the machine (each access costs a run-time exclusivity check, and every `read` and `write`
@@ -178,6 +179,7 @@ extension Interpreter {
             try engine(ErrorSpans(command: keyword, file: nameArgument.span, name: nameArgument.span)) { (m: inout Machine) throws(EngineError) in
                 _ = try m.addLibrary(name: name, textPages: text, dataPages: data, cached: cached)
             }
+            try mirror(.addLibrary(name: name, textPages: text, dataPages: data, cached: cached), at: keyword)
             say("library \(name): \(text) text + \(data) data pages, \(cached ? "in the page cache" : "on disk")", style: .dim)
         case .file(let nameArgument, let pagesExpr, let cached):
             let name = try self.name(nameArgument)
@@ -190,11 +192,14 @@ extension Interpreter {
             try engine(ErrorSpans(command: keyword, file: nameArgument.span, name: nameArgument.span)) { (m: inout Machine) throws(EngineError) in
                 _ = try m.addFile(name: name, pages: pages, cached: cached)
             }
+            try mirror(.addFile(name: name, pages: pages, cached: cached), at: keyword)
             say("file \(name): \(Format.pages(pages)), \(cached ? "in the page cache" : "on disk")", style: .dim)
         case .spawn(let nameArgument):
             let name = try nameArgument.map { (a) throws(ScriptError) in try self.name(a) }
                 ?? uniqueProcessName("proc_\(machine.processCount + 1)")
-            pidByName[name] = try engine(ErrorSpans(command: keyword, name: nameArgument?.span)) { (m: inout Machine) throws(EngineError) in try m.spawn(name: name) }
+            let spawned = try engine(ErrorSpans(command: keyword, name: nameArgument?.span)) { (m: inout Machine) throws(EngineError) in try m.spawn(name: name) }
+            pidByName[name] = spawned
+            try mirror(.spawn(spawned), at: keyword)
         case .map(let m): try runMap(m, keyword: keyword)
         case .mapLibrary(let ref, let libraryArgument, let at):
             let info = try processTarget(ref)
@@ -208,6 +213,7 @@ extension Interpreter {
                 let id = try fileID(library, m)
                 try m.mapLibrary(info.pid, library: id, at: address / m.pageSize)
             }
+            try mirror(.mapLibrary(info.pid, library: library, vpn: address / machine.pageSize), at: keyword)
             // The library's regions, found by address (O(log n)), not by scanning every region.
             var regions: [Region] = []
             if let list = machine.process(info.pid)?.regions, let t = list.index(containing: address / machine.pageSize) {
@@ -223,30 +229,36 @@ extension Interpreter {
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
                 try m.mremap(pid, at: pages.lowerBound, pages: pages.count, to: target)
             }
+            try mirror(.mremap(info.pid, vpn: vpns.lowerBound, pages: vpns.count, to: target), at: keyword)
             say("\(info.name): moved \(rangeText(vpns)) (\(Format.pages(vpns.count))) to \(rangeText(target..<target + vpns.count)) with its page-table entries", style: .dim)
         case .msync(let ref, let range):
             var written = 0
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
                 written = try m.msync(pid, at: pages.lowerBound, pages: pages.count)
             }
-            say("\(info.name): msync \(rangeText(vpns)) (\(Format.pages(vpns.count))): \(Format.pages(written)) written back", style: .dim)
+            try mirror(.msync(info.pid, vpn: vpns.lowerBound, pages: vpns.count), at: keyword)
+            say("\(info.name): msync \(rangeText(vpns)) (\(Format.pages(vpns.count)))" + (backendLink == nil ? ": \(Format.pages(written)) written back" : ""), style: .dim)
         case .unmap(let ref, let range):
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
                 try m.unmap(pid, at: pages.lowerBound, pages: pages.count)
             }
+            try mirror(.unmap(info.pid, vpn: vpns.lowerBound, pages: vpns.count), at: keyword)
             say("\(info.name): unmapped \(rangeText(vpns)) (\(Format.pages(vpns.count)))", style: .dim)
         case .protect(let ref, let range, let permissions):
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
                 try m.protect(pid, at: pages.lowerBound, pages: pages.count, permissions: permissions)
             }
+            try mirror(.protect(info.pid, vpn: vpns.lowerBound, pages: vpns.count, permissions: permissions), at: keyword)
             say("\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) is now \(permissions)", style: .dim)
         case .advise(let ref, let range, let advice):
             var outcome = AdviceOutcome()
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
                 outcome = try m.madvise(pid, at: pages.lowerBound, pages: pages.count, advice: advice)
             }
+            try mirror(.advise(info.pid, vpn: vpns.lowerBound, pages: vpns.count, advice: advice), at: keyword)
             var text = "\(info.name): \(rangeText(vpns)) (\(Format.pages(vpns.count))) advised \(advice.rawValue)"
-            switch advice {
+            // (the outcome is the simulator's: not shown when a backend did it too)
+            switch backendLink == nil ? advice : .normal {
             case .dontneed, .free:
                 text += ": \(outcome.entriesDropped) \(outcome.entriesDropped == 1 ? "entry" : "entries") dropped, \(outcome.framesFreed) \(outcome.framesFreed == 1 ? "frame" : "frames") freed"
             case .willneed:
@@ -259,16 +271,22 @@ extension Interpreter {
             let child = try childArgument.map { (a) throws(ScriptError) in try self.name(a) } ?? defaultChildName(of: info.name)
             let spans = ErrorSpans(command: keyword, process: ref.span, name: childArgument?.span)
             if case .fork = command {
-                pidByName[child] = try engine(spans) { (m: inout Machine) throws(EngineError) in try m.fork(info.pid, childName: child) }
+                let pid = try engine(spans) { (m: inout Machine) throws(EngineError) in try m.fork(info.pid, childName: child) }
+                pidByName[child] = pid
+                try mirror(.fork(info.pid, child: pid), at: keyword)
             } else {
-                pidByName[child] = try engine(spans) { (m: inout Machine) throws(EngineError) in try m.vfork(info.pid, childName: child) }
+                let pid = try engine(spans) { (m: inout Machine) throws(EngineError) in try m.vfork(info.pid, childName: child) }
+                pidByName[child] = pid
+                try mirror(.vfork(info.pid, child: pid), at: keyword)
             }
         case .exec(let ref):
             let info = try processTarget(ref)
             try engine(ErrorSpans(command: keyword, process: ref.span)) { (m: inout Machine) throws(EngineError) in try m.exec(info.pid) }
+            try mirror(.exec(info.pid), at: keyword)
         case .exit(let ref):
             let info = try processTarget(ref)
             try engine(ErrorSpans(command: keyword, process: ref.span)) { (m: inout Machine) throws(EngineError) in try m.exit(info.pid) }
+            try mirror(.exit(info.pid), at: keyword)
         case .read(let ref, let range):
             let info = try pidAndName(ref)
             let vpns = try pageRange(range, aligned: false, of: info.pid)
@@ -303,7 +321,7 @@ extension Interpreter {
             if options.json { sayJSON(dump.json()) } else { say(lines: dump.lines(everyPage: everyPage)) }
         case .smaps(let ref, let layout):
             let info = try process(ref)
-            let smaps = SmapsReport(machine: machine, info: info)
+            let smaps = SmapsReport(figures: figures, info: info)
             if options.json { sayJSON(smaps.json()) } else { say(lines: smaps.lines(layout: layout, width: sink.terminalWidth)) }
         case .stats:
             let report = StatsReport(machine: machine)
@@ -319,7 +337,8 @@ extension Interpreter {
         case .dropCaches:
             let before = machine.stats.pageCache
             withMachine { $0.dropCaches() }
-            say("drop-caches: \(Format.frames(before - machine.stats.pageCache)) of unmapped page cache freed", style: .dim)
+            try mirror(.dropCaches, at: keyword)
+            if backendLink == nil { say("drop-caches: \(Format.frames(before - machine.stats.pageCache)) of unmapped page cache freed", style: .dim) }
         case .echo(let literal):
             say(TerminalText.escaped(try literal.map { (l) throws(ScriptError) in try interpolate(l) } ?? ""))
         case .echoValue(let e):
@@ -356,6 +375,7 @@ extension Interpreter {
             }
         case .reset:
             replaceMachine(Machine(config: machine.config))
+            try mirror(.reset, at: keyword)
             say("reset: an empty machine (\(Format.frames(machine.config.frames)), \(machine.config.profile.rawValue) profile)", style: .dim)
         case .help(let topic):
             say(lines: try HelpText.lines(topic: topic, session: self))
@@ -375,6 +395,7 @@ extension Interpreter {
 
     /// `read`: reads the pages, prints the events, then the values.
     func read(_ vpns: Range<Int>, of info: (pid: PID, name: String), spans: @autoclosure () -> ErrorSpans) throws(ScriptError) {
+        if backendLink != nil { return try readThroughBackend(vpns, of: info, spans: spans()) }
         if vpns.count == 1 {
             let outcome = try engineShowingEvents(spans()) { (m: inout Machine) throws(EngineError) in try m.read(info.pid, vpn: vpns.lowerBound) }
             if case .value(let v) = outcome { say("\(info.name) \(Format.hex(vpns.lowerBound * machine.pageSize)) = \(v)") }
@@ -391,6 +412,7 @@ extension Interpreter {
         } else {
             _ = try engineShowingEvents(spans()) { (m: inout Machine) throws(EngineError) in try m.write(pid, vpns: vpns, value: Int64(value)) }
         }
+        if backendLink != nil { try mirror(.write(pid, vpns: vpns, value: Int64(value)), at: spans().command) }
     }
 
     private func fileID(_ name: String, _ m: Machine) throws(EngineError) -> FileID {
@@ -448,13 +470,19 @@ extension Interpreter {
                                     shared: shared, name: finalName)
             }
         }
+        if let fileName {
+            try mirror(.mapFile(info.pid, file: fileName, offset: offset, vpn: vpns.lowerBound, pages: vpns.count,
+                                permissions: permissions, shared: shared), at: keyword)
+        } else {
+            try mirror(.mapAnonymous(info.pid, vpn: vpns.lowerBound, pages: vpns.count, permissions: permissions, shared: shared), at: keyword)
+        }
         let kind = fileName.map { "\(m.shared ? "shared" : "private") file \($0)" + (offset > 0 ? " from page \(offset)" : "") }
             ?? "\(m.shared ? "shared" : "private") anonymous"
         say("\(info.name): mapped \(finalName) \(rangeText(vpns)) (\(Format.pages(vpns.count)), \(permissions), \(kind))", style: .dim)
     }
 
     /// Prints the values of a range read, one line per run of equal values.
-    private func sayValues(_ name: String, start: Int, _ values: [Int64]) {
+    func sayValues(_ name: String, start: Int, _ values: [Int64]) {
         var i = 0
         while i < values.count {
             var j = i + 1

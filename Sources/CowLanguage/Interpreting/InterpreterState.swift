@@ -53,6 +53,9 @@ public final class Interpreter {
     public private(set) var questions: [Question] = []
     /// `set prompt on|off`: whether the REPL shows the state summary in its prompt.
     public var promptShowsState = true
+    /// The backend the session's memory operations also run on (issue 12; Session+Backend.swift).
+    var backendLink: BackendLink?
+    var backendFactoryStorage: BackendFactory?
     /// `set draw on|off`: whether the REPL draws the machine after every line (`drawAfterCommand`).
     public var drawsAfterCommands = false
     /// How `source` reads a script and `save` (and `draw ... to`) write one (the session's file access).

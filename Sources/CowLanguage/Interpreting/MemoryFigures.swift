@@ -29,6 +29,10 @@ public protocol MemoryFigures {
     /// Whether smaps prints Pss in kB in fixed point, as Linux does (conformance rule 8: the
     /// `linux` profile), rather than the exact Pss truncated per region (`textbook`).
     var smapsPssIsFixedPoint: Bool { get }
+    /// Why the figure function `figure` (`frame`, `rss`, ...) cannot be answered, for process
+    /// `pid` when it is about one: a sentence such as "frame() needs root"; nil when it can.
+    /// The simulator answers everything; a kernel backend may not (page frames without root).
+    func unavailable(_ figure: String, of pid: PID?) -> String?
     /// A file or library by name, with how many of its pages are in the page cache (`cached()`).
     func file(named name: String) -> FileInfo?
     /// Every file and library, by creation order.
@@ -36,6 +40,9 @@ public protocol MemoryFigures {
 }
 
 extension MemoryFigures {
+    /// Everything can be answered (the simulator's case).
+    public func unavailable(_ figure: String, of pid: PID?) -> String? { nil }
+
     /// The figures of a whole process.
     func usage(of pid: PID) -> Usage? { usage(of: pid, region: nil) }
 
@@ -54,6 +61,9 @@ extension Machine: MemoryFigures {
 }
 
 extension Interpreter {
-    /// Where figures come from: the one seam a kernel backend replaces.
-    var figures: any MemoryFigures { machine }
+    /// Where figures come from: the machine, or the attached backend (Backend.swift).
+    var figures: any MemoryFigures {
+        guard let link = backendLink else { return machine }
+        return link.backend.figures(of: machine)
+    }
 }

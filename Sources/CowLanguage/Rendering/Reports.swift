@@ -19,6 +19,12 @@ public struct SmapsReport {
         self.info = info
     }
 
+    /// The report of `info` read through `figures` (the machine, or a backend's figures).
+    public init(figures: any MemoryFigures, info: ProcessInfo) {
+        self.machine = figures
+        self.info = info
+    }
+
     /// One row: a region name (split parts together), its extent and usage.
     struct Row {
         var name: String
