@@ -274,3 +274,35 @@ struct ReplacementHookTests {
         #expect(m.chooseReplacementVictim()?.frame == 0)
     }
 }
+
+@Suite("Replacement policies: passing over frames reclaim cannot take")
+struct PassOverTests {
+    @Test("each policy names every frame once when all are passed over in turn", arguments: ReplacementPolicy.allCases)
+    func everyFrameOnce(policy: ReplacementPolicy) {
+        var d = PolicyDriver(policy, frames: 4, seed: 9)
+        _ = d.run([1, 2, 3, 4, 1, 3])
+        var named = Set<Int>()
+        for _ in 0..<4 {
+            guard let v = d.state.victim() else { Issue.record("no victim"); return }
+            named.insert(v.frame)
+            d.state.passOver(v.frame)
+        }
+        #expect(named == [0, 1, 2, 3])
+        #expect(d.state.count == 4)
+        #expect(d.state.consistencyProblems().isEmpty)
+    }
+
+    @Test("OPT keeps a passed-over frame's place until its page is used again")
+    func optPassOver() {
+        var d = PolicyDriver(.opt, frames: 3)
+        d.state.knowsFuture = true
+        for (page, nextUse) in [(1, 10), (2, 20), (3, 30)] {
+            d.state.upcoming = nextUse
+            d.access(page)
+        }
+        guard let v = d.state.victim() else { Issue.record("no victim"); return }
+        #expect(d.pageOfFrame[v.frame] == 3)
+        d.state.passOver(v.frame)
+        #expect(d.state.victim().map { d.pageOfFrame[$0.frame] } == 2)
+    }
+}

@@ -7,6 +7,7 @@
 //   cowbench-sim zygote                      workload 3 (extra = peak resident bytes of the process)
 //   cowbench-sim script lines|ranges [REPS] [PAGES]  workload 4 (1,000,000 single-page writes vs 4 ranges)
 //   cowbench-sim memory                      engine bytes per configured frame / resident page / entry
+//   cowbench-sim policy [REPS]               issue 14: traces under LRU, CLOCK, FIFO (1,000,000 refs), OPT (100,000)
 import CowEngine
 import CowWorkloads
 
@@ -75,6 +76,7 @@ let usage = """
            cowbench-sim zygote
            cowbench-sim script lines|ranges [REPS] [PAGES]
            cowbench-sim memory
+           cowbench-sim policy [REPS]
     """
 
 func main(_ arguments: [String]) throws {
@@ -109,6 +111,18 @@ func main(_ arguments: [String]) throws {
         emit("bytes-per-resident-page", result.pages, 0, String(result.bytesPerResidentPage))
         emit("bytes-per-forked-entry", result.pages, 0, String(result.bytesPerForkedEntry))
         emit("bytes-per-written-child-entry", result.pages, 0, String(result.bytesPerWrittenChildEntry))
+    case "policy":
+        let reps = try rest.first.map { try positive($0, "repetitions") } ?? 3
+        let long = PolicyWorkloads.string(count: PolicyWorkloads.references)
+        let short = PolicyWorkloads.string(count: PolicyWorkloads.optReferences)
+        for _ in 0..<reps {
+            for policy in [ReplacementPolicy.lru, .clock, .fifo] {
+                let (seconds, summary) = try PolicyWorkloads.run(policy, long)
+                emit("trace-\(policy.rawValue)", long.count, seconds, String(summary.misses))
+            }
+            let (seconds, summary) = try PolicyWorkloads.run(.opt, short)
+            emit("trace-opt", short.count, seconds, String(summary.misses))
+        }
     default:
         throw UsageError.message(usage)
     }

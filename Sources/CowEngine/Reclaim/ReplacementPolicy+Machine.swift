@@ -62,3 +62,54 @@ extension Machine {
         frames.replacement.referencedAfterFault(Packed.frame(e), write: write)
     }
 }
+
+extension Machine {
+    /// `check()`'s part: while tracking, the policy tracks exactly the frames in use, and its
+    /// lists are consistent (links both ways, counts, RAND/OPT pool positions).
+    func checkReplacement(_ problems: inout [String]) {
+        let state = frames.replacement
+        guard state.isTracking else {
+            if state.count != 0 { problems.append("the replacement policy tracks \(state.count) frames while not tracking") }
+            return
+        }
+        var used = 0
+        for f in 0..<frames.materialized where frames.kinds[f] != .free {
+            used += 1
+            if !state.isTracked(f) { problems.append("frame \(f) is in use but the replacement policy does not track it") }
+        }
+        if used != state.count {
+            problems.append("the replacement policy tracks \(state.count) frames but \(used) are in use")
+        }
+        problems.append(contentsOf: state.consistencyProblems())
+    }
+}
+
+extension ReplacementState {
+    /// Broken links or counts of the lists and pool, as sentences.
+    func consistencyProblems() -> [String] {
+        var problems: [String] = []
+        switch policy {
+        case .fifo, .lru, .clock, .linux:
+            for l: UInt8 in [1, 2, 3] {
+                var n = 0
+                var f = headOf(l), p: Int32 = -1
+                while f >= 0 && n <= list.count {
+                    if list[Int(f)] != l { problems.append("frame \(f) is linked on replacement list \(l) but marked \(list[Int(f)])") }
+                    if prev[Int(f)] != p { problems.append("frame \(f): its back link on replacement list \(l) is wrong") }
+                    p = f
+                    f = next[Int(f)]
+                    n += 1
+                }
+                if p != tailOf(l) { problems.append("replacement list \(l) does not end at its tail") }
+                if n != countOf(l) { problems.append("replacement list \(l) holds \(n) frames, its count says \(countOf(l))") }
+            }
+            if hand >= 0 && (Int(hand) >= list.count || list[Int(hand)] != 1) { problems.append("the clock hand points at an untracked frame") }
+        case .opt, .rand:
+            if pool.count != counts.1 { problems.append("the replacement pool holds \(pool.count) frames, the count says \(counts.1)") }
+            for (k, f) in pool.enumerated() where poolIndex[Int(f)] != Int32(k) || list[Int(f)] != 1 {
+                problems.append("frame \(f) is in the replacement pool at \(k) but indexed at \(poolIndex[Int(f)])")
+            }
+        }
+        return problems
+    }
+}

@@ -78,14 +78,17 @@ public struct ReplacementState: Sendable {
     /// RAND: position of the frame in `pool`.
     var poolIndex: [Int32] = []
 
-    /// Head (oldest / next to go) and tail of list 1 and list 2 (index 0 unused), and counts.
-    var head: (Int32, Int32, Int32) = (-1, -1, -1)
-    var tail: (Int32, Int32, Int32) = (-1, -1, -1)
-    var counts: (Int, Int, Int) = (0, 0, 0)
+    /// Head (oldest / next to go) and tail of lists 1, 2 and 3 (index 0 unused), and counts.
+    /// List 3 (`linux` only) parks the frames reclaim passed over until a frame comes or goes.
+    var head: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+    var tail: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+    var counts: (Int, Int, Int, Int) = (0, 0, 0, 0)
     /// CLOCK's hand: the frame it points at (-1 = the list's head).
     var hand: Int32 = -1
-    /// RAND: the tracked frames in no particular order, and the generator's state.
+    /// RAND: the tracked frames in no particular order, and the generator's state. The last
+    /// `passedOver` of the pool were passed over since the last insertion or removal.
     var pool: [Int32] = []
+    var passedOver = 0
     var random: UInt64 = 0
     /// OPT: a max-heap of (next use, stamp, frame), with stale entries dropped when popped.
     var heap: [OptEntry] = []
@@ -98,7 +101,7 @@ public struct ReplacementState: Sendable {
     public init() {}
 
     /// Tracked frames.
-    public var count: Int { counts.1 + counts.2 }
+    public var count: Int { counts.1 + counts.2 + counts.3 }
 
     /// Whether frame `f` is tracked.
     public func isTracked(_ f: Int) -> Bool { f >= 0 && f < list.count && list[f] != 0 }
@@ -158,11 +161,27 @@ extension ReplacementState {
         }
     }
 
-    /// Reclaim could not take frame `f` (returned by `victim()`): keep it, chosen last.
+    /// Reclaim could not take frame `f` (returned by `victim()`): keep it, chosen last. FIFO,
+    /// LRU, CLOCK and linux put it back as if it had just come in (CLOCK: behind the hand,
+    /// linux: newest on the inactive list, unreferenced); OPT ranks it below every other frame
+    /// until its page is accessed again; RAND leaves it out of the draws until a frame is
+    /// inserted or removed.
     public mutating func passOver(_ f: Int) {
         guard isTracked(f) else { return }
-        remove(f)
-        insert(f)
+        switch policy {
+        case .fifo, .lru, .clock:
+            remove(f)
+            insert(f)
+        case .linux:
+            unlink(f)
+            referencedBit[f] = false
+            linkTail(f, 3)
+        case .opt:
+            nextUse[f] = -1
+            heapPush(OptEntry(nextUse: -1, stamp: stamp[f], frame: Int32(truncatingIfNeeded: f)))
+        case .rand:
+            randPassOver(f)
+        }
     }
 
     /// Starts or stops tracking. Starting tracks `resident` (the frames in use now) in that order,
@@ -195,8 +214,8 @@ extension ReplacementState {
             return out
         case .linux:
             var out: [Int] = []
-            for l in [2, 1] {
-                var f = l == 1 ? head.1 : head.2
+            for l: UInt8 in [2, 1, 3] {
+                var f = headOf(l)
                 while f >= 0 { out.append(Int(f)); f = next[Int(f)] }
             }
             return out
@@ -208,8 +227,8 @@ extension ReplacementState {
     /// Forgets every frame (tracking and policy unchanged).
     mutating func forgetAll() {
         list = []; prev = []; next = []; referencedBit = []; nextUse = []; stamp = []; poolIndex = []
-        head = (-1, -1, -1); tail = (-1, -1, -1); counts = (0, 0, 0)
-        hand = -1; pool = []; heap = []; insertions = 0; justInserted = -1
+        head = (-1, -1, -1, -1); tail = (-1, -1, -1, -1); counts = (0, 0, 0, 0)
+        hand = -1; pool = []; passedOver = 0; heap = []; insertions = 0; justInserted = -1
     }
 
     /// Tracks frame `f` (already tracked: nothing happens).
@@ -219,6 +238,7 @@ extension ReplacementState {
         justInserted = Int32(truncatingIfNeeded: f)
         insertions += 1
         stamp[f] = insertions
+        if counts.3 > 0 { unparkAll() }
         switch policy {
         case .fifo, .lru: linkTail(f, 1)
         case .clock: clockInsert(f)
@@ -243,6 +263,7 @@ extension ReplacementState {
     mutating func remove(_ f: Int) {
         guard f < list.count, list[f] != 0 else { return }
         if justInserted == Int32(truncatingIfNeeded: f) { justInserted = -1 }
+        if counts.3 > 0 { unparkAll() }
         switch policy {
         case .fifo, .lru, .linux: unlink(f)
         case .clock: clockRemove(f)
@@ -269,11 +290,39 @@ extension ReplacementState {
 // MARK: - Doubly linked lists through the frame arrays
 
 extension ReplacementState {
-    func headOf(_ l: UInt8) -> Int32 { l == 1 ? head.1 : head.2 }
-    func tailOf(_ l: UInt8) -> Int32 { l == 1 ? tail.1 : tail.2 }
-    mutating func setHead(_ l: UInt8, _ f: Int32) { if l == 1 { head.1 = f } else { head.2 = f } }
-    mutating func setTail(_ l: UInt8, _ f: Int32) { if l == 1 { tail.1 = f } else { tail.2 = f } }
-    mutating func addCount(_ l: UInt8, _ d: Int) { if l == 1 { counts.1 += d } else { counts.2 += d } }
+    func headOf(_ l: UInt8) -> Int32 { l == 1 ? head.1 : l == 2 ? head.2 : head.3 }
+    func tailOf(_ l: UInt8) -> Int32 { l == 1 ? tail.1 : l == 2 ? tail.2 : tail.3 }
+    func countOf(_ l: UInt8) -> Int { l == 1 ? counts.1 : l == 2 ? counts.2 : counts.3 }
+    mutating func setHead(_ l: UInt8, _ f: Int32) {
+        switch l {
+        case 1: head.1 = f
+        case 2: head.2 = f
+        default: head.3 = f
+        }
+    }
+    mutating func setTail(_ l: UInt8, _ f: Int32) {
+        switch l {
+        case 1: tail.1 = f
+        case 2: tail.2 = f
+        default: tail.3 = f
+        }
+    }
+    mutating func addCount(_ l: UInt8, _ d: Int) {
+        switch l {
+        case 1: counts.1 += d
+        case 2: counts.2 += d
+        default: counts.3 += d
+        }
+    }
+
+    /// linux: the parked frames (passed over by reclaim) go back to the inactive list, newest.
+    mutating func unparkAll() {
+        while head.3 >= 0 {
+            let f = Int(head.3)
+            unlink(f)
+            linkTail(f, 1)
+        }
+    }
 
     /// Appends `f` to list `l` (it becomes the newest).
     mutating func linkTail(_ f: Int, _ l: UInt8) {

@@ -10,6 +10,8 @@
 //   gets a second chance, promoted to the active list with its bit cleared; the first page whose
 //   bit is clear is the victim.
 // Pages used once are therefore reclaimed before pages used twice (scan resistance), unlike LRU.
+// A page reclaim cannot take (passed over) is parked aside until a page comes in or goes, as
+// Linux puts such pages back on a list and moves on.
 
 extension ReplacementState {
     mutating func linuxInsert(_ f: Int) {
@@ -30,7 +32,7 @@ extension ReplacementState {
                 deactivated += 1
             }
             let f = Int(head.1)
-            guard f >= 0 else { return nil }
+            guard f >= 0 else { break }
             if referencedBit[f] {
                 referencedBit[f] = false
                 unlink(f)
@@ -45,8 +47,8 @@ extension ReplacementState {
             if !notes.isEmpty { why += " after " + notes.joined(separator: ", ") }
             return (f, why)
         }
-        // Not reached (every step clears a bit); the oldest inactive page, to be safe.
-        let f = head.1 >= 0 ? head.1 : head.2
+        // Every frame was passed over (parked), or (not reached) the scan went on too long.
+        let f = head.1 >= 0 ? head.1 : head.2 >= 0 ? head.2 : head.3
         return f >= 0 ? (Int(f), "oldest on the inactive list (linux)") : nil
     }
 }

@@ -38,7 +38,9 @@ extension ReplacementState {
         while let top = heap.first, !isCurrent(top) { heapPop() }
         guard let top = heap.first else { return nil }
         let why: String
-        if top.nextUse == Int.max {
+        if top.nextUse < 0 {
+            why = "every other page was passed over (OPT)"
+        } else if top.nextUse == Int.max {
             why = knowsFuture ? "not used again in the trace (OPT)" : "no future known, latest brought in (OPT)"
         } else {
             why = "next used furthest ahead, at access \(top.nextUse + 1) of the trace (OPT)"

@@ -20,21 +20,37 @@ extension ReplacementState {
     }
 
     mutating func randInsert(_ f: Int) {
+        passedOver = 0
         list[f] = 1
         counts.1 += 1
         poolAdd(f)
     }
 
     mutating func randRemove(_ f: Int) {
+        passedOver = 0
         list[f] = 0
         counts.1 -= 1
         poolRemove(f)
     }
 
+    /// A frame drawn among those not passed over (all of them if every one was).
     mutating func randVictim() -> (frame: Int, why: String) {
-        let n = pool.count
+        let n = passedOver < pool.count ? pool.count - passedOver : pool.count
         let i = Int(ReplacementState.splitMix(&random) % UInt64(n))
         return (Int(pool[i]), "drawn at random, 1 of \(n) (RAND)")
+    }
+
+    /// Moves `f` among the passed-over frames at the end of the pool.
+    mutating func randPassOver(_ f: Int) {
+        let i = Int(poolIndex[f])
+        let j = pool.count - 1 - passedOver
+        guard i <= j else { return }
+        let g = pool[j]
+        pool[j] = Int32(truncatingIfNeeded: f)
+        pool[i] = g
+        poolIndex[f] = Int32(truncatingIfNeeded: j)
+        poolIndex[Int(g)] = Int32(truncatingIfNeeded: i)
+        passedOver += 1
     }
 
     /// SplitMix64: the next value of the generator whose state is `state`.
