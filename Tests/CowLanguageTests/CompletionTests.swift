@@ -71,10 +71,10 @@ import Testing
         #expect(complete("set ") == ["cow-reuse", "draw", "fault-around", "fork", "fork-skip", "prompt", "steps", "zero-page"])
         #expect(complete("set fork ") == ["cow", "eager"])
         #expect(complete("set zero-page o") == ["off", "on"])
-        #expect(complete("config ") == ["frames", "page-size", "swap"])
+        #expect(complete("config ") == ["frames", "page-size", "readahead", "swap"])
         #expect(complete("library libc ") == ["text"])
         #expect(complete("library libc text 3 ") == ["data"])
-        #expect(complete("file f pages 3 ") == ["cached"])
+        #expect(complete("file f pages 3 ") == ["cached", "tmpfs"])
         #expect(complete("help ma") == ["map", "map-library"])
         #expect(complete("help fu") == ["functions"])
     }

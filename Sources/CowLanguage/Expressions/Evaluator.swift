@@ -180,6 +180,13 @@ extension Interpreter {
             }
         }
         switch n {
+        case "signal":
+            try arity(1...1)
+            let info = try processArgument(arguments[0])
+            return info.state.killingSignal.map { .text($0) } ?? .none
+        case "cached":
+            try arity(1...1)
+            return .number(Rational(try fileArgument(arguments[0]).cachedPages))
         case "frame", "mapcount", "value":
             try arity(2...2)
             let info = try processArgument(arguments[0])
@@ -264,6 +271,24 @@ extension Interpreter {
             return try process(ProcessReference(kind: .name(name), span: expr.span), allowDead: true)
         }
         return try process(from: try evaluate(expr), at: expr.span)
+    }
+
+    /// A function's file argument: a bare word or text naming a file or library that exists.
+    private func fileArgument(_ expr: Expr) throws(ScriptError) -> FileInfo {
+        let name: String
+        switch expr.kind {
+        case .word(let w): name = w
+        default:
+            let value = try evaluate(expr)
+            guard case .text(let t) = value else { throw fail("expected a file name, found \(value.kindName)", at: expr.span) }
+            name = t
+        }
+        guard let file = figures.file(named: name) else {
+            let known = figures.files.map(\.name)
+            throw fail("no file or library called \(Diagnostic.quoted(name))" + (known.isEmpty ? "" : "; known: " + known.joined(separator: ", ")),
+                       at: expr.span)
+        }
+        return file
     }
 
     /// A function's region argument: a bare word or a string; it must exist in the process.

@@ -45,6 +45,8 @@ public enum FunctionCatalog {
         FunctionSpec(name: "value", arguments: "P, ADDR", summary: "value stored in the page at ADDR (0 for the zero page), `none` if not present; does not fault", group: "pages"),
         FunctionSpec(name: "alive", arguments: "P", summary: "true while the process has not exited or been killed", group: "pages"),
         FunctionSpec(name: "pid", arguments: "P", summary: "the process id", group: "pages"),
+        FunctionSpec(name: "signal", arguments: "P", summary: "the signal that killed the process: \"SIGSEGV\", \"SIGBUS\" or \"SIGKILL\" (out of memory); `none` while alive or after exit", group: "pages"),
+        FunctionSpec(name: "cached", arguments: "FILE", summary: "pages of the file in the page cache", group: "machine"),
         FunctionSpec(name: "frames_used", arguments: "", summary: "frames in use (the zero page excluded)", group: "machine"),
         FunctionSpec(name: "frames_free", arguments: "", summary: "free frames", group: "machine"),
         FunctionSpec(name: "frames_total", arguments: "", summary: "configured frames", group: "machine"),

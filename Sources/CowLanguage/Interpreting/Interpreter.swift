@@ -320,6 +320,8 @@ extension Interpreter {
                 throw fail("the engine's invariants are violated (please report this as a bug)", at: keyword, notes: problems)
             }
             say("check: ok, every invariant holds", style: .success)
+        case .pwrite, .fsync, .sync, .truncate, .tmpfsFile, .configReadahead:
+            try runFileCommand(command, keyword: keyword)
         case .dropCaches:
             let before = machine.stats.pageCache
             withMachine { $0.dropCaches() }

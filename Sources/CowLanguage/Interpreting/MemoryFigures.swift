@@ -29,6 +29,10 @@ public protocol MemoryFigures {
     /// Whether smaps prints Pss in kB in fixed point, as Linux does (conformance rule 8: the
     /// `linux` profile), rather than the exact Pss truncated per region (`textbook`).
     var smapsPssIsFixedPoint: Bool { get }
+    /// A file or library by name, with how many of its pages are in the page cache (`cached()`).
+    func file(named name: String) -> FileInfo?
+    /// Every file and library, by creation order.
+    var files: [FileInfo] { get }
 }
 
 extension MemoryFigures {

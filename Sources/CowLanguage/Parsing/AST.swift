@@ -284,6 +284,14 @@ public indirect enum Command: Sendable {
     case stats
     case check
     case dropCaches
+    /// Files with contents and state (Interpreter+Files.swift): `pwrite F [offset N] [pages M]
+    /// VALUE`, `fsync F`, `sync`, `truncate F pages N`, `file NAME pages N tmpfs`, `config readahead N`.
+    case pwrite(NameArgument, offset: Expr?, pages: Expr?, value: Expr)
+    case fsync(NameArgument)
+    case sync
+    case truncate(NameArgument, pages: Expr)
+    case tmpfsFile(NameArgument, pages: Expr)
+    case configReadahead(Expr)
     case echo(StringLiteral?)
     case echoValue(Expr)
     case assign(Name, Expr)

@@ -95,15 +95,16 @@ public enum CommandTable {
     /// Every command, in the order `help all` and Grammar.md list them within their group.
     public static let all: [CommandSpec] = [
         // MARK: machine
-        CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")],
+        CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")], [word("readahead"), N],
                                          [word("swap"), .argument(.number, "PAGES")]],
-                    summary: "Sets physical memory (frames, default 256), the page size (a power of two, default 4096) or the swap space (pages, default 0: none). Only on an empty machine.",
-                    example: "config frames 64\nconfig page-size 4096\nconfig swap 128",
-                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096); `config swap PAGES` sets the swap space (0 to 16,777,216 pages; default 0, no swap). All need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. Without swap a fault that finds no free frame kills the faulting process, and nothing is reclaimed; with swap it reclaims a frame instead (see \"Swap and reclaim\" below).",
+                    summary: "Sets physical memory (frames, default 256), the page size (a power of two, default 4096) or the swap space (pages, default 0: none), only on an empty machine; or the readahead window of major faults under `profile linux` (pages, default 32), at any time.",
+                    example: "config frames 64\nconfig page-size 4096\nconfig readahead 8\nconfig swap 128",
+                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096); `config swap PAGES` sets the swap space (0 to 16,777,216 pages; default 0, no swap). These need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. Without swap a fault that finds no free frame kills the faulting process, and nothing is reclaimed; with swap it reclaims a frame instead (see \"Swap and reclaim\" below). `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault.",
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
                         switch a.form {
                         case 0: return .configFrames(try a.expression())
                         case 1: return .configPageSize(try a.expression())
+                        case 2: return .configReadahead(try a.expression())
                         default: return .configSwap(try a.expression())
                         }
                     }),
@@ -135,11 +136,41 @@ public enum CommandTable {
                     example: "library libc text 32 data 8 cached",
                     details: "`library NAME text N data M [cached]` creates a library file: N text pages then M data pages. `cached` puts every page in the page cache now (clean, as right after it was written); otherwise the first access to each page is a major fault.",
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .library(try a.name(), text: try a.expression(), data: try a.expression(), cached: try a.flag()) }),
-        CommandSpec("file", .files, [[.argument(.newName, "NAME", what: "a file name"), word("pages"), N, optional(word("cached"))]],
-                    summary: "Creates a plain file of N pages; without `cached` its pages are on disk (first access: major fault).",
-                    example: "file data pages 16",
-                    details: "`file NAME pages N [cached]` creates a plain file, its pages on disk unless `cached`, as for `library`.",
-                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .file(try a.name(), pages: try a.expression(), cached: try a.flag()) }),
+        CommandSpec("file", .files, [[.argument(.newName, "NAME", what: "a file name"), word("pages"), N, optional(.choice(["cached", "tmpfs"]))]],
+                    summary: "Creates a plain file of N pages; without `cached` its pages are on disk (first access: major fault); `tmpfs` makes a file that lives in the page cache only.",
+                    example: "file data pages 16\nfile scratch pages 4 tmpfs",
+                    details: "`file NAME pages N [cached]` creates a plain file, its pages on disk unless `cached`, as for `library`. `file NAME pages N tmpfs` creates a tmpfs file (as `memfd_create` does): no disk behind it, every page a hole until it is faulted in (zero-filled, a minor fault) or written with `pwrite`; its pages are never written back (`fsync`, `sync`, `msync` do nothing) nor dropped (`drop-caches` keeps them), and its shared mappings are writable from the first fault.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
+                        let name = try a.name(), pages = try a.expression()
+                        switch try a.optionalWord() {
+                        case "tmpfs": return .tmpfsFile(name, pages: pages)
+                        case .some: return .file(name, pages: pages, cached: true)
+                        case .none: return .file(name, pages: pages, cached: false)
+                        }
+                    }),
+        CommandSpec("pwrite", .files, [[.argument(.file, "F"), optional(word("offset"), N), optional(word("pages"), .argument(.number, "M")),
+                                        .argument(.number, "VALUE")]],
+                    summary: "Writes VALUE into M pages (default 1) of file F from page N (default 0) through the page cache, as pwrite does: the pages are cached and dirty, and every mapping sees them.",
+                    example: "pwrite data 7\npwrite data offset 4 pages 2 9",
+                    details: "`pwrite F [offset N] [pages M] VALUE` writes VALUE into pages N to N+M-1 of file F (default: page 0 only) through the page cache, without a process, as `pwrite(2)` of whole pages does: a page not in the page cache gets a frame without a disk read, and every written page is dirty. Every mapping of a page sees the value at once (shared mappings, and private ones that have not copied it); no page-table entry changes, so under write notification the next write through a clean read-only shared entry still faults. The range must lie inside the file (`truncate` grows it) and memory must hold the pages not yet cached; otherwise nothing changes. It prints how many pages were written and how many had to be added to the page cache.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
+                        .pwrite(try a.name(), offset: try a.optionalExpression(), pages: try a.optionalExpression(), value: try a.expression())
+                    }),
+        CommandSpec("fsync", .files, [[.argument(.file, "F")]],
+                    summary: "Writes the dirty page-cache pages of file F back to disk: they are clean (under `profile linux` shared mappings of them are read-only again).",
+                    example: "fsync data",
+                    details: "`fsync F` writes the dirty page-cache pages of file F back to disk and marks them clean; every shared mapping of them loses its dirty bit and, under `profile linux` (write notification, rule 13), its write right, so the next write through it faults again, as `msync` does. A tmpfs file has no disk: nothing is written, its pages stay dirty. It prints how many pages were written back.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .fsync(try a.name()) }),
+        CommandSpec("sync", .files, [[]],
+                    summary: "`fsync` of every file (tmpfs files excepted).",
+                    example: "sync",
+                    details: "`sync` writes back the dirty pages of every file, as `fsync` does for one (tmpfs files are left alone), and prints how many pages were written back.",
+                    parse: .constant(.sync)),
+        CommandSpec("truncate", .files, [[.argument(.file, "F"), word("pages"), N]],
+                    summary: "Changes the size of file F to N pages: pages past the new end leave the page cache and every mapping (later accesses there: SIGBUS); new pages read as zeros.",
+                    example: "truncate data pages 8",
+                    details: "`truncate F pages N` is `ftruncate`: file F gets N pages (0 to 16,777,216). Growing adds pages that read as zeros. Shrinking removes the pages past the new end: each page-table entry of them, in every process, is removed (private copies too, as the kernel's truncate does), their page-cache frames are freed and what the disk held there is forgotten; mappings keep their size, and a later access to a page wholly past the end of the file kills the process with SIGBUS (rule 15). Libraries cannot be truncated. It prints the old and new size, the pages dropped from the page cache and the entries unmapped.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .truncate(try a.name(), pages: try a.expression()) }),
         // MARK: processes
         CommandSpec("spawn", .processes, [[optional(.argument(.newName, "NAME", what: "a process name"))]],
                     summary: "Creates a process with an empty address space (default name proc_PID).",
