@@ -41,8 +41,8 @@ extension Machine {
         checkFrames(&problems)
         checkPageCache(&problems)
         checkShmem(shmemRefs, &problems)
-        checkReplacement(&problems)
         checkSwap(&problems)
+        checkReplacement(&problems)
         if !procs.contains(where: { $0.state.isAlive }) {
             for f in 0..<frames.materialized where frames.kinds[f] == .anonymous || frames.kinds[f] == .shmem {
                 problems.append("frame \(f) is \(frames.kinds[f]) but no process is alive: only page-cache frames may remain")

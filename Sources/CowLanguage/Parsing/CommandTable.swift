@@ -137,17 +137,17 @@ public enum CommandTable {
     /// Every command, in the order `help all` and Grammar.md list them within their group.
     public static let all: [CommandSpec] = [
         // MARK: machine
-        CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")],
-                                         [word("swap"), .argument(.number, "PAGES")], [word("readahead"), N]],
+        CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")], [word("readahead"), N],
+                                         [word("swap"), .argument(.number, "PAGES")]],
                     summary: "Sets physical memory (frames, default 256), the page size (a power of two, default 4096) or the swap space (pages, default 0: none), only on an empty machine; or the readahead window of major faults under `profile linux` (pages, default 32), at any time.",
-                    example: "config frames 64\nconfig page-size 4096\nconfig swap 128\nconfig readahead 8",
-                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096); `config swap PAGES` sets the swap space (0 to 16,777,216 pages; default 0, no swap). All need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. Without swap a fault that finds no free frame kills the faulting process, and nothing is reclaimed; with swap it reclaims a frame instead (see \"Swap and reclaim\" below). `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault.",
+                    example: "config frames 64\nconfig page-size 4096\nconfig readahead 8\nconfig swap 128",
+                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096); `config swap PAGES` sets the swap space (0 to 16,777,216 pages; default 0, no swap). These need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. Without swap a fault that finds no free frame kills the faulting process, and nothing is reclaimed; with swap it reclaims a frame instead (see \"Swap and reclaim\" below). `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault.",
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
                         switch a.form {
                         case 0: return .configFrames(try a.expression())
                         case 1: return .configPageSize(try a.expression())
-                        case 2: return .configSwap(try a.expression())
-                        default: return .configReadahead(try a.expression())
+                        case 2: return .configReadahead(try a.expression())
+                        default: return .configSwap(try a.expression())
                         }
                     }),
         CommandSpec("profile", .machine, [[.choice(Profile.allCases.map(\.rawValue), what: "a profile")]],
