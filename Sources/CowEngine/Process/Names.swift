@@ -8,11 +8,18 @@ extension Machine {
     /// override that would make the text read differently from what it holds. `what` names the
     /// kind of name in the error ("a process name").
     static func checkPrintable(_ name: String, _ what: String) throws(EngineError) {
+        if let problem = unprintableNameProblem(name, what) { throw EngineError.invalidArgument(problem) }
+    }
+
+    /// What is wrong with `name` (nil: nothing): the one rule and wording for names, used by the
+    /// engine and by the language (which checks some names before they reach the engine, to put
+    /// the caret under them).
+    public static func unprintableNameProblem(_ name: String, _ what: String) -> String? {
         for scalar in name.unicodeScalars where Machine.isUnprintable(scalar) {
             let code = String(scalar.value, radix: 16, uppercase: true)
-            throw EngineError.invalidArgument(
-                "\(what) cannot contain control characters such as a newline or a tab (found U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code))")
+            return "\(what) cannot contain control characters such as a newline or a tab (found U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code))"
         }
+        return nil
     }
 
     /// C0 and C1 controls, and the bidirectional embedding, override and isolate characters.

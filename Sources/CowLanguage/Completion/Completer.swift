@@ -43,9 +43,14 @@ extension Interpreter {
         }
         var words = words(context)
         if let semicolon = words.lastIndex(of: ";") { words = Array(words[(semicolon + 1)...]) }
-        while let first = words.first, first == "quiet" || first == "show" || first == "expect-error" {
+        // Prefixes (`quiet`, `show`, `expect-error "TEXT"`): the table's commands that take a
+        // COMMAND; what comes before it in their form is skipped.
+        while let first = words.first, let leading = CommandTable.prefixes[first] {
             words.removeFirst()
-            if first == "expect-error", words.first?.hasPrefix("\"") == true { words.removeFirst() }
+            for piece in leading {
+                guard let next = words.first else { break }
+                if piece.accepts(next) { words.removeFirst() }
+            }
         }
         guard let command = words.first else {
             return CommandTable.names + CommandTable.blockWords
@@ -80,7 +85,7 @@ extension Interpreter {
             case .expression: return expressionCandidates([])
             case .file: return machine.files.map(\.name)
             case .library: return machine.files.filter(\.isLibrary).map(\.name)
-            case .permissions: return ["r", "rw", "rx", "rwx", "none"]
+            case .permissions: return PermissionWords.shown
             case .behaviourSwitch: return Behaviours.switchNames
             case .topic: return CommandTable.names
             case .command: return CommandTable.names

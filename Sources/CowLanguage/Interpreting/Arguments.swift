@@ -137,16 +137,8 @@ extension Interpreter {
     /// Refuses a name with control characters, at its own span (the engine's rule and message,
     /// checked first here where the engine's error would point at another argument).
     func checkPrintable(_ name: String, _ what: String, at span: SourceSpan) throws(ScriptError) {
-        for scalar in name.unicodeScalars {
-            switch scalar.value {
-            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
-                let code = String(scalar.value, radix: 16, uppercase: true)
-                let padded = String(repeating: "0", count: max(0, 4 - code.count)) + code
-                throw fail("\(what) cannot contain control characters such as a newline or a tab (found U+\(padded))", at: span)
-            default:
-                continue
-            }
-        }
+        // The rule and its wording are the engine's (Names.swift); only the caret is placed here.
+        if let problem = Machine.unprintableNameProblem(name, what) { throw fail(problem, at: span) }
     }
 
     // MARK: - Numbers

@@ -200,9 +200,7 @@ extension Interpreter {
             let info = try processTarget(ref)
             let library = try name(libraryArgument)
             let address = try self.address(at)
-            guard address % machine.pageSize == 0 else {
-                throw fail("address \(Format.hex(address)) is not a multiple of the page size (\(machine.pageSize))", at: at.span)
-            }
+            _ = try firstPage(address, at: at.span, aligned: true)
             if hasRegion(info.pid, named: library + ".text") {
                 throw fail("\(info.name) already maps \(library) (it has a region \(library).text)", at: libraryArgument.span)
             }
@@ -221,11 +219,7 @@ extension Interpreter {
             say("\(info.name): mapped " + regions.map { "\($0.name) \(rangeText($0.start..<$0.end)) (\(Format.pages($0.pages)), \($0.permissions))" }
                 .joined(separator: " and "), style: .dim)
         case .mremap(let ref, let range, let to):
-            let address = try self.address(to)
-            guard address % machine.pageSize == 0 else {
-                throw fail("address \(Format.hex(address)) is not a multiple of the page size (\(machine.pageSize))", at: to.span)
-            }
-            let target = address / machine.pageSize
+            let target = try firstPage(try self.address(to), at: to.span, aligned: true)
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
                 try m.mremap(pid, at: pages.lowerBound, pages: pages.count, to: target)
             }

@@ -191,7 +191,7 @@ extension ArgumentKind {
         case .newName: return "a name"
         case .file: return "a file name"
         case .library: return "a library name"
-        case .permissions: return "permissions (r, rw, rx, rwx or none)"
+        case .permissions: return PermissionWords.expected
         case .behaviourSwitch: return "a setting"
         case .string: return "text in quotes"
         case .strings: return "text in quotes"

@@ -465,6 +465,20 @@ public enum CommandTable {
         }
     }.map(\.name))
 
+    /// Commands that run the command written after them (`quiet CMD`, `show CMD`,
+    /// `expect-error ["TEXT"] CMD`), each with the pieces of its form that come before that
+    /// command (Tab completion skips them to complete the inner command).
+    public static let prefixes: [String: [Syntax]] = {
+        var result: [String: [Syntax]] = [:]
+        for spec in all {
+            for form in spec.forms {
+                guard let k = form.firstIndex(where: { if case .argument(.command, _, _) = $0 { return true } else { return false } }) else { continue }
+                result[spec.name] = Array(form[..<k])
+            }
+        }
+        return result
+    }()
+
     /// The words that start a statement but are not commands of the table (`end`).
     public static let blockWords = ["end"]
 }

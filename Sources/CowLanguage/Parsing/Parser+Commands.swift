@@ -151,7 +151,7 @@ extension Parser {
             guard let word = word(clause), allowed.contains(word) else {
                 let list = fileName == nil ? "`shared`, `as NAME`" : "`shared`, `as NAME`, `offset N`"
                 var notes: [String] = []
-                if let w = word(clause), let near = Suggestions.nearest(to: w, in: allowed + ["r", "rw", "rx", "rwx"]) {
+                if let w = word(clause), let near = Suggestions.nearest(to: w, in: allowed + PermissionWords.shown.filter { $0 != "none" }) {
                     notes.append("did you mean `\(near)`?")
                 }
                 if let message = invalidMessage(clause) { throw error(message, at: clause.span) }
@@ -339,8 +339,8 @@ extension Parser {
         guard let permissions = Self.permissions(word) else {
             if required {
                 var notes: [String] = []
-                if let near = Suggestions.nearest(to: word, in: ["r", "rw", "rx", "rwx", "none"]) { notes.append("did you mean `\(near)`?") }
-                throw error("expected permissions (r, rw, rx, rwx or none), found `\(word)`", at: current.span, notes: notes)
+                if let near = Suggestions.nearest(to: word, in: PermissionWords.shown) { notes.append("did you mean `\(near)`?") }
+                throw error("expected \(PermissionWords.expected), found `\(word)`", at: current.span, notes: notes)
             }
             return nil
         }
@@ -349,16 +349,8 @@ extension Parser {
         return (permissions, span)
     }
 
-    /// Parses `r`, `rw`, `rx`, `rwx`, `w`, `wx`, `x`, `none` (letters in that order).
-    static func permissions(_ word: String) -> Permissions? {
-        if word == "none" { return [] }
-        var result: Permissions = []
-        var rest = Substring(word)
-        if rest.first == "r" { result.insert(.read); rest = rest.dropFirst() }
-        if rest.first == "w" { result.insert(.write); rest = rest.dropFirst() }
-        if rest.first == "x" { result.insert(.execute); rest = rest.dropFirst() }
-        return rest.isEmpty && !result.isEmpty ? result : nil
-    }
+    /// Parses a permissions word (see `PermissionWords`).
+    static func permissions(_ word: String) -> Permissions? { PermissionWords.parse(word) }
 
     // MARK: - Small helpers
 

@@ -26,6 +26,22 @@ public indirect enum Syntax: Sendable {
         pattern.map(\.rendered).joined(separator: " ")
     }
 
+    /// Whether a typed word (strings as `"..."`) can be this piece: a keyword or choice is that
+    /// word, a string argument a string; an optional piece, what its first piece accepts. (For
+    /// Tab completion's skipping of prefixes; other arguments accept any word.)
+    func accepts(_ typed: String) -> Bool {
+        switch self {
+        case .word(let w, let aliases): return typed == w || aliases.contains(typed)
+        case .choice(let words, _): return words.contains(typed)
+        case .symbol(let s): return typed == s
+        case .argument(.string, _, _), .argument(.strings, _, _): return typed.hasPrefix("\"")
+        case .argument: return true
+        case .optional(let inner): return inner.first?.accepts(typed) ?? false
+        case .alternatives(let options): return options.contains { $0.first?.accepts(typed) ?? false }
+        case .clauses(let clauses): return clauses.contains { $0.first?.accepts(typed) ?? false }
+        }
+    }
+
     var rendered: String {
         switch self {
         case .word(let w, _): return w
