@@ -78,7 +78,7 @@ struct SwapPropertyTests {
         var rng = SplitMix64(seed: 14)
         var seen = Set<String>()
         for (profile, mode) in PropertyTests.configurations {
-            for _ in 0..<15 {
+            for _ in 0..<30 {
                 var run = try SwapPropertyTests.swapRun(profile, mode, frames: Int(rng.next() % 24) + 4, swap: Int(rng.next() % 32) + 1)
                 run.m.recordsEvents = true
                 for _ in 0..<200 {
