@@ -69,4 +69,14 @@ import CowEngine
         #expect(lesson.pictures.count == 3)
         #expect(lesson.html().utf8.count < 400_000)
     }
+
+    @Test func picturesShareTheirLinesInThePage() {
+        // 150 steps, each writing a new page: 150 different pictures, each a little longer.
+        var text = "config frames 512\nspawn a\nmap a anon 0x10000 pages 300 as heap\n"
+        for k in 0..<150 { text += "write a \(0x10000 + 2 * k * 4096) 1\n" }
+        let lesson = Self.lesson(text)
+        #expect(lesson.pictures.count >= 150)
+        let stored = lesson.pictures.reduce(0) { $0 + $1.utf8.count }
+        #expect(lesson.html().utf8.count < stored / 4, "the page stores every picture whole")
+    }
 }

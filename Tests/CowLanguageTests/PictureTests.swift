@@ -172,6 +172,31 @@ import Foundation
         _ = try XMLDocument(xmlString: text, options: [])
     }
 
+    @Test func aThirdProcessStacksBelowTheFirstSoNoArrowCrossesItsBoxes() throws {
+        let m = Self.machine("spawn a\nmap a anon 0x10000 pages 4 as heap\nwrite a 0x10000 pages 4 1\nfork a as b\nfork b as c\nwrite c 0x10000 2")
+        let svg = PictureSVG(Picture.make(of: m, processes: [1, 2, 3])).element()
+        _ = try XMLDocument(xmlString: svg, options: [])
+        // The box of each entry run: `<g class="entry..." data-process="P" ...><rect x="X" y="Y"`.
+        func boxes(_ process: String) -> [(x: Int, y: Int)] {
+            svg.split(separator: "\n").filter { $0.hasPrefix("<g class=\"entry") && $0.contains("data-process=\"\(process)\"") }.compactMap { line in
+                func number(after key: String) -> Int? {
+                    guard let r = line.firstRange(of: "<rect x=\"") else { return nil }
+                    let rest = line[r.upperBound...]
+                    let start = key == "x" ? rest : rest.firstRange(of: "y=\"").map { rest[$0.upperBound...] } ?? ""
+                    return Int(start.prefix { $0.isNumber })
+                }
+                guard let x = number(after: "x"), let y = number(after: "y") else { return nil }
+                return (x, y)
+            }
+        }
+        let a = boxes("a"), b = boxes("b"), c = boxes("c")
+        // Page 0 (x2 for a and b; c copied it) and pages 1-3 (x3).
+        try #require(a.count == 2 && b.count == 2 && c.count == 2, "\(a) \(b) \(c)")
+        #expect(c.allSatisfy { $0.x == a[0].x }, "c stands on a's side")
+        #expect(c.allSatisfy { $0.y > a[1].y + 34 }, "c stands below a")
+        #expect(b[0].x > a[0].x + 300, "b stands on the other side of the frames")
+    }
+
     @Test func dotHasANodePerRunAndAnEdgePerConnector() {
         let text = PictureDOT(Self.seedPicture()).document()
         #expect(text.hasPrefix("// cowsim draw"))

@@ -6,7 +6,8 @@
 ///
 /// Everything from the script is HTML-escaped (`LessonHTML.escaped`) or, inside the data the page
 /// script reads, JSON-escaped with `<`, `>` and `&` as `\u003c`... so no text can close the
-/// `<script>` element. Pictures are stored once each and referenced by index from the steps.
+/// `<script>` element. Pictures are stored once each and referenced by index from the steps; each
+/// is a list of indices into one table of distinct SVG lines (consecutive pictures share most).
 ///
 /// Elements the browser test reads: `#counter` ("Step K of N"), `li.line.current` (`id="L12"`
 /// for line 12), `#picture path.arrow.to-shared` (arrows into frames mapped more than once).
@@ -51,11 +52,28 @@ public struct LessonHTML {
             s += ",\"failed\":\(step.failed),\"output\":\(Self.json(step.output)),\"questions\":[\(step.questions.map(String.init).joined(separator: ","))]}"
             s += "\n"
         }
-        s += "],\"pictures\":["
-        for (k, picture) in lesson.pictures.enumerated() {
-            if k > 0 { s += ",\n" }
-            s += Self.json(picture)
+        // Pictures as lists of line numbers into one table of distinct lines: consecutive
+        // pictures share most of their elements, so a long lesson stores each element once.
+        var partIndex: [Substring: Int] = [:]
+        var parts: [Substring] = []
+        var encoded: [String] = []
+        for picture in lesson.pictures {
+            var indices: [String] = []
+            for line in picture.split(separator: "\n") {
+                if let known = partIndex[line] {
+                    indices.append(String(known))
+                } else {
+                    partIndex[line] = parts.count
+                    indices.append(String(parts.count))
+                    parts.append(line)
+                }
+            }
+            encoded.append("[" + indices.joined(separator: ",") + "]")
         }
+        s += "],\"parts\":["
+        s += parts.map { Self.json(String($0)) }.joined(separator: ",\n")
+        s += "],\"pictures\":["
+        s += encoded.joined(separator: ",\n")
         s += "],\"questions\":["
         for (k, q) in lesson.questions.enumerated() {
             if k > 0 { s += "," }
@@ -165,7 +183,7 @@ public struct LessonHTML {
             }
             $("counter").textContent = "Step " + (current + 1) + " of " + total;
             $("slider").value = String(current + 1);
-            $("picture").innerHTML = LESSON.pictures[step.picture];
+            $("picture").innerHTML = LESSON.pictures[step.picture].map(function (k) { return LESSON.parts[k]; }).join("\\n");
             $("output").textContent = step.output;
             var qs = $("questions");
             qs.textContent = "";

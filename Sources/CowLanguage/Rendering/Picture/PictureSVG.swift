@@ -28,6 +28,7 @@ public struct PictureSVG {
     static let gutter = 170    // room for the arrows between a process column and the frames
     static let columnGap = 24
     static let titleHeight = 64
+    static let blockGap = 40   // between two processes stacked on one side (room for a heading)
 
     /// The standalone document (`draw ... to FILE.svg`): an XML declaration, then the `<svg>`.
     public func document() -> String {
@@ -38,34 +39,35 @@ public struct PictureSVG {
     public func element() -> String {
         let p = picture
         let n = p.columns.count
-        let leftCount = (n + 1) / 2
         let entryCells: [[String]] = p.columns.map { column in column.entries.map { cellText($0) } }
-        let columnWidths: [Int] = p.columns.enumerated().map { c, column in
+        // Even columns stand left of the frames, odd ones right (two processes: parent | frames |
+        // child); more processes stack below on their side, so no arrow crosses another
+        // process's boxes.
+        func isLeft(_ c: Int) -> Bool { c % 2 == 0 }
+        var sideWidth = [160, 160]
+        for (c, column) in p.columns.enumerated() {
             let longest = max(entryCells[c].map(\.count).max() ?? 0, heading(column).count)
-            return max(longest * Self.charWidth + 20, 160)
+            sideWidth[c % 2] = max(sideWidth[c % 2], longest * Self.charWidth + 20)
         }
+        let columnWidths = p.columns.indices.map { sideWidth[$0 % 2] }
         let frameCells = p.frames.map(frameText)
         let frameWidth = max((frameCells.map(\.count).max() ?? 0) * Self.charWidth + 20, 200)
-        // x of each column and of the frames.
-        var x = Self.margin
-        var columnX = Array(repeating: 0, count: n)
-        for c in 0..<leftCount {
-            columnX[c] = x
-            x += columnWidths[c] + (c == leftCount - 1 ? Self.gutter : Self.columnGap)
-        }
-        let framesX = x
-        x += frameWidth
-        for c in leftCount..<n {
-            x += c == leftCount ? Self.gutter : Self.columnGap
-            columnX[c] = x
-            x += columnWidths[c]
-        }
-        let legendLines = legendItems()
-        let contentWidth = max(x + Self.margin, 640)
-        let rows = max(p.columns.map(\.entries.count).max() ?? 0, p.frames.count, 1)
+        let framesX = Self.margin + sideWidth[0] + Self.gutter
+        let rightX = framesX + frameWidth + Self.gutter
+        let columnX = p.columns.indices.map { isLeft($0) ? Self.margin : rightX }
         let top = Self.margin + Self.titleHeight
         let step = Self.boxHeight + Self.rowGap
-        let legendTop = top + rows * step + 16
+        // y of each column's first entry box; its heading sits just above.
+        var columnY = Array(repeating: top, count: n)
+        var sideEnd = [top, top]
+        for c in 0..<n {
+            if c >= 2 { columnY[c] = sideEnd[c % 2] + Self.blockGap }
+            sideEnd[c % 2] = columnY[c] + max(p.columns[c].entries.count, 1) * step
+        }
+        let legendLines = legendItems()
+        let contentWidth = max((n > 1 ? rightX + sideWidth[1] : framesX + frameWidth) + Self.margin, 640)
+        let bottom = max(sideEnd[0], sideEnd[1], top + max(p.frames.count, 1) * step)
+        let legendTop = bottom + 16
         let height = legendTop + 30 + ((legendLines.count + 1) / 2) * 28 + (p.notes.count * 24) + Self.margin
 
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"cowsim-picture\" width=\"\(contentWidth)\" height=\"\(height)\" viewBox=\"0 0 \(contentWidth) \(height)\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"15\">\n"
@@ -79,18 +81,18 @@ public struct PictureSVG {
         s += "<text class=\"title\" x=\"\(Self.margin)\" y=\"\(Self.margin + 22)\" font-size=\"22\" font-weight=\"bold\">\(xml(titleText()))</text>\n"
         // Column headings.
         for (c, column) in p.columns.enumerated() {
-            s += "<text class=\"heading\" x=\"\(columnX[c])\" y=\"\(top - 14)\" font-size=\"17\" font-weight=\"bold\">\(xml(heading(column)))</text>\n"
+            s += "<text class=\"heading\" x=\"\(columnX[c])\" y=\"\(columnY[c] - 14)\" font-size=\"17\" font-weight=\"bold\">\(xml(heading(column)))</text>\n"
         }
         s += "<text class=\"heading\" x=\"\(framesX)\" y=\"\(top - 14)\" font-size=\"17\" font-weight=\"bold\">physical frames</text>\n"
         // Arrows first, so boxes are drawn over their ends.
         for (c, column) in p.columns.enumerated() {
-            let isLeft = c < leftCount
+            let onLeft = isLeft(c)
             for (k, e) in column.entries.enumerated() {
                 let run = p.frames[e.frameRun]
-                let y1 = top + k * step + Self.boxHeight / 2
+                let y1 = columnY[c] + k * step + Self.boxHeight / 2
                 let y2 = top + e.frameRun * step + Self.boxHeight / 2
-                let x1 = isLeft ? columnX[c] + columnWidths[c] : columnX[c]
-                let x2 = isLeft ? framesX - 2 : framesX + frameWidth + 2
+                let x1 = onLeft ? columnX[c] + columnWidths[c] : columnX[c]
+                let x2 = onLeft ? framesX - 2 : framesX + frameWidth + 2
                 let bend = (x2 - x1) / 2
                 var classes = "arrow kind-\(kindClass(run.kind))"
                 if run.mapcount > 1 { classes += " to-shared" }
@@ -103,7 +105,7 @@ public struct PictureSVG {
         for (c, column) in p.columns.enumerated() {
             for (k, e) in column.entries.enumerated() {
                 let run = p.frames[e.frameRun]
-                let y = top + k * step
+                let y = columnY[c] + k * step
                 var classes = "entry"
                 if e.copyOnWrite { classes += " cow" }
                 if changes.entries.contains(Picture.EntryKey(column: c, index: k)) { classes += " changed" }
