@@ -159,12 +159,12 @@ struct TraceLines {
 /// Reading page numbers from a trace file: whole numbers (decimal or 0x hexadecimal) separated
 /// by commas, blanks or newlines; `#` starts a comment to the end of the line.
 enum TraceFile {
-    struct TraceListProblem: Error {
+    struct TraceFileError: Error {
         var message: String
         var span: SourceSpan
     }
 
-    static func pages(of file: SourceFile, limit: Int) -> Result<[Int], TraceListProblem> {
+    static func pages(of file: SourceFile, limit: Int) -> Result<[Int], TraceFileError> {
         let bytes = file.bytes
         var pages: [Int] = []
         var i = 0, line = 1, lineStart = 0
@@ -196,13 +196,13 @@ enum TraceFile {
             }
             guard let page = value else {
                 let shown = text.count > 20 ? String(text.prefix(20)) + "..." : text
-                return .failure(TraceListProblem(message: "expected a page number (a whole number from 0), found `\(TerminalText.escaped(shown))`", span: span))
+                return .failure(TraceFileError(message: "expected a page number (a whole number from 0), found `\(TerminalText.escaped(shown))`", span: span))
             }
             guard page < limit else {
-                return .failure(TraceListProblem(message: "page \(page) is past the end of the address space", span: span))
+                return .failure(TraceFileError(message: "page \(page) is past the end of the address space", span: span))
             }
             guard pages.count < Machine.maxTraceLength else {
-                return .failure(TraceListProblem(message: "a trace takes at most \(Machine.maxTraceLength) references", span: span))
+                return .failure(TraceFileError(message: "a trace takes at most \(Machine.maxTraceLength) references", span: span))
             }
             pages.append(page)
         }
