@@ -77,7 +77,7 @@ public final class KernelBackend: MemoryBackend {
         switch command {
         case .library, .file, .spawn, .map, .mapLibrary, .unmap, .msync, .mremap, .protect, .fork, .vfork, .exec, .exit,
              .read, .write, .smaps, .dropCaches, .echo, .echoValue, .assign, .expect, .ask, .source, .save, .reset, .help,
-             .quit, .setPrompt, .setSteps:
+             .quit, .setPrompt, .setSteps, .setBackend:
             return .perform
         case .advise(_, _, let advice):
             return kernelAdvice(advice) == nil ? .refused(unsupported(commandName + " " + advice.rawValue)) : .perform

@@ -67,7 +67,7 @@ final class RecordingBackend: MemoryBackend {
             #expect(!s.runLine(line))
             #expect(sink.text.hasSuffix("<repl>:1:1: error: unsupported on the test backend: `\(name)`\n    \(line)\n    " + String(repeating: "^", count: 1) + String(repeating: "~", count: line.split(separator: " ")[0].count - 1) + "\n"), "\(sink.text)")
         }
-        #expect(s.machine.processes.isEmpty)
+        #expect(s.machine.processCount == 0)
     }
 
     @Test func everyMemoryOperationReachesTheBackendAndItsAnswersAreShown() {
@@ -117,5 +117,29 @@ final class RecordingBackend: MemoryBackend {
         #expect(backend.shutDown == 1)
         #expect(s.runLine("write p 0x10000 9"))
         #expect(backend.operations.count == 14)
+    }
+
+    /// `set backend NAME` (the REPL's switch): only `sim` without a factory; with one, the machine
+    /// is reset, the backend attached and its answers shown; `set backend sim` detaches it again.
+    @Test func setBackendSwitchesThroughTheFactory() {
+        let sink = BufferSink()
+        let s = Session(output: sink)
+        #expect(!s.runLine("set backend kernel"))
+        #expect(sink.text.hasSuffix("<repl>:1:13: error: unknown backend `kernel`; backends: sim\n    set backend kernel\n                ^~~~~~\n"), "\(sink.text)")
+        nonisolated(unsafe) let backend = RecordingBackend()
+        s.backendFactory = BackendFactory(names: ["kernel"]) { _ throws(BackendFailure) in backend }
+        #expect(s.runLine("spawn p"))
+        #expect(s.runLine("set backend kernel"))
+        #expect(sink.text.hasSuffix("backend kernel: every memory operation also runs on the kernel backend, figures come from it (the machine was reset)\n"), "\(sink.text)")
+        #expect(s.backend != nil)
+        #expect(s.machine.processCount == 0)
+        #expect(s.runLine("spawn q; map q anon 0x10000 pages 1; read q 0x10000"))
+        #expect(sink.text.hasSuffix("backend read\nq 0x10000 = 42\n"), "\(sink.text)")
+        #expect(s.runLine("set backend sim"))
+        #expect(s.backend == nil)
+        #expect(backend.shutDown == 1)
+        #expect(sink.text.hasSuffix("backend sim: the simulator (the machine was reset)\n"), "\(sink.text)")
+        #expect(!s.runLine("set backend nope"))
+        #expect(sink.text.contains("error: expected a backend after `backend`, found `nope`"), "\(sink.text)")
     }
 }

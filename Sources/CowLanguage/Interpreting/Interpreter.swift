@@ -388,6 +388,8 @@ extension Interpreter {
             say("draw: \(on ? "on (the machine is drawn after every line)" : "off")", style: .dim)
         case .setPolicy(let policy):
             setPolicy(policy)
+        case .setBackend(let name):
+            try switchBackend(to: name)
         case .trace(let trace):
             try runTrace(trace, keyword: keyword)
         }

@@ -307,6 +307,8 @@ public indirect enum Command: Sendable {
     case draw(DrawCommand)
     /// `set draw on|off`: the REPL draws the machine after every line.
     case setDraw(on: Bool)
+    /// `set backend sim|kernel`: run memory operations also on another backend (Session+Backend.swift).
+    case setBackend(Name)
     /// `set policy NAME`: the page replacement policy (Interpreter+Trace.swift).
     case setPolicy(ReplacementPolicy)
     /// `trace P ADDR read|write LIST [show|quiet]` (Parser+Trace.swift, Interpreter+Trace.swift).

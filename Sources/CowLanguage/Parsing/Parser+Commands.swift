@@ -100,6 +100,11 @@ extension Parser {
         case "draw":
             advance()
             return .setDraw(on: try parseOnOff(after: nameToken))
+        case "backend":
+            advance()
+            let choice = current
+            let backend = try expectChoice(["sim", "kernel"], what: "a backend", after: nameToken)
+            return .setBackend(Name(backend, span: choice.span))
         default:
             guard Behaviours.switchNames.contains(word) else {
                 var notes = ["known settings: \(known.joined(separator: ", "))"]
