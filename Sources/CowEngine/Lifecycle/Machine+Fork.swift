@@ -68,8 +68,10 @@ extension Machine {
         var childRegions: [RegionRecord] = []
         var childNames: [String: Int] = [:]
         var entriesCopied = 0, framesCopied = 0
+        var copiedSpans: [Range<Int>] = []
         for (r, plan) in plans.enumerated() {
             var child = procs[space].regions[r]
+            if case .copy = plan { copiedSpans.append(child.info.start..<child.info.end) }
             switch plan {
             case .omit: continue
             case .empty:
@@ -89,11 +91,15 @@ extension Machine {
             childRegions.append(child)
         }
         let childPid = procs.count + 1
+        tableSerial += 1
+        let top = tableSerial
+        let childTables = PageTableSet(top: top, levels: forkTables(space, copied: copiedSpans))
         addProcess(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: nil,
                                  regions: OrderedTree(childRegions), counters: ProcessCounters(),
-                                 regionNames: childNames))
+                                 regionNames: childNames, tables: childTables))
         entryCount += pages
-        note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false))
+        note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false,
+                     tablePages: showsPageTables ? childTables.belowTop : nil))
         return childPid
     }
 

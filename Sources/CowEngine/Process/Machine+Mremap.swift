@@ -22,5 +22,6 @@ extension Machine {
         record.info.start = newVpn
         let at = procs[space].regions.firstIndex { $0.info.start > newVpn } ?? procs[space].regions.count
         procs[space].regions.insert(record, at: at)
+        moveTables(space, from: vpn, to: newVpn, pages: pages)
     }
 }

@@ -37,11 +37,19 @@ public protocol MemoryFigures {
     func file(named name: String) -> FileInfo?
     /// Every file and library, by creation order.
     var files: [FileInfo] { get }
+    /// Bytes of page-table pages below the top level of process `pid` (VmPTE); nil: unknown.
+    func pageTableBytes(of pid: PID) -> Int?
+    /// Bytes of every page-table page, top tables included (PageTables); nil: unknown.
+    var pageTableBytesTotal: Int? { get }
 }
 
 extension MemoryFigures {
     /// Everything can be answered (the simulator's case).
     public func unavailable(_ figure: String, of pid: PID?) -> String? { nil }
+
+    /// Not known unless the figures say (the simulator does).
+    public func pageTableBytes(of pid: PID) -> Int? { nil }
+    public var pageTableBytesTotal: Int? { nil }
 
     /// The figures of a whole process.
     func usage(of pid: PID) -> Usage? { usage(of: pid, region: nil) }
@@ -58,6 +66,8 @@ extension MemoryFigures {
 extension Machine: MemoryFigures {
     public var framesTotal: Int { config.frames }
     public var smapsPssIsFixedPoint: Bool { config.profile == .linux }
+    public func pageTableBytes(of pid: PID) -> Int? { vmPTEBytes(of: pid) }
+    public var pageTableBytesTotal: Int? { pageTablePagesTotal * pageSize }
 }
 
 extension Interpreter {

@@ -235,6 +235,18 @@ public struct MapCommand: Sendable {
     public var name: NameArgument?
 }
 
+/// `config page-tables x86_64|two-level|custom [levels N bits BITS] [page-size BYTES]`.
+public struct PageTablesConfig: Sendable {
+    /// `x86_64`, `two-level` or `custom`.
+    public var layout: String
+    /// `levels N` (custom only).
+    public var levels: Expr?
+    /// `bits BITS` per level (custom only).
+    public var bits: Expr?
+    /// `page-size BYTES` (custom only; the presets have 4096).
+    public var pageSize: Expr?
+}
+
 /// `ask "question" EXPR [choices "A" "B" ...] [points N] [hint "..."]`.
 public struct AskCommand: Sendable {
     /// The question (may interpolate).
@@ -292,6 +304,8 @@ public indirect enum Command: Sendable {
     case truncate(NameArgument, pages: Expr)
     case tmpfsFile(NameArgument, pages: Expr)
     case configReadahead(Expr)
+    /// `config page-tables ...` (issue 13, Interpreter+PageTables.swift).
+    case configPageTables(PageTablesConfig)
     case echo(StringLiteral?)
     case echoValue(Expr)
     case assign(Name, Expr)

@@ -110,6 +110,27 @@ private let policyDetails = """
     page went and why (`least recently used (LRU)`).
     """
 
+/// `config page-tables`'s part of `config`'s help (issue 13).
+private let pageTablesDetails = """
+    `config page-tables x86_64|two-level|custom levels N bits BITS [page-size BYTES]` chooses the page-table \
+    layout, on an empty machine: `x86_64` is 4 levels of 9 bits (tables of 512 entries: PGD, PUD, PMD, PTE), 4096-byte \
+    pages, 48-bit addresses; `two-level` is the classic 32-bit 10/10/12 (a page directory and page tables of 1,024 \
+    entries, 4096-byte pages, addresses below 4 GiB); `custom levels N bits BITS` is N levels (1 to 6) of BITS bits \
+    each, pages of `page-size` bytes (default 4096; a table is one page of entries of at least 4 bytes, addresses \
+    at most 48-bit). It sets the page size, and turns the page tables' figures on: `stats` shows them and each fork \
+    event says how many page-table pages the child got (`fork ...: 514 page-table pages copied, 262144 entries`). \
+    Without it the machine has x86_64's layout (other page sizes: tables of 8-byte entries, 48-bit addresses) and \
+    shows nothing of it; `pte_kb(P)` and `page_tables()` answer either way. Every table is one page, accounted as \
+    Linux does (conformance rule 19): a fault allocates the missing tables above its page; MADV_DONTNEED, reclaim \
+    and truncate keep them; unmapping frees the tables no region overlaps any more (free_pgtables), exit and exec \
+    all of them; fork gives the child, level by level, the parent's tables over the regions whose entries it copies \
+    (with `profile linux` not shared mappings, nor regions that never held an anonymous page). `pte_kb(P)` is \
+    /proc/PID/status's VmPTE: the tables below the top level, in kB; `page_tables()` is /proc/meminfo's PageTables: \
+    every table page of every process, top tables included, in kB. A region of 512 written pages at a fresh \
+    2 MiB-aligned address far from others costs 12 kB (PUD, PMD, one PTE page), 513 pages 16 kB, 1 GiB 2,056 kB. \
+    Table pages take no frames.
+    """
+
 /// `trace`'s help (issue 14).
 private let traceDetails = """
     `trace P ADDR read|write N,N,...` replays a reference string, as OSTEP's `paging-policy.py` does: process P \
@@ -138,15 +159,21 @@ public enum CommandTable {
     public static let all: [CommandSpec] = [
         // MARK: machine
         CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")], [word("readahead"), N],
-                                         [word("swap"), .argument(.number, "PAGES")]],
-                    summary: "Sets physical memory (frames, default 256), the page size (a power of two, default 4096) or the swap space (pages, default 0: none), only on an empty machine; or the readahead window of major faults under `profile linux` (pages, default 32), at any time.",
-                    example: "config frames 64\nconfig page-size 4096\nconfig readahead 8\nconfig swap 128",
-                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096); `config swap PAGES` sets the swap space (0 to 16,777,216 pages; default 0, no swap). These need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. Without swap a fault that finds no free frame kills the faulting process, and nothing is reclaimed; with swap it reclaims a frame instead (see \"Swap and reclaim\" below). `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault.",
+                                         [word("swap"), .argument(.number, "PAGES")],
+                                         // issue 13: page-table layout
+                                         [word("page-tables"), .choice(["x86_64", "two-level", "custom"], what: "a page-table layout"),
+                                          optional(word("levels"), N, word("bits"), .argument(.number, "BITS")),
+                                          optional(word("page-size"), .argument(.number, "BYTES"))]],
+                    summary: "Sets physical memory (frames, default 256), the page size (a power of two, default 4096) or the swap space (pages, default 0: none), only on an empty machine; or the readahead window of major faults under `profile linux` (pages, default 32), at any time; or the page-table layout (`x86_64`, `two-level` or custom levels), which also shows the page tables' cost.",
+                    example: "config frames 64\nconfig page-size 4096\nconfig readahead 8\nconfig swap 128\nconfig page-tables x86_64\nconfig page-tables custom levels 3 bits 9",
+                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096); `config swap PAGES` sets the swap space (0 to 16,777,216 pages; default 0, no swap). These need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. Without swap a fault that finds no free frame kills the faulting process, and nothing is reclaimed; with swap it reclaims a frame instead (see \"Swap and reclaim\" below). `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault.\n\n" + pageTablesDetails,
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
                         switch a.form {
                         case 0: return .configFrames(try a.expression())
                         case 1: return .configPageSize(try a.expression())
                         case 2: return .configReadahead(try a.expression())
+                        case 4: return .configPageTables(PageTablesConfig(layout: try a.word(), levels: try a.optionalExpression(),
+                                                                          bits: try a.optionalExpression(), pageSize: try a.optionalExpression()))
                         default: return .configSwap(try a.expression())
                         }
                     }),

@@ -229,6 +229,7 @@ public struct StatsReport {
             let traffic = machine.swapTraffic
             table.add(["swap", "\(s.swapUsed) of \(Format.count(s.swapSlots, "slot")) used; \(Format.count(traffic.pagesOut, "page")) written to swap, \(traffic.pagesIn) read back"])
         }
+        if machine.showsPageTables { table.add(["page tables", PageTableText.statsLine(machine)]) }
         return table
     }
 
@@ -243,6 +244,7 @@ public struct StatsReport {
             ("zeroPageMappings", .int(s.zeroPageMappings)), ("processes", .int(s.processes)),
             ("minorFaults", .int(s.minorFaults)), ("majorFaults", .int(s.majorFaults)), ("copies", .int(s.copies)),
             ("reuses", .int(s.reuses)), ("savedBySharing", .int(s.savedBySharing)),
-        ] + (s.swapSlots > 0 ? [("swapSlots", .int(s.swapSlots)), ("swapUsed", .int(s.swapUsed))] : []))
+        ] + (s.swapSlots > 0 ? [("swapSlots", .int(s.swapSlots)), ("swapUsed", .int(s.swapUsed))] : [])
+          + (machine.showsPageTables ? PageTableText.statsJSON(machine) : []))
     }
 }

@@ -1,0 +1,30 @@
+import CowEngine
+
+/// The page tables' figures as `stats` shows them (issue 13).
+enum PageTableText {
+    /// "28 kB", or "48 bytes" when not whole kB (tiny pages).
+    static func kB(_ bytes: Int) -> String {
+        bytes % 1024 == 0 ? "\(bytes / 1024) kB" : "\(bytes) bytes"
+    }
+
+    /// `stats`' row: PageTables, its pages, VmPTE summed over the live processes, the layout.
+    static func statsLine(_ machine: Machine) -> String {
+        let total = machine.pageTablePagesTotal
+        var below = 0, tops = 0
+        for p in machine.processes where p.isAlive && p.borrowsFrom == nil {
+            tops += 1
+            below += machine.pageTablePages(of: p.pid) ?? 0
+        }
+        return "\(kB(total * machine.pageSize)) in \(Format.count(total, "page")) (\(tops) top, \(below) below: VmPTE \(kB(below * machine.pageSize))), \(machine.tableLayout)"
+    }
+
+    /// `stats --json`'s fields.
+    static func statsJSON(_ machine: Machine) -> [(String, JSON)] {
+        var below = 0
+        for p in machine.processes where p.isAlive && p.borrowsFrom == nil { below += machine.pageTablePages(of: p.pid) ?? 0 }
+        return [("pageTablePages", .int(machine.pageTablePagesTotal)), ("pageTablesBytes", .int(machine.pageTablePagesTotal * machine.pageSize)),
+                ("vmPTEBytes", .int(below * machine.pageSize)),
+                ("pageTableLayout", .object([("levelBits", .array(machine.tableLayout.levelBits.map { .int($0) })),
+                                             ("pageSize", .int(machine.pageSize))]))]
+    }
+}
