@@ -90,6 +90,6 @@ public struct PageTableLayout: Equatable, Sendable, CustomStringConvertible {
         let same = levelBits.allSatisfy { $0 == levelBits[0] }
         let shape = same ? "\(levels) level\(levels == 1 ? "" : "s") of \(levelBits[0]) bits"
                          : "levels of " + levelBits.map(String.init).joined(separator: "/") + " bits"
-        return (name.map { $0 + " " } ?? "") + "(\(shape), \(pageSize)-byte pages, \(virtualBits)-bit addresses)"
+        return (name ?? "custom") + " (\(shape), \(pageSize)-byte pages, \(virtualBits)-bit addresses)"
     }
 }
