@@ -5,6 +5,7 @@ extension Machine {
     /// summed). nil for an unknown pid or region name; a dead process has zero usage. A vfork
     /// child reports its parent's address space, which it is using.
     public func usage(of pid: PID, region: String? = nil) -> Usage? {
+        if hasUncountedShares { return settled().usage(of: pid, region: region) }     // on-demand fork
         guard pid >= 1, pid <= procs.count else { return nil }
         let i = pid - 1
         guard procs[i].state.isAlive else { return Usage() }
@@ -23,6 +24,7 @@ extension Machine {
     /// (`smaps` of 65,530 regions asks once, not once per region). nil for an unknown pid; a
     /// dead process has no regions.
     public func usageByRegionName(of pid: PID) -> [String: Usage]? {
+        if hasUncountedShares { return settled().usageByRegionName(of: pid) }     // on-demand fork
         guard pid >= 1, pid <= procs.count else { return nil }
         let i = pid - 1
         guard procs[i].state.isAlive else { return [:] }

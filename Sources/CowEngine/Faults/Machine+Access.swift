@@ -59,9 +59,16 @@ extension Machine {
             return .value(frames.value(Packed.frame(e)))
         }
         if Packed.isPresent(e) {
-            procs[space].regions[r].entries[k] = e | Packed.accessed
+            if let id = sharedLeafID(space, vpn) {
+                markAccessedInSharers(id, vpn)      // the bit is set in the one shared table
+            } else {
+                procs[space].regions[r].entries[k] = e | Packed.accessed
+            }
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: false) }
             return .value(frames.value(Packed.frame(e)))
+        }
+        if procs[space].tables.sharedLeaves != 0 || (swap.isOn && uncountedShares > 0) {
+            copySharedLeafBeforeFault(i, space, vpn)     // the fault fills an entry of the shared table
         }
         let site = FaultSite(process: i, space: space, region: r, vpn: vpn)
         guard frames.replacement.isTracking else { return swap.isOn ? readFaultWithSwap(at: site) : readFault(at: site) }
@@ -75,6 +82,9 @@ extension Machine {
     /// region (mprotect write-protects entries), so the fast path needs no rights check.
     @inline(__always) mutating func writePage(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
         guard let r = regionIndex(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
+        if procs[space].tables.sharedLeaves != 0 && procs[space].regions[r].info.permissions.contains(.write) {
+            copySharedLeafBeforeFault(i, space, vpn)     // on-demand fork: the write copies the shared table
+        }
         let k = vpn - procs[space].regions[r].info.start
         let e = procs[space].regions[r].entries[k]
         if e & Packed.fastWrite == Packed.fastWrite {
@@ -82,11 +92,20 @@ extension Machine {
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: true) }
             return .value(value)
         }
+        if swap.isOn && uncountedShares > 0 { settleAll() }
         let site = FaultSite(process: i, space: space, region: r, vpn: vpn)
         guard frames.replacement.isTracking else { return swap.isOn ? writeSlowWithSwap(at: site, value) : writeSlow(at: site, value) }
         frames.replacement.faultBegins()
         let outcome = swap.isOn ? writeSlowWithSwap(at: site, value) : writeSlow(at: site, value)
         if case .value = outcome { referenceAfterFault(space, vpn, write: true) }
         return outcome
+    }
+
+    /// Before a fault by process `i` at `vpn` of `space` (on-demand fork): with swap, every
+    /// shared table is settled (reclaim and swap-in read any frame's and slot's counts); the
+    /// shared leaf table over `vpn`, if any, is copied for `space` (the fault changes its entry).
+    mutating func copySharedLeafBeforeFault(_ i: Int, _ space: Int, _ vpn: Int) {
+        if swap.isOn { settleAll() }
+        copySharedLeaf(i, space, vpn)
     }
 }

@@ -71,6 +71,7 @@ extension Machine {
     /// Nothing changes when it throws. Returns how many pages had to be added to the page cache.
     @discardableResult
     public mutating func pwrite(file id: FileID, pages: Range<Int>, value: Int64) throws(EngineError) -> Int {
+        settleAll()     // on-demand fork: mapcounts complete before the page cache changes
         let record = try fileRecord(id)
         guard !pages.isEmpty else { throw EngineError.emptyRange }
         guard pages.lowerBound >= 0 else {
@@ -102,6 +103,7 @@ extension Machine {
     /// no disk: nothing is written, its pages stay dirty. Returns how many pages were written.
     @discardableResult
     public mutating func fsync(file id: FileID) throws(EngineError) -> Int {
+        settleAll()
         _ = try fileRecord(id)
         return writeBack(file: id)
     }
@@ -109,6 +111,7 @@ extension Machine {
     /// `sync`: `fsync` of every file (tmpfs files excepted). Returns how many pages were written.
     @discardableResult
     public mutating func sync() -> Int {
+        settleAll()
         var written = 0
         for i in fileRecords.indices { written += writeBack(file: i + 1) }
         return written
@@ -157,6 +160,7 @@ extension Machine {
     /// fixed). Nothing changes when it throws.
     @discardableResult
     public mutating func truncate(file id: FileID, pages: Int) throws(EngineError) -> TruncateOutcome {
+        settleAll()
         let record = try fileRecord(id)
         guard !record.isLibrary else {
             throw EngineError.invalidArgument("\(record.name) is a library: only plain files can be truncated")

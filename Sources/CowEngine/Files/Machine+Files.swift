@@ -72,6 +72,7 @@ extension Machine {
     /// `sync; echo 3 > /proc/sys/vm/drop_caches`. Shared anonymous memory and tmpfs files are not
     /// a cache (nothing to read them back from): kept.
     public mutating func dropCaches() {
+        settleAll()
         for i in fileRecords.indices where !fileRecords[i].isTmpfs {
             for page in 0..<fileRecords[i].pages {
                 let f = Int(fileRecords[i].cache[page])

@@ -19,6 +19,7 @@ extension Machine {
         if let hole = firstHole(space, vpn, vpn + pages) {
             throw EngineError.notMapped(pid: procs[space].pid, vpn: hole)
         }
+        unshareRange(space, vpn, vpn + pages)      // on-demand fork: shared tables there are copied first
         var cleaned = Set<Int>()
         for record in procs[space].regions where record.info.isShared {
             guard case .file(let id) = record.source, !fileRecords[id - 1].isTmpfs else { continue }

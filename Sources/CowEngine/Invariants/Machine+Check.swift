@@ -7,6 +7,13 @@ extension Machine {
     /// the page cache or in a live shmem object) and every free frame is referenced by nothing;
     /// entry flags agree with region rights; once no process is alive only page-cache frames remain.
     public func check() -> [String] {
+        if !sharedLeaves.isEmpty || uncountedShares != 0 {
+            // On-demand fork: the sharing bookkeeping, then everything else on the state a
+            // copy-on-write fork would have left (every shared table settled and copied).
+            var problems: [String] = []
+            checkSharedLeaves(&problems)
+            return problems + settled(materialized: true).check()
+        }
         var problems: [String] = []
         var counted = Array(repeating: Int32(0), count: frames.materialized)
         var shmemRefs = Array(repeating: 0, count: shmemObjects.count)

@@ -51,6 +51,8 @@ extension Machine {
         let i = try runningIndex(pid)
         try checkNewProcess(name: childName)
         let space = spaceIndex(i)
+        let onDemand = config.forkMode == .onDemand && tableShifts.count >= 1
+        if !onDemand { unshareAll(space) }      // a cow or eager fork rewrites the parent's entries
         let plans = procs[space].regions.map(forkPlan)
         var pages = 0
         var needed = 0
@@ -69,6 +71,8 @@ extension Machine {
         var childNames: [String: Int] = [:]
         var entriesCopied = 0, framesCopied = 0
         var copiedSpans: [Range<Int>] = []
+        let shareable = onDemand ? shareableLeaves(space, plans) : []
+        if onDemand && procs[space].tables.sharedLeaves != 0 { unshareLeaves(space, except: shareable) }
         for (r, plan) in plans.enumerated() {
             var child = procs[space].regions[r]
             if case .copy = plan { copiedSpans.append(child.info.start..<child.info.end) }
@@ -82,6 +86,9 @@ extension Machine {
                 child.entries = entries
                 entriesCopied += copied
                 framesCopied += duplicated
+            case .copy where onDemand:
+                entriesCopied += shareEntriesOutside(space, r, shareable)
+                child.entries = procs[space].regions[r].entries
             case .copy:
                 entriesCopied += shareEntries(space, r)
                 child.entries = procs[space].regions[r].entries
@@ -93,13 +100,16 @@ extension Machine {
         let childPid = procs.count + 1
         tableSerial += 1
         let top = tableSerial
-        let childTables = PageTableSet(top: top, levels: forkTables(space, copied: copiedSpans))
+        var childTables = PageTableSet(top: top, levels: forkTables(space, copied: copiedSpans, shared: shareable))
+        childTables.sharedLeaves = shareable.count
         addProcess(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: nil,
                                  regions: OrderedTree(childRegions), counters: ProcessCounters(),
                                  regionNames: childNames, tables: childTables))
         entryCount += pages
+        if onDemand { shareLeaves(space, childPid - 1, shareable) }
         note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false,
-                     tablePages: showsPageTables ? childTables.belowTop : nil))
+                     tablePages: showsPageTables || onDemand ? childTables.belowTop - shareable.count : nil,
+                     tablesShared: onDemand ? shareable.count : nil))
         return childPid
     }
 
@@ -107,13 +117,80 @@ extension Machine {
     /// entries of a private region become read-only + copy-on-write (the child then takes the
     /// same array). One tight loop. Returns the number of present entries.
     mutating func shareEntries(_ space: Int, _ r: Int) -> Int {
+        shareEntries(space, r, 0..<procs[space].regions[r].entries.count)
+    }
+
+    /// On-demand fork of region `r`: the entries under the leaf tables of `shared` are left as
+    /// they are (the child shares the tables); the others are shared as by a copy-on-write fork.
+    mutating func shareEntriesOutside(_ space: Int, _ r: Int, _ shared: [Int]) -> Int {
+        guard let leafShift = tableShifts.last else { return shareEntries(space, r) }
+        let start = procs[space].regions[r].info.start, end = procs[space].regions[r].info.end
+        var present = 0
+        var vpn = start
+        while vpn < end {
+            let key = vpn >> leafShift
+            let next = min((key + 1) << leafShift, end)
+            if !Machine.sortedContains(shared, key) {
+                present += shareEntries(space, r, (vpn - start)..<(next - start))
+            }
+            vpn = next
+        }
+        return present
+    }
+
+    /// Whether sorted `keys` holds `key` (binary search).
+    static func sortedContains(_ keys: [Int], _ key: Int) -> Bool {
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < keys.count && keys[lo] == key
+    }
+
+    /// Keys, in order, of the parent's leaf tables an on-demand fork shares with the child: those
+    /// over a region fork copies, and under no region fork leaves out or empties (the child's
+    /// table would differ there).
+    func shareableLeaves(_ space: Int, _ plans: [ForkPlan]) -> [Int] {
+        guard let leafShift = tableShifts.last, let leaves = procs[space].tables.levels.last else { return [] }
+        var keys: [Int] = [], blocked = Set<Int>()
+        for (r, plan) in plans.enumerated() {
+            let info = procs[space].regions[r].info
+            let found = tableKeys(leaves, shift: leafShift, info.start, info.end)
+            if case .copy = plan {
+                for key in found where keys.last != key { keys.append(key) }
+            } else {
+                blocked.formUnion(found)
+            }
+        }
+        return blocked.isEmpty ? keys : keys.filter { !blocked.contains($0) }
+    }
+
+    /// Records that the child `child` shares the parent's leaf tables `keys` (settling nothing:
+    /// the child's mappings through them are not in the mapcounts yet).
+    mutating func shareLeaves(_ space: Int, _ child: Int, _ keys: [Int]) {
+        guard !keys.isEmpty, let leaves = procs[space].tables.levels.last else { return }
+        for key in keys {
+            guard let id = leaves[key] else { continue }
+            if sharedLeaves[id] == nil {
+                sharedLeaves[id] = SharedLeaf(key: key, sharers: [space], counted: 1)
+                procs[space].tables.sharedLeaves += 1
+            }
+            sharedLeaves[id]?.sharers.append(child)
+        }
+        uncountedShares += keys.count
+        tablesSharedAtForks += keys.count
+    }
+
+    /// `shareEntries` over the entries `range` of region `r`.
+    mutating func shareEntries(_ space: Int, _ r: Int, _ range: Range<Int>) -> Int {
         let isPrivate = !procs[space].regions[r].info.isShared
         let zero = UInt32(frames.zeroFrame)
         var present = 0
         var swapped = 0
         procs[space].regions[r].entries.withUnsafeMutableBufferPointer { entries in
             frames.mapcount.withUnsafeMutableBufferPointer { mapcount in
-                for k in 0..<entries.count {
+                for k in range {
                     let e = entries[k]
                     if e & Packed.present == 0 {
                         if e != 0 { swapped &+= 1 }     // a swap entry: its slot gains a reference below
@@ -128,7 +205,7 @@ extension Machine {
                 }
             }
         }
-        if swapped > 0 { retainSwapEntries(procs[space].regions[r].entries) }
+        if swapped > 0 { retainSwapEntries(Array(procs[space].regions[r].entries[range])) }
         return present
     }
 

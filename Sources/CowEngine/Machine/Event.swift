@@ -33,7 +33,14 @@ public enum Event: Equatable, Sendable {
     /// A fork (or vfork) made `child`; counts what was duplicated. `tablePages`: the child's
     /// page-table pages below the top (what fork allocated under the regions it copied), given
     /// only once the script chose a page-table layout (nil otherwise, so old output stays).
-    case forked(parent: PID, child: PID, entriesCopied: Int, framesCopied: Int, vfork: Bool, tablePages: Int? = nil)
+    /// `tablesShared`: under on-demand fork, the leaf tables the child shares with the parent
+    /// (then `tablePages` counts the tables fork allocated for the child: upper levels and the
+    /// leaf tables it could not share).
+    case forked(parent: PID, child: PID, entriesCopied: Int, framesCopied: Int, vfork: Bool, tablePages: Int? = nil,
+                tablesShared: Int? = nil)
+    /// On-demand fork: a write (or a fault filling an entry) under a shared leaf table copied it
+    /// for `pid`; `table` is the new table page's id.
+    case pageTableCopied(pid: PID, vpn: Int, table: Int)
     /// The process replaced its address space.
     case execed(pid: PID, framesFreed: Int)
     /// The process exited and its mappings were torn down.

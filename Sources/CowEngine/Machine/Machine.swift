@@ -31,6 +31,14 @@ public struct Machine: Sendable {
     let tableShifts: [Int]
     /// Ids given to page-table pages so far (a table page's id is the next one).
     var tableSerial = 0
+    /// Leaf tables shared by on-demand fork, by table id (PageTables/Machine+OnDemandFork.swift).
+    var sharedLeaves: [Int: SharedLeaf] = [:]
+    /// Mappings of shared leaf tables not yet in the mapcounts: the sum of sharers - counted.
+    var uncountedShares = 0
+    /// Leaf tables shared by on-demand forks so far (one per sharing fork and table).
+    var tablesSharedAtForks = 0
+    /// Shared leaf tables copied so far (by writes, faults and changes).
+    var tablesCopied = 0
 
     /// The most pages a file or a single mapping may have.
     public static let maxPages = 1 << 24

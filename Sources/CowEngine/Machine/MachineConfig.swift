@@ -18,6 +18,8 @@ public enum ForkMode: String, CaseIterable, Sendable {
     case copyOnWrite = "cow"
     /// Copy every private anonymous frame at fork.
     case eager
+    /// On-demand fork: share the last-level page tables, copy one on the first write under it.
+    case onDemand = "odf"
 }
 
 /// Individual behaviour switches; a profile is a preset of them, so students can flip one at a

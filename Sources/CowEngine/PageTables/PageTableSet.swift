@@ -19,6 +19,8 @@ struct PageTableSet: Sendable {
     var levels: [[Int: Int]] = []
     /// Key of a leaf table known to exist (faults in it skip the lookups); -1: none.
     var lastLeaf = -1
+    /// How many of its leaf tables are shared with other address spaces (on-demand fork).
+    var sharedLeaves = 0
 
     /// Table pages below the top (what `VmPTE` counts).
     var belowTop: Int { levels.reduce(0) { $0 + $1.count } }
@@ -96,7 +98,7 @@ extension Machine {
     /// The child's tables after fork: per level, the parent's tables overlapping `copied` (the
     /// ranges of the regions whose entries fork copies, in address order), with new ids given
     /// level by level, in address order. `levels` of the result; its top is set by the caller.
-    mutating func forkTables(_ space: Int, copied: [Range<Int>]) -> [[Int: Int]] {
+    mutating func forkTables(_ space: Int, copied: [Range<Int>], shared: [Int] = []) -> [[Int: Int]] {
         var result: [[Int: Int]] = Array(repeating: [:], count: tableShifts.count)
         let parent = procs[space].tables.levels
         for (d, shift) in tableShifts.enumerated() where d < parent.count {
@@ -107,7 +109,12 @@ extension Machine {
                 }
             }
             result[d].reserveCapacity(keys.count)
+            let leaf = d == tableShifts.count - 1
             for key in keys where result[d][key] == nil {
+                if leaf && !shared.isEmpty && Machine.sortedContains(shared, key), let id = parent[d][key] {
+                    result[d][key] = id     // on-demand fork: the child shares the parent's leaf table
+                    continue
+                }
                 tableSerial += 1
                 result[d][key] = tableSerial
             }
@@ -148,6 +155,7 @@ extension Machine {
     public var pageTablePagesTotal: Int {
         var n = 0
         for p in procs where p.tables.top != 0 { n += 1 + p.tables.belowTop }
+        for leaf in sharedLeaves.values { n -= leaf.sharers.count - 1 }     // a shared table is one page
         return n
     }
 

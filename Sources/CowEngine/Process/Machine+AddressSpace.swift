@@ -106,6 +106,7 @@ extension Machine {
         try validateRange(vpn, pages)
         let space = spaceIndex(i)
         guard firstOverlap(space, vpn, vpn + pages) != nil else { return }
+        unshareRange(space, vpn, vpn + pages)      // on-demand fork: shared tables there are copied first
         _ = removeRegions(space, isolate(space, vpn, vpn + pages))
     }
 
@@ -118,6 +119,7 @@ extension Machine {
         if let hole = firstHole(space, vpn, vpn + pages) {
             throw EngineError.notMapped(pid: procs[space].pid, vpn: hole)
         }
+        unshareRange(space, vpn, vpn + pages)      // on-demand fork: shared tables there are copied first
         // As mprotect_fixup: a region whose rights do not change is left whole (no split), so
         // fault-around and smaps still see one VMA. Only the parts that change are isolated.
         var changing: [(Int, Int)] = []

@@ -61,6 +61,10 @@ extension Machine {
     ///   on file and shared mappings; this model also refuses huge pages there);
     /// - `wipeonfork` as `advise` says.
     public mutating func madvise(_ pid: PID, at vpn: Int, pages: Int, advice: MemoryAdvice) throws(EngineError) -> AdviceOutcome {
+        if uncountedShares > 0 || !sharedLeaves.isEmpty, (try? validateRange(vpn, pages)) != nil,
+           let i = try? runningIndex(pid), firstHole(spaceIndex(i), vpn, vpn + pages) == nil {
+            unshareRange(spaceIndex(i), vpn, vpn + pages)     // on-demand fork: shared tables there are copied first
+        }
         switch advice {
         case .normal, .dontfork, .wipeonfork:
             let forkAdvice: Advice = advice == .dontfork ? .dontFork : advice == .wipeonfork ? .wipeOnFork : .normal

@@ -84,6 +84,7 @@ extension Machine {
 
     /// A used frame or the zero page, with its reverse map; nil if free or out of range.
     public func frame(_ number: Int) -> FrameInfo? {
+        if hasUncountedShares { return settled().frame(number) }     // on-demand fork
         guard number == frames.zeroFrame || frames.isUsed(number) else { return nil }
         var mappers: [Mapper] = []
         forEachMapping { pid, vpn, f in
@@ -98,6 +99,7 @@ extension Machine {
     /// Every used frame with its reverse map, and the zero page with its own (nil when nothing
     /// maps it), from one walk of all page tables: time linear in frames and entries.
     public var usedFramesAndZeroPage: (used: [FrameInfo], zeroPage: FrameInfo?) {
+        if hasUncountedShares { return settled().usedFramesAndZeroPage }     // on-demand fork
         var mappers = Array(repeating: [Mapper](), count: frames.materialized)
         var zero: [Mapper] = []
         forEachMapping { pid, vpn, f in
@@ -124,7 +126,8 @@ extension Machine {
     /// Page-table entries mapping `frame` (0 for the zero page, free frames and numbers out of
     /// range); O(1), unlike `frame(_:)`, which builds the reverse map.
     public func mapcount(ofFrame frame: Int) -> Int {
-        frames.isUsed(frame) ? Int(frames.mapcount[frame]) : 0
+        if hasUncountedShares { return settled().mapcount(ofFrame: frame) }     // on-demand fork
+        return frames.isUsed(frame) ? Int(frames.mapcount[frame]) : 0
     }
 
     /// Public view of frame `f` with the given mappers.

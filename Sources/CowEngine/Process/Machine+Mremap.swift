@@ -17,6 +17,8 @@ extension Machine {
         if let other = firstOverlap(space, newVpn, newVpn + pages) {
             throw EngineError.overlaps(pid: procs[space].pid, region: other.info.name)
         }
+        unshareRange(space, vpn, vpn + pages)      // on-demand fork: shared tables there are copied first
+        unshareRange(space, newVpn, newVpn + pages)
         let inside = isolate(space, vpn, vpn + pages)
         var record = procs[space].regions.remove(at: inside.lowerBound)
         record.info.start = newVpn

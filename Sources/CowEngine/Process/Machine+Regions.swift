@@ -57,6 +57,7 @@ extension Machine {
 
     /// Unmaps every region of `space`; returns the frames freed.
     mutating func tearDown(_ space: Int) -> Int {
+        releaseShares(space)
         let freed = removeRegions(space, 0..<procs[space].regions.count)
         procs[space].tables = PageTableSet()
         return freed

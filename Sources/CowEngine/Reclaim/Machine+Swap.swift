@@ -170,6 +170,7 @@ extension Machine {
 
     /// Every slot in use, by number, with the entries naming it (one walk of all page tables).
     public var swapSlots: [SwapSlotInfo] {
+        if hasUncountedShares { return settled().swapSlots }     // on-demand fork
         var referrers: [Int: [Mapper]] = [:]
         for i in procs.indices where procs[i].state.isAlive && procs[i].borrowsFrom == nil {
             for record in procs[i].regions {

@@ -211,6 +211,11 @@ extension Interpreter {
             let info = try processArgument(arguments[0])
             guard let bytes = figures.pageTableBytes(of: info.pid) else { throw fail("pte_kb() is not available here", at: whole.span) }
             return .number(Rational(bytes, 1024) ?? .zero)
+        case "shared_tables":
+            try arity(1...1)
+            let info = try processArgument(arguments[0])
+            guard let n = figures.sharedPageTables(of: info.pid) else { throw fail("shared_tables() is not available here", at: whole.span) }
+            return .number(Rational(n))
         case "page_tables":
             try arity(0...0)
             guard let bytes = figures.pageTableBytesTotal else { throw fail("page_tables() is not available here", at: whole.span) }

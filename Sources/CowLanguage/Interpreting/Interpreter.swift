@@ -157,8 +157,11 @@ extension Interpreter {
             say("profile \(profile.rawValue): \(switches.joined(separator: ", "))", style: .dim)
         case .setFork(let mode):
             withMachine { $0.setForkMode(mode) }
-            say(mode == .eager ? "fork mode: eager (fork copies every private page at once)"
-                : "fork mode: cow (fork shares pages copy-on-write)", style: .dim)
+            switch mode {
+            case .eager: say("fork mode: eager (fork copies every private page at once)", style: .dim)
+            case .copyOnWrite: say("fork mode: cow (fork shares pages copy-on-write)", style: .dim)
+            case .onDemand: say("fork mode: odf (on-demand fork: the child shares the last-level page tables; a write copies one)", style: .dim)
+            }
         case .setSwitch(let name, let on):
             guard withMachine({ $0.setBehaviour(name.text, on) }) else { throw fail("unknown setting `\(name.text)`", at: name.span) }
             say("\(name.text): \(on ? "on" : "off")", style: .dim)

@@ -41,6 +41,8 @@ public protocol MemoryFigures {
     func pageTableBytes(of pid: PID) -> Int?
     /// Bytes of every page-table page, top tables included (PageTables); nil: unknown.
     var pageTableBytesTotal: Int? { get }
+    /// Leaf page tables process `pid` shares with others now (on-demand fork); nil: unknown.
+    func sharedPageTables(of pid: PID) -> Int?
 }
 
 extension MemoryFigures {
@@ -50,6 +52,7 @@ extension MemoryFigures {
     /// Not known unless the figures say (the simulator does).
     public func pageTableBytes(of pid: PID) -> Int? { nil }
     public var pageTableBytesTotal: Int? { nil }
+    public func sharedPageTables(of pid: PID) -> Int? { nil }
 
     /// The figures of a whole process.
     func usage(of pid: PID) -> Usage? { usage(of: pid, region: nil) }
@@ -68,6 +71,7 @@ extension Machine: MemoryFigures {
     public var smapsPssIsFixedPoint: Bool { config.profile == .linux }
     public func pageTableBytes(of pid: PID) -> Int? { vmPTEBytes(of: pid) }
     public var pageTableBytesTotal: Int? { pageTablePagesTotal * pageSize }
+    public func sharedPageTables(of pid: PID) -> Int? { sharedPageTablePages(of: pid) }
 }
 
 extension Interpreter {

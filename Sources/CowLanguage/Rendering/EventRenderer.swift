@@ -201,18 +201,26 @@ enum EventRenderer {
             text.decimal(pid)
             text.append(")")
             return .event
-        case .forked(let parent, let child, let entries, let copied, let vfork, let tablePages):
+        case .forked(let parent, let child, let entries, let copied, let vfork, let tablePages, let tablesShared):
             if vfork {
                 text.append(string: "vfork  \(name(parent)) (pid \(parent)) -> \(name(child)) (pid \(child)): the child borrows the address space; \(name(parent)) waits")
                 return .event
             }
             let copyText = copied == 0 ? "no frame copied" : "\(Format.frames(copied)) copied"
+            if let tablesShared {
+                text.append(string: "fork   \(name(parent)) (pid \(parent)) -> \(name(child)) (pid \(child)): \(Format.count(tablesShared, "page-table page")) shared, \(tablePages ?? 0) copied, \(Format.count(entries, "entry", "entries")), \(copyText)")
+                return .event
+            }
             if let tablePages {
                 text.append(string: "fork   \(name(parent)) (pid \(parent)) -> \(name(child)) (pid \(child)): \(Format.count(tablePages, "page-table page")) copied, \(Format.count(entries, "entry", "entries")), \(copyText)")
                 return .event
             }
             text.append(string: "fork   \(name(parent)) (pid \(parent)) -> \(name(child)) (pid \(child)): \(Format.count(entries, "page-table entry", "page-table entries")) copied, \(copyText)")
             return .event
+        case .pageTableCopied(let pid, let vpn, let table):
+            faultHead("fault  ", pid, vpn, 1, machine, into: &text)
+            text.append(string: "page-table page copied (on-demand fork: new table page \(table), no longer shared)")
+            return .fault
         case .execed(let pid, let freed):
             text.append(string: "exec   \(name(pid)): new empty address space, \(Format.frames(freed)) freed")
             return .event

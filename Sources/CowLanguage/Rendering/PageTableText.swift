@@ -27,4 +27,17 @@ enum PageTableText {
                 ("pageTableLayout", .object([("levelBits", .array(machine.tableLayout.levelBits.map { .int($0) })),
                                              ("pageSize", .int(machine.pageSize))]))]
     }
+
+    /// `stats`' on-demand-fork row: "512 page-table pages shared now; 512 shared by forks, 0 copied".
+    static func onDemandLine(_ machine: Machine) -> String {
+        let c = machine.onDemandForkCounts
+        return "\(Format.count(c.sharedNow, "page-table page")) shared now; \(c.sharedAtForks) shared by forks, \(c.copied) copied"
+    }
+
+    /// `stats --json`'s on-demand-fork fields.
+    static func onDemandJSON(_ machine: Machine) -> [(String, JSON)] {
+        let c = machine.onDemandForkCounts
+        return [("pageTablesSharedNow", .int(c.sharedNow)), ("pageTablesSharedByForks", .int(c.sharedAtForks)),
+                ("pageTablesCopied", .int(c.copied))]
+    }
 }

@@ -230,6 +230,7 @@ public struct StatsReport {
             table.add(["swap", "\(s.swapUsed) of \(Format.count(s.swapSlots, "slot")) used; \(Format.count(traffic.pagesOut, "page")) written to swap, \(traffic.pagesIn) read back"])
         }
         if machine.showsPageTables { table.add(["page tables", PageTableText.statsLine(machine)]) }
+        if machine.showsOnDemandFork { table.add(["on-demand fork", PageTableText.onDemandLine(machine)]) }
         return table
     }
 
@@ -245,6 +246,7 @@ public struct StatsReport {
             ("minorFaults", .int(s.minorFaults)), ("majorFaults", .int(s.majorFaults)), ("copies", .int(s.copies)),
             ("reuses", .int(s.reuses)), ("savedBySharing", .int(s.savedBySharing)),
         ] + (s.swapSlots > 0 ? [("swapSlots", .int(s.swapSlots)), ("swapUsed", .int(s.swapUsed))] : [])
-          + (machine.showsPageTables ? PageTableText.statsJSON(machine) : []))
+          + (machine.showsPageTables ? PageTableText.statsJSON(machine) : [])
+          + (machine.showsOnDemandFork ? PageTableText.onDemandJSON(machine) : []))
     }
 }
