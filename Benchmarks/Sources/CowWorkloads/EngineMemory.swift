@@ -12,11 +12,15 @@ public enum EngineMemory {
         public var bytesPerResidentPage: Double
         public var bytesPerForkedEntry: Double
         public var bytesPerWrittenChildEntry: Double
+        /// Bytes malloc'd after the machine's creation up to just after the fork, per entry of
+        /// parent and child (2 x pages): entries, regions and page-table bookkeeping.
+        public var bytesPerEntryAfterFork: Double = 0
     }
 
-    public static func measure(pages: Int = 262_144) throws -> Result {
+    public static func measure(pages: Int = 262_144, pageTables: PageTableLayout? = nil,
+                               forkMode: ForkMode = .copyOnWrite) throws -> Result {
         let start = Measure.allocatedBytes()
-        var machine = EngineWorkloads.quietMachine()
+        var machine = EngineWorkloads.quietMachine(pageTables: pageTables, forkMode: forkMode)
         let afterInit = Measure.allocatedBytes()
         let parent = try machine.spawn(name: "parent")
         try machine.mapAnonymous(
@@ -37,6 +41,7 @@ public enum EngineMemory {
             bytesPerConfiguredFrame: Double(afterInit - start) / Double(frames),
             bytesPerResidentPage: perPage(afterPopulate - afterInit),
             bytesPerForkedEntry: perPage(afterFork - afterPopulate),
-            bytesPerWrittenChildEntry: perPage(afterChildWrites - afterFork))
+            bytesPerWrittenChildEntry: perPage(afterChildWrites - afterFork),
+            bytesPerEntryAfterFork: Double(afterFork - afterInit) / Double(2 * pages))
     }
 }

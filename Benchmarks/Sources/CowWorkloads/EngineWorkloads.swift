@@ -15,9 +15,11 @@ public enum EngineWorkloads {
 
     /// A machine with the linux profile and event recording off: benchmarks measure the
     /// engine, not the event log the language renders.
-    public static func quietMachine(frames: Int = frames) -> Machine {
-        var config = MachineConfig(frames: frames, pageSize: 4096, profile: .linux)
+    public static func quietMachine(frames: Int = frames, pageTables: PageTableLayout? = nil,
+                                    forkMode: ForkMode = .copyOnWrite) -> Machine {
+        var config = MachineConfig(frames: frames, pageSize: 4096, profile: .linux, forkMode: forkMode)
         config.behaviours = .preset(.linux)
+        config.pageTables = pageTables
         var machine = Machine(config: config)
         machine.recordsEvents = false
         return machine
@@ -25,8 +27,9 @@ public enum EngineWorkloads {
 
     /// A process `parent` with `pages` private anonymous pages, each written once (resident),
     /// as the kernel program's parent is before it forks.
-    public static func populated(pages: Int) throws -> (machine: Machine, parent: PID) {
-        var machine = quietMachine()
+    public static func populated(pages: Int, pageTables: PageTableLayout? = nil,
+                                 forkMode: ForkMode = .copyOnWrite) throws -> (machine: Machine, parent: PID) {
+        var machine = quietMachine(pageTables: pageTables, forkMode: forkMode)
         let parent = try machine.spawn(name: "parent")
         try machine.mapAnonymous(
             parent, at: heapStart, pages: pages, permissions: [.read, .write], shared: false, name: "heap")

@@ -55,6 +55,22 @@ func engineOnce(pages: Int) throws {
     try machine.exit(second)
     emit("reuse-write-range", pages, try Measure.seconds { try EngineWorkloads.writeRange(&machine, parent, pages: pages, value: 5) })
     try EngineWorkloads.verify(machine)
+    try tablesOnce(pages: pages)
+}
+
+/// Issue 13: fork with the x86-64 page-table layout on (the tables are copied: cow), and
+/// on-demand fork (the leaf tables are shared); then the child's first write under odf (one
+/// leaf table copied, then a copy-on-write copy) and its writes to every page.
+func tablesOnce(pages: Int) throws {
+    for mode in [ForkMode.copyOnWrite, .onDemand] {
+        var (machine, parent) = try EngineWorkloads.populated(pages: pages, pageTables: .x86_64, forkMode: mode)
+        var child = 0
+        emit("fork-x86-64-\(mode.rawValue)", pages, try Measure.seconds { child = try machine.fork(parent, childName: "child") })
+        let first = EngineWorkloads.heapStart
+        emit("first-write-x86-64-\(mode.rawValue)", pages, try Measure.seconds { _ = try machine.write(child, vpn: first, value: 2) })
+        emit("cow-write-x86-64-\(mode.rawValue)", pages, try Measure.seconds { try EngineWorkloads.writeEach(&machine, child, pages: pages, value: 2) })
+        try EngineWorkloads.verify(machine)
+    }
 }
 
 func positive(_ text: String, _ what: String) throws -> Int {
@@ -111,6 +127,10 @@ func main(_ arguments: [String]) throws {
         emit("bytes-per-resident-page", result.pages, 0, String(result.bytesPerResidentPage))
         emit("bytes-per-forked-entry", result.pages, 0, String(result.bytesPerForkedEntry))
         emit("bytes-per-written-child-entry", result.pages, 0, String(result.bytesPerWrittenChildEntry))
+        for mode in [ForkMode.copyOnWrite, .onDemand] {
+            let tables = try EngineMemory.measure(pageTables: .x86_64, forkMode: mode)
+            emit("bytes-per-entry-x86-64-\(mode.rawValue)", tables.pages, 0, String(tables.bytesPerEntryAfterFork))
+        }
     case "policy":
         let reps = try rest.first.map { try positive($0, "repetitions") } ?? 3
         let long = PolicyWorkloads.string(count: PolicyWorkloads.references)

@@ -15,7 +15,9 @@ enum PageTableText {
             tops += 1
             below += machine.pageTablePages(of: p.pid) ?? 0
         }
-        return "\(kB(total * machine.pageSize)) in \(Format.count(total, "page")) (\(tops) top, \(below) below: VmPTE \(kB(below * machine.pageSize))), \(machine.tableLayout)"
+        let shared = machine.onDemandForkCounts.sharedNow
+        let sharedText = shared == 0 ? "" : ", \(shared) shared counted in each sharer"
+        return "\(kB(total * machine.pageSize)) in \(Format.count(total, "page")) (\(tops) top, \(below) below: VmPTE \(kB(below * machine.pageSize))\(sharedText)), \(machine.tableLayout)"
     }
 
     /// `stats --json`'s fields.
