@@ -200,8 +200,13 @@ extension Machine {
         return m
     }
 
-    /// Whether some mappings are not yet in the mapcounts (figures then use `settled()`).
-    var hasUncountedShares: Bool { uncountedShares > 0 }
+    /// Whether some mappings of shared tables are not yet in the mapcounts (the figures then
+    /// settle a copy of the machine first, O(pages of the shared tables) per call).
+    public var hasUncountedShares: Bool { uncountedShares > 0 }
+
+    /// Adds every deferred mapping of the shared tables to the mapcounts (sharing nothing
+    /// less): a caller about to ask for many figures (a dump, a question) settles once.
+    public mutating func settleSharedMappings() { settleAll() }
 
     // MARK: figures
 

@@ -130,6 +130,14 @@ extension Interpreter {
     // MARK: - Commands
 
     func run(_ command: Command, keyword: SourceSpan) throws(ScriptError) {
+        if machine.hasUncountedShares {
+            // On-demand fork deferred mapcounts; anything but an access or a fork may ask for
+            // figures page by page (dumps, questions): settle them once here instead.
+            switch command {
+            case .read, .write, .fork, .vfork: break
+            default: withMachine { $0.settleSharedMappings() }
+            }
+        }
         switch command {
         case .configFrames(let e):
             let frames = try integer(e, "the number of frames", in: 1...MachineConfig.maxFrames)
