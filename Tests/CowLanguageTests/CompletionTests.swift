@@ -42,7 +42,7 @@ import Testing
     @Test func filesLibrariesAndKeywords() {
         #expect(complete("map-library ls ") == ["libc"])
         #expect(complete("map-library ls libc ") == ["at", "base", "frames_anonymous", "frames_free", "frames_page_cache",
-                                                     "frames_total", "frames_used", "page_size", "saved_by_sharing", "swap_total", "swap_used",
+                                                     "frames_total", "frames_used", "page_size", "page_tables", "saved_by_sharing", "swap_total", "swap_used",
                                                      "zero_page"])
         #expect(complete("map ls ") == ["anon", "file"])
         #expect(complete("map ls file ") == ["data", "libc"])
@@ -71,7 +71,7 @@ import Testing
         #expect(complete("set ") == ["backend", "cow-reuse", "draw", "fault-around", "fork", "fork-skip", "policy", "prompt", "steps", "zero-page"])
         #expect(complete("set fork ") == ["cow", "eager"])
         #expect(complete("set zero-page o") == ["off", "on"])
-        #expect(complete("config ") == ["frames", "page-size", "readahead", "swap"])
+        #expect(complete("config ") == ["frames", "page-size", "page-tables", "readahead", "swap"])
         #expect(complete("library libc ") == ["text"])
         #expect(complete("library libc text 3 ") == ["data"])
         #expect(complete("file f pages 3 ") == ["cached", "tmpfs"])
@@ -89,7 +89,7 @@ import Testing
         #expect(complete("echo \"rss is {pss(s") == ["shell"])
         #expect(complete("echo \"rss is {fr") == ["frame(", "frames_anonymous", "frames_free", "frames_page_cache", "frames_total", "frames_used"])
         #expect(complete("echo \"plain te") == [])
-        #expect(complete("write ls (base + pa") == ["page_size"])
+        #expect(complete("write ls (base + pa") == ["page_size", "page_tables"])
     }
 
     @Test func cursorInTheMiddleAndOutOfRange() {

@@ -70,3 +70,73 @@ import CowEngine
         #expect(r.lines.last == "4 8")
     }
 }
+
+/// `translate` and `dump P tables` (issue 13), with walks worked by hand.
+@Suite struct TranslateCommandTests {
+    /// Two-level: 0x00403004 is page 0x403 = 1027: directory index 1027 >> 10 = 1, table index
+    /// 1027 & 1023 = 3, offset 4. The page lands in frame 0: physical address 0x4.
+    @Test func twoLevelWalkByHand() {
+        let r = run("config page-tables two-level\nspawn p\nmap p anon 0x400000 pages 4\nwrite p 0x403000 7\ntranslate p 0x00403004")
+        #expect(r.ok)
+        #expect(Array(r.lines.suffix(4)) == [
+            "translate p 0x403004 read: page 0x403, offset 0x4; indexes 1, 3",
+            "  PD  table T1  entry 1  -> table T2",
+            "  PT  table T2  entry 3  -> frame 0, flags PWU-DA",
+            "  read: frame 0, physical address 0x4",
+        ])
+    }
+
+    /// x86_64: 0x7f1234567abc is page 0x7f1234567; its 36 bits split 9/9/9/9 from the top:
+    /// 0x7f1234567 = 0b011111110 001001000 110100010 101100111 -> 254, 72, 418, 359; offset 0xabc.
+    /// Frame 2 (the third page written): physical address 2 x 4096 + 0xabc = 0x2abc.
+    @Test func x86WalkByHandAndNothingChanges() {
+        let setup = """
+            config page-tables x86_64
+            spawn p
+            map p anon 0x7f1234565000 pages 3
+            write p 0x7f1234565000 pages 3 1
+            """
+        let r = run(setup + "\nlet before = faults(p)\ntranslate p 0x7f1234567abc write\nexpect faults(p) == before")
+        #expect(r.ok)
+        #expect(Array(r.lines.suffix(6)) == [
+            "translate p 0x7f1234567abc write: page 0x7f1234567, offset 0xabc; indexes 254, 72, 418, 359",
+            "  PGD  table T1  entry 254  -> table T2",
+            "  PUD  table T2  entry 72   -> table T3",
+            "  PMD  table T3  entry 418  -> table T4",
+            "  PTE  table T4  entry 359  -> frame 2, flags PWU-DA",
+            "  write: frame 2, physical address 0x2abc",
+        ])
+    }
+
+    /// A read leaves the accessed bit alone: after dontneed and a zero-page read the flags stay.
+    @Test func faultsAndWhy() {
+        let setup = "spawn p\nmap p anon 0x10000 pages 2\nwrite p 0x10000 5\nfork p as c\n"
+        #expect(run(setup + "translate c 0x10000 write").lines.last
+                == "  write: page fault, write-protected for copy-on-write: frame 0 is mapped by 2 entries")
+        #expect(run(setup + "translate c 0x11000").lines.last
+                == "  read: page fault, not present: the entry is empty (never touched, or dropped)")
+        #expect(run(setup + "translate c 0x90000").lines.last == "  read: SIGSEGV, no region maps 0x90000")
+        #expect(run(setup + "protect c 0x10000 pages 2 r\ntranslate c 0x10000 write").lines.last
+                == "  write: SIGSEGV, protection: region anon.0x10000 is r--")
+        #expect(run("profile linux\n" + setup + "read c 0x11000\ntranslate c 0x11000 write").lines.last
+                == "  write: page fault, write-protected: the zero page (the fault maps a new zero-filled frame)")
+        let dead = run(setup + "exit c\ntranslate c 0x10000")
+        #expect(!dead.ok)
+    }
+
+    /// Two regions in different 2 MiB ranges of one 1 GiB: PGD -> PUD -> PMD (2 in use) -> 2 PTE
+    /// pages; 0x10000 is PTE index 16, 0x200000 index 0 of the second PTE page (PMD index 1).
+    @Test func dumpTablesTree() {
+        let r = run("spawn p\nmap p anon 0x10000 pages 4\nmap p anon 0x200000 pages 1\nwrite p 0x10000 pages 4 1\nwrite p 0x200000 1\ndump p tables")
+        #expect(r.ok)
+        #expect(Array(r.lines.suffix(7)) == [
+            "p (pid 1): 5 table pages (4 below the top: VmPTE 16 kB), x86_64 (4 levels of 9 bits, 4096-byte pages, 48-bit addresses)",
+            "level   table  index  covers                  in use  indexes used",
+            "PGD     T1         -  0x0..0x1000000000000  1 of 512  0",
+            " PUD    T2         0  0x0..0x8000000000     1 of 512  0",
+            "  PMD   T3         0  0x0..0x40000000       2 of 512  0-1",
+            "   PTE  T4         0  0x0..0x200000         4 of 512  16-19",
+            "   PTE  T5         1  0x200000..0x400000    1 of 512  0",
+        ])
+    }
+}

@@ -49,3 +49,27 @@ extension Interpreter {
                    notes: ["give the page size in `config page-tables custom levels N bits BITS page-size BYTES`"])
     }
 }
+
+extension Interpreter {
+    /// `dump P tables`.
+    func runDumpTables(_ ref: ProcessReference) throws(ScriptError) {
+        let info = try process(ref)
+        say(lines: PageTableText.tree(machine, info))
+    }
+
+    /// `translate P ADDR [read|write]`: reads the machine only.
+    func runTranslate(_ ref: ProcessReference, _ addressExpr: Expr, write: Bool) throws(ScriptError) {
+        let info = try process(ref)
+        let address = try self.address(addressExpr)
+        guard info.isAlive else { throw fail("\(info.name) is \(info.state): it has no address space to translate in", at: ref.span) }
+        let m = machine
+        let vpn = address / m.pageSize
+        let t: Translation
+        do {
+            t = try m.translate(info.pid, vpn: vpn)
+        } catch {
+            throw fail(error.description, at: addressExpr.span)
+        }
+        say(lines: PageTableText.translation(m, info, address: address, write: write, t))
+    }
+}

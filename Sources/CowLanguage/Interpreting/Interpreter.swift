@@ -329,6 +329,10 @@ extension Interpreter {
             }
             let detail = FrameDetail(machine: machine, info: frame)
             if options.json { sayJSON(detail.json()) } else { say(lines: detail.lines()) }
+        case .dump(.tables(let ref), _):
+            try runDumpTables(ref)
+        case .translate(let ref, let address, let write):
+            try runTranslate(ref, address, write: write)
         case .dump(.process(let ref), let everyPage):
             let info = try process(ref)
             let dump = ProcessDump(machine: machine, info: info)

@@ -209,6 +209,8 @@ public enum DumpTarget: Sendable {
     case process(ProcessReference)
     /// The swap slots in use and the entries naming each (`dump swap`).
     case swap
+    /// A process's page-table pages as a tree (`dump P tables`, issue 13).
+    case tables(ProcessReference)
 }
 
 /// Where `map` takes its pages from.
@@ -306,6 +308,8 @@ public indirect enum Command: Sendable {
     case configReadahead(Expr)
     /// `config page-tables ...` (issue 13, Interpreter+PageTables.swift).
     case configPageTables(PageTablesConfig)
+    /// `translate P ADDR [read|write]` (issue 13).
+    case translate(ProcessReference, Expr, write: Bool)
     case echo(StringLiteral?)
     case echoValue(Expr)
     case assign(Name, Expr)
