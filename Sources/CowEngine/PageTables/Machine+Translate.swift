@@ -42,6 +42,9 @@ public struct Translation: Equatable, Sendable {
     public var swapSlot: Int?
     /// Mapcount of the frame the entry maps (0 for the zero page or none).
     public var mapcount: Int
+    /// On-demand fork: the last-level table is shared with other processes (write-protected
+    /// one level up), so a write, or a fault filling the entry, copies it first.
+    public var sharedLeaf = false
 }
 
 extension Machine {
@@ -49,6 +52,7 @@ extension Machine {
     /// alive; a vfork child walks its parent's tables.
     public func translate(_ pid: PID, vpn: Int) throws(EngineError) -> Translation {
         try validateVPN(vpn)
+        if hasUncountedShares { return try settled().translate(pid, vpn: vpn) }     // on-demand fork
         let i = try processIndex(pid)
         guard procs[i].state.isAlive else { throw EngineError.processNotRunning(pid, procs[i].state) }
         let space = spaceIndex(i)
@@ -71,6 +75,7 @@ extension Machine {
             }
         }
         guard reachedLeaf, let r else { return t }
+        t.sharedLeaf = sharedLeafID(space, vpn) != nil
         let e = procs[space].regions[r].entries[vpn - procs[space].regions[r].info.start]
         if Packed.isPresent(e) {
             t.entry = Packed.unpack(e)

@@ -110,6 +110,9 @@ extension PageTableText {
         if let missing = t.steps.first(where: { $0.level + 1 < machine.tableLayout.levels && $0.next == nil }) {
             return "\(access): page fault, not present: no \(levelName(machine.tableLayout, missing.level + 1)) table yet (the fault allocates the missing tables, then maps the page)"
         }
+        if t.sharedLeaf && (write || t.entry == nil) {
+            return "\(access): page fault, write-protected at the level above: the last-level table is shared (on-demand fork); the fault copies it, then handles the page"
+        }
         if let slot = t.swapSlot { return "\(access): page fault, not present: the page is in swap slot \(slot) (the fault swaps it in)" }
         guard let e = t.entry else { return "\(access): page fault, not present: the entry is empty (never touched, or dropped)" }
         let physical = Format.hex(e.frame &* machine.pageSize + (address - t.vpn &* machine.pageSize))
