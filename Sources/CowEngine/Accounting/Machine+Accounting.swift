@@ -121,13 +121,14 @@ extension Machine {
 
     /// Machine-wide figures.
     public var stats: MachineStats {
-        var anonymous = 0, pageCache = 0, shmem = 0
+        var anonymous = 0, pageCache = 0, shmem = 0, tableFrames = 0
         for f in 0..<frames.materialized {
             switch frames.kinds[f] {
             case .free: break
             case .anonymous: anonymous += 1
             case .pageCache: pageCache += 1
             case .shmem: pageCache += 1; shmem += 1
+            case .pageTable: tableFrames += 1
             }
         }
         var zeroMappings = 0, rss = 0
@@ -152,6 +153,7 @@ extension Machine {
             reuses: totals.reuses, savedBySharing: rss - distinct)
         stats.swapSlots = swap.capacity
         stats.swapUsed = swap.used
+        stats.pageTableFrames = tableFrames
         return stats
     }
 }

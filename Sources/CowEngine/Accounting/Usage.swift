@@ -142,4 +142,7 @@ public struct MachineStats: Equatable, Sendable {
     public var swapSlots: Int = 0
     /// Swap slots in use.
     public var swapUsed: Int = 0
+    /// Used frames holding page-table pages (only with `config page-tables LAYOUT frames`;
+    /// then anonymous + pageCache + pageTableFrames == used).
+    public var pageTableFrames: Int = 0
 }

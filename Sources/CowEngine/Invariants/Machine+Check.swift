@@ -149,6 +149,16 @@ extension Machine {
     /// Free bitmap agrees with kinds; free frames cleared; used frames reachable; hint and free count right.
     private func checkFrames(_ problems: inout [String]) {
         var free = frames.count - frames.materialized     // never materialised: free and cleared
+        var tableIDs = Set<Int>()       // with table frames: every live table page's frame
+        if config.tableFrames {
+            for p in procs where p.tables.top >= 0 {
+                tableIDs.insert(p.tables.top)
+                for level in p.tables.levels { tableIDs.formUnion(level.values) }
+            }
+            for id in tableIDs where !(id < frames.materialized && frames.kinds[id] == .pageTable) {
+                problems.append("page-table page \(id) is not a page-table frame")
+            }
+        }
         if frames.materialized > frames.count { problems.append("\(frames.materialized) frames materialised, only \(frames.count) exist") }
         for f in 0..<frames.materialized {
             let isFree = frames.kinds[f] == .free
@@ -171,6 +181,9 @@ extension Machine {
                 let ok = owner >= 1 && owner <= shmemObjects.count && page >= 0 && page < shmemObjects[owner - 1].pages
                     && shmemObjects[owner - 1].frames[page] == Int32(f) && shmemObjects[owner - 1].references > 0
                 if !ok { problems.append("shmem frame \(f) does not belong to a live object \(owner) page \(page)") }
+            case .pageTable:
+                if !tableIDs.contains(f) { problems.append("page-table frame \(f) is no process's table (leak)") }
+                if frames.mapcount[f] != 0 { problems.append("page-table frame \(f) has mapcount \(frames.mapcount[f])") }
             case .free: break
             }
         }

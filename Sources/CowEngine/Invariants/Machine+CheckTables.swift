@@ -7,7 +7,7 @@ extension Machine {
     func checkTables(_ i: Int, _ problems: inout [String]) {
         let p = procs[i]
         let owns = p.state.isAlive && p.borrowsFrom == nil
-        if owns != (p.tables.top != 0) {
+        if owns != (p.tables.top >= 0) {
             problems.append("process \(p.pid) \(owns ? "owns an address space but has no top page table" : "has a top page table but no address space")")
         }
         let levels = p.tables.levels

@@ -6,6 +6,8 @@ extension Machine {
     public mutating func exec(_ pid: PID) throws(EngineError) {
         let i = try runningIndex(pid)
         if procs[i].borrowsFrom != nil {
+            let needed = tableFramesNeeded(1)      // its own top table
+            guard needed <= frames.freeCount else { throw EngineError.outOfMemory(needed: needed, free: frames.freeCount) }
             procs[i].borrowsFrom = nil
             newTopTable(i)
             note(.execed(pid: pid, framesFreed: 0))

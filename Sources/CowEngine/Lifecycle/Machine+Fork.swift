@@ -51,7 +51,7 @@ extension Machine {
         let i = try runningIndex(pid)
         try checkNewProcess(name: childName)
         let space = spaceIndex(i)
-        let onDemand = config.forkMode == .onDemand && tableShifts.count >= 1
+        let onDemand = config.forkMode == .onDemand && tableShifts.count >= 1 && !config.tableFrames
         if !onDemand { unshareAll(space) }      // a cow or eager fork rewrites the parent's entries
         let plans = procs[space].regions.map(forkPlan)
         var pages = 0
@@ -64,6 +64,13 @@ extension Machine {
         }
         guard entryCount + pages <= Machine.maxEntries else {
             throw EngineError.limitExceeded("all processes together may map at most \(Machine.maxEntries) pages")
+        }
+        if config.tableFrames {     // the child's tables take frames: the top one and the copies
+            var spans: [Range<Int>] = []
+            for (r, plan) in plans.enumerated() {
+                if case .copy = plan { spans.append(procs[space].regions[r].info.start..<procs[space].regions[r].info.end) }
+            }
+            needed += 1 + forkTableCount(space, copied: spans)
         }
         guard needed <= frames.freeCount else { throw EngineError.outOfMemory(needed: needed, free: frames.freeCount) }
 
@@ -98,8 +105,7 @@ extension Machine {
             childRegions.append(child)
         }
         let childPid = procs.count + 1
-        tableSerial += 1
-        let top = tableSerial
+        let top = newTableID() ?? -1        // checked above
         var childTables = PageTableSet(top: top, levels: forkTables(space, copied: copiedSpans, shared: shareable))
         childTables.sharedLeaves = shareable.count
         addProcess(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: nil,

@@ -102,6 +102,9 @@ public struct MachineConfig: Equatable, Sendable {
     /// the page size (`PageTableLayout.standard`), whose figures are not shown unless asked.
     /// A chosen layout fixes the page size (`pageSize` follows it).
     public var pageTables: PageTableLayout?
+    /// `config page-tables LAYOUT frames` (issue 13): every table page takes a frame of the
+    /// pool (kind page-table), so tables compete with data; off by default (tables take none).
+    public var tableFrames = false
 
     /// The most frames a machine may have (the packed page-table entry holds 25 bits of frame).
     public static let maxFrames = 16_777_216

@@ -7,6 +7,8 @@ public enum FrameKind: Equatable, Sendable {
     case pageCache(file: FileID, page: Int)
     /// The shared zero page (`Machine.zeroPageFrame`).
     case zero
+    /// A page-table page (only with `config page-tables LAYOUT frames`).
+    case pageTable
 }
 
 /// One (process, virtual page) pair that maps a frame: an entry of the reverse map.

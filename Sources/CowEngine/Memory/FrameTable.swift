@@ -10,7 +10,7 @@
 struct FrameTable: Sendable {
     /// What a used frame holds (free frames are `.free`).
     enum Kind: UInt8 {
-        case free = 0, anonymous = 1, pageCache = 2, shmem = 3
+        case free = 0, anonymous = 1, pageCache = 2, shmem = 3, pageTable = 4
     }
 
     /// Allocatable frames.

@@ -13,8 +13,9 @@
 
 /// The table pages of one address space.
 struct PageTableSet: Sendable {
-    /// Id of the top table (PGD); 0 when the process has no address space of its own.
-    var top = 0
+    /// Id of the top table (PGD); -1 when the process has no address space of its own. Ids are
+    /// serial numbers from 1, or frame numbers with `config page-tables LAYOUT frames`.
+    var top = -1
     /// Tables below the top, per level (index 0 = level 1): key (`vpn >> shift`) -> table id.
     var levels: [[Int: Int]] = []
     /// Key of a leaf table known to exist (faults in it skip the lookups); -1: none.
@@ -41,28 +42,72 @@ public struct PageTablePage: Equatable, Sendable {
 extension Machine {
     /// Allocates the tables above page `vpn` of address space `space` where missing, top-down.
     /// Called by every fault before it maps anything.
-    @inline(__always) mutating func ensureTables(_ space: Int, _ vpn: Int) {
-        guard let leafShift = tableShifts.last else { return }
-        if procs[space].tables.lastLeaf == vpn >> leafShift { return }
-        allocateTables(space, vpn)
+    /// False when a table frame was needed and none could be had (`config page-tables LAYOUT
+    /// frames`): the fault then ends as out of memory.
+    @inline(__always) mutating func ensureTables(_ space: Int, _ vpn: Int) -> Bool {
+        guard let leafShift = tableShifts.last else { return true }
+        if procs[space].tables.lastLeaf == vpn >> leafShift { return true }
+        return allocateTables(space, vpn, fault: true)
     }
 
-    /// The slow part of `ensureTables`: the lookups, level by level.
-    mutating func allocateTables(_ space: Int, _ vpn: Int) {
+    /// The slow part of `ensureTables`: the lookups, level by level. With table frames, a
+    /// fault (`fault`) may reclaim or call the out-of-memory killer for a frame as for data;
+    /// elsewhere only a free frame will do. False when a table could not be allocated (the
+    /// tables above it stay, as Linux keeps them).
+    @discardableResult
+    mutating func allocateTables(_ space: Int, _ vpn: Int, fault: Bool = false) -> Bool {
         if procs[space].tables.levels.count != tableShifts.count {
             procs[space].tables.levels = Array(repeating: [:], count: tableShifts.count)
         }
         for (d, shift) in tableShifts.enumerated() where procs[space].tables.levels[d][vpn >> shift] == nil {
-            tableSerial += 1
-            procs[space].tables.levels[d][vpn >> shift] = tableSerial
+            guard let id = newTableID(fault: fault) else { return false }
+            // The out-of-memory killer may have torn this very space down meanwhile.
+            guard procs[space].tables.levels.count == tableShifts.count else {
+                frames.release(id)
+                return false
+            }
+            procs[space].tables.levels[d][vpn >> shift] = id
         }
         procs[space].tables.lastLeaf = vpn >> (tableShifts.last ?? 0)
+        return true
     }
 
-    /// Gives address space `space` a fresh top table (spawn, fork, exec).
-    mutating func newTopTable(_ space: Int) {
-        tableSerial += 1
-        procs[space].tables = PageTableSet(top: tableSerial, levels: Array(repeating: [:], count: tableShifts.count))
+    /// The id of a new table page: the next serial number, or with `config page-tables LAYOUT
+    /// frames` a frame of kind page-table (nil when none: during a fault after reclaim and the
+    /// out-of-memory killer had their say, elsewhere when no frame is free).
+    mutating func newTableID(fault: Bool = false) -> Int? {
+        guard config.tableFrames else {
+            tableSerial += 1
+            return tableSerial
+        }
+        return fault ? allocateFrame(.pageTable) : frames.allocate(.pageTable)
+    }
+
+    /// Frees table page `id` (its frame, with table frames; nothing otherwise).
+    mutating func freeTable(_ id: Int) {
+        if config.tableFrames && id >= 0 { frames.release(id) }
+    }
+
+    /// Frees every table page of `space` (exit, exec, kill).
+    mutating func freeAllTables(_ space: Int) {
+        if config.tableFrames {
+            freeTable(procs[space].tables.top)
+            for level in procs[space].tables.levels { for id in level.values { freeTable(id) } }
+        }
+        procs[space].tables = PageTableSet()
+    }
+
+    /// Frames a new address space's tables need (0 without table frames): callers that cannot
+    /// reclaim check them before changing anything.
+    func tableFramesNeeded(_ tables: Int) -> Int { config.tableFrames ? tables : 0 }
+
+    /// Gives address space `space` a fresh top table (spawn, fork, exec); false (nothing
+    /// changed) when it needs a frame and none is free.
+    @discardableResult
+    mutating func newTopTable(_ space: Int) -> Bool {
+        guard let id = newTableID() else { return false }
+        procs[space].tables = PageTableSet(top: id, levels: Array(repeating: [:], count: tableShifts.count))
+        return true
     }
 
     /// Keys at `level` (index `d` below the top) of the existing tables overlapping [lo, hi), in
@@ -82,13 +127,17 @@ extension Machine {
     mutating func releaseTables(_ space: Int, spans: [Range<Int>]) {
         procs[space].tables.lastLeaf = -1
         guard !procs[space].regions.isEmpty else {
-            for d in procs[space].tables.levels.indices { procs[space].tables.levels[d].removeAll() }
+            for d in procs[space].tables.levels.indices {
+                if config.tableFrames { for id in procs[space].tables.levels[d].values { freeTable(id) } }
+                procs[space].tables.levels[d].removeAll()
+            }
             return
         }
         for (d, shift) in tableShifts.enumerated() where d < procs[space].tables.levels.count {
             for span in spans {
                 for key in tableKeys(procs[space].tables.levels[d], shift: shift, span.lowerBound, span.upperBound)
                 where firstOverlap(space, key << shift, (key + 1) << shift) == nil {
+                    if let id = procs[space].tables.levels[d][key] { freeTable(id) }
                     procs[space].tables.levels[d][key] = nil
                 }
             }
@@ -115,11 +164,24 @@ extension Machine {
                     result[d][key] = id     // on-demand fork: the child shares the parent's leaf table
                     continue
                 }
-                tableSerial += 1
-                result[d][key] = tableSerial
+                // fork checked the frames first (`forkTableCount`)
+                result[d][key] = newTableID() ?? -1
             }
         }
         return result
+    }
+
+    /// How many tables `forkTables` will allocate (same arguments).
+    func forkTableCount(_ space: Int, copied: [Range<Int>], shared: [Int] = []) -> Int {
+        let parent = procs[space].tables.levels
+        var n = 0
+        for (d, shift) in tableShifts.enumerated() where d < parent.count {
+            var keys = Set<Int>()
+            for span in copied { keys.formUnion(tableKeys(parent[d], shift: shift, span.lowerBound, span.upperBound)) }
+            if d == tableShifts.count - 1 && !shared.isEmpty { keys.subtract(shared) }
+            n += keys.count
+        }
+        return n
     }
 
     /// mremap moved [from, from + pages) to `to`: the destination gets tables wherever the
@@ -154,7 +216,7 @@ extension Machine {
     /// counts since Linux 6.15 accounts the PGD too).
     public var pageTablePagesTotal: Int {
         var n = 0
-        for p in procs where p.tables.top != 0 { n += 1 + p.tables.belowTop }
+        for p in procs where p.tables.top >= 0 { n += 1 + p.tables.belowTop }
         for leaf in sharedLeaves.values { n -= leaf.sharers.count - 1 }     // a shared table is one page
         return n
     }
@@ -167,7 +229,7 @@ extension Machine {
     public func pageTablePagesList(of pid: PID) -> [PageTablePage] {
         guard pid >= 1, pid <= procs.count else { return [] }
         let t = procs[pid - 1].tables
-        guard t.top != 0 else { return [] }
+        guard t.top >= 0 else { return [] }
         var list = [PageTablePage(level: 0, key: 0, id: t.top, pages: 0..<vpnLimit)]
         for (d, shift) in tableShifts.enumerated() where d < t.levels.count {
             for (key, id) in t.levels[d].sorted(by: { $0.key < $1.key }) {

@@ -5,6 +5,8 @@ extension Machine {
     /// before it maps anything). Names are unique among live processes.
     public mutating func spawn(name: String) throws(EngineError) -> PID {
         try checkNewProcess(name: name)
+        let needed = tableFramesNeeded(1)      // its top table
+        guard needed <= frames.freeCount else { throw EngineError.outOfMemory(needed: needed, free: frames.freeCount) }
         let pid = procs.count + 1
         addProcess(ProcessRecord(pid: pid, name: name, parent: nil, state: .running, borrowsFrom: nil,
                                  regions: [], counters: ProcessCounters()))

@@ -139,6 +139,7 @@ extension Machine {
         switch frames.kinds[f] {
         case .pageCache: kind = .pageCache(file: Int(frames.owner[f]), page: Int(frames.ownerPage[f]))
         case .shmem: kind = .pageCache(file: -Int(frames.owner[f]), page: Int(frames.ownerPage[f]))
+        case .pageTable: kind = .pageTable
         case .anonymous, .free: kind = .anonymous
         }
         return FrameInfo(number: f, kind: kind, mapcount: Int(frames.mapcount[f]), dirty: frames.dirty[f],

@@ -59,7 +59,7 @@ extension Machine {
     mutating func tearDown(_ space: Int) -> Int {
         releaseShares(space)
         let freed = removeRegions(space, 0..<procs[space].regions.count)
-        procs[space].tables = PageTableSet()
+        freeAllTables(space)
         return freed
     }
 

@@ -36,10 +36,15 @@ extension Interpreter {
         }
         try requireEmptyMachine(keyword)
         var config = machine.config
+        if c.frames && config.forkMode == .onDemand {
+            throw fail("table pages as frames do not combine with on-demand fork", at: keyword,
+                       notes: ["`set fork cow` first, or leave out `frames`"])
+        }
         config.pageTables = layout
         config.pageSize = layout.pageSize
+        config.tableFrames = c.frames
         replaceMachine(Machine(config: config))
-        say("config: page tables \(layout)", style: .dim)
+        say("config: page tables \(layout)\(c.frames ? ", table pages take frames" : "")", style: .dim)
     }
 
     /// `config page-size` after a chosen layout must agree with it.

@@ -164,6 +164,9 @@ extension Interpreter {
             let switches = Behaviours.switchNames.map { "\($0) \(machine.config.behaviours.value(of: $0) == true ? "on" : "off")" }
             say("profile \(profile.rawValue): \(switches.joined(separator: ", "))", style: .dim)
         case .setFork(let mode):
+            if mode == .onDemand && machine.config.tableFrames {     // issue 13: see `config page-tables ... frames`
+                throw fail("on-demand fork does not combine with table pages as frames (`config page-tables ... frames`)", at: keyword)
+            }
             withMachine { $0.setForkMode(mode) }
             switch mode {
             case .eager: say("fork mode: eager (fork copies every private page at once)", style: .dim)

@@ -247,6 +247,8 @@ public struct PageTablesConfig: Sendable {
     public var bits: Expr?
     /// `page-size BYTES` (custom only; the presets have 4096).
     public var pageSize: Expr?
+    /// The trailing word `frames`: table pages take frames from the pool.
+    public var frames: Bool = false
 }
 
 /// `ask "question" EXPR [choices "A" "B" ...] [points N] [hint "..."]`.

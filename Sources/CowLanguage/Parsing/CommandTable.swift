@@ -128,7 +128,15 @@ private let pageTablesDetails = """
     /proc/PID/status's VmPTE: the tables below the top level, in kB; `page_tables()` is /proc/meminfo's PageTables: \
     every table page of every process, top tables included, in kB. A region of 512 written pages at a fresh \
     2 MiB-aligned address far from others costs 12 kB (PUD, PMD, one PTE page), 513 pages 16 kB, 1 GiB 2,056 kB. \
-    Table pages take no frames.
+    Table pages take no frames, unless the layout ends with the word `frames` (`config page-tables x86_64 frames`): \
+    then every table page, the top one included (Linux allocates the PGD when it creates the process), takes a \
+    frame from the `config frames` pool, lowest free first like data, its number being the table's id in `dump P \
+    tables` and `translate`; `dump frames` lists it as kind `page-table`, `stats` counts them. With x86_64 a \
+    process that writes one page holds 5 frames: PGD, PUD, PMD, PTE page and the page. A fault whose tables find \
+    no frame is out of memory like one whose page finds none (with swap, reclaim frees a data frame first, never \
+    a table frame, then the out-of-memory killer chooses); spawn, fork and exec take table frames only from free \
+    frames and fail, changing nothing, when too few are free. Freeing a table frees its frame. It does not combine \
+    with on-demand fork (`set fork odf`).
     """
 
 /// `trace`'s help (issue 14).
@@ -163,7 +171,7 @@ public enum CommandTable {
                                          // issue 13: page-table layout
                                          [word("page-tables"), .choice(["x86_64", "two-level", "custom"], what: "a page-table layout"),
                                           optional(word("levels"), N, word("bits"), .argument(.number, "BITS")),
-                                          optional(word("page-size"), .argument(.number, "BYTES"))]],
+                                          optional(word("page-size"), .argument(.number, "BYTES")), optional(word("frames"))]],
                     summary: "Sets physical memory (frames, default 256), the page size (a power of two, default 4096) or the swap space (pages, default 0: none), only on an empty machine; or the readahead window of major faults under `profile linux` (pages, default 32), at any time; or the page-table layout (`x86_64`, `two-level` or custom levels), which also shows the page tables' cost.",
                     example: "config frames 64\nconfig page-size 4096\nconfig readahead 8\nconfig swap 128\nconfig page-tables x86_64\nconfig page-tables custom levels 3 bits 9",
                     details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096); `config swap PAGES` sets the swap space (0 to 16,777,216 pages; default 0, no swap). These need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. Without swap a fault that finds no free frame kills the faulting process, and nothing is reclaimed; with swap it reclaims a frame instead (see \"Swap and reclaim\" below). `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault.\n\n" + pageTablesDetails,
@@ -173,7 +181,8 @@ public enum CommandTable {
                         case 1: return .configPageSize(try a.expression())
                         case 2: return .configReadahead(try a.expression())
                         case 4: return .configPageTables(PageTablesConfig(layout: try a.word(), levels: try a.optionalExpression(),
-                                                                          bits: try a.optionalExpression(), pageSize: try a.optionalExpression()))
+                                                                          bits: try a.optionalExpression(), pageSize: try a.optionalExpression(),
+                                                                          frames: try a.flag()))
                         default: return .configSwap(try a.expression())
                         }
                     }),

@@ -195,6 +195,7 @@ public struct FrameDump {
         case .anonymous: return "anonymous"
         case .pageCache(let file, _): return file < 0 ? "shmem" : "page cache"
         case .zero: return "zero page"
+        case .pageTable: return "page-table"
         }
     }
 
@@ -227,7 +228,8 @@ public struct FrameDump {
     /// "frames: 37 of 128 used (anonymous 9, page cache 28), 91 free".
     public func summary() -> String {
         let stats = machine.stats
-        return "frames: \(stats.used) of \(stats.frames) used (anonymous \(stats.anonymous), page cache \(stats.pageCache)), \(stats.free) free"
+        let tables = machine.config.tableFrames ? ", page tables \(stats.pageTableFrames)" : ""
+        return "frames: \(stats.used) of \(stats.frames) used (anonymous \(stats.anonymous), page cache \(stats.pageCache)\(tables)), \(stats.free) free"
     }
 
     /// The table of used frames and the frames each row covers, so a caller can show one
@@ -349,6 +351,8 @@ struct FrameDetail {
         case .pageCache(let file, let page):
             let fileName = machine.file(id: file)?.name ?? "file \(file)"
             head += "\(file < 0 ? "shmem" : "page cache"), \(fileName) page \(page), mapcount \(info.mapcount), \(info.dirty ? "dirty" : "clean"), value \(info.value)"
+        case .pageTable:
+            head += "page-table"
         }
         var out = [head]
         guard !info.mappers.isEmpty else {
@@ -370,6 +374,7 @@ struct FrameDetail {
         var file: JSON = .null, page: JSON = .null
         switch info.kind {
         case .zero: kind = "zero page"
+        case .pageTable: kind = "page-table"
         case .anonymous: break
         case .pageCache(let id, let p):
             kind = id < 0 ? "shmem" : "page cache"

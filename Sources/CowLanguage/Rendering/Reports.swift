@@ -219,7 +219,8 @@ public struct StatsReport {
         let c = machine.config
         var table = TextTable([.init(""), .init("")], showsHeader: false)
         table.add(["machine", "\(Format.frames(s.frames)) of \(c.pageSize) bytes, \(c.profile.rawValue) profile, fork \(c.forkMode.rawValue)"])
-        table.add(["frames", "\(s.used) used (anonymous \(s.anonymous), page cache \(s.pageCache), shared memory \(s.shmem) of it), \(s.free) free"])
+        let tables = c.tableFrames ? ", page tables \(s.pageTableFrames)" : ""     // `config page-tables ... frames`
+        table.add(["frames", "\(s.used) used (anonymous \(s.anonymous), page cache \(s.pageCache), shared memory \(s.shmem) of it\(tables)), \(s.free) free"])
         table.add(["zero page", Format.count(s.zeroPageMappings, "mapping")])
         table.add(["processes", "\(s.processes) alive, \(machine.processes.count) created"])
         table.add(["faults", "\(s.minorFaults) minor, \(s.majorFaults) major"])

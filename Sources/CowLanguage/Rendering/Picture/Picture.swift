@@ -314,6 +314,7 @@ extension Picture {
         switch info?.kind {
         case .pageCache?: return .pageCache
         case .zero?: return .zero
+        case .pageTable?: return .privateAnon
         case .anonymous?, nil: return mapcount > 1 ? .shared : .privateAnon
         }
     }
@@ -326,6 +327,7 @@ extension Picture {
             if count == 0 { return name }
             return count == 1 ? "\(name) page \(page)" : "\(name) pages \(page)-\(page + count - 1)"
         case .zero?: return count == 0 ? "page" : "the zero page"
+        case .pageTable?: return count == 0 ? "table" : "page tables"
         case .anonymous?, nil: return count == 0 ? "anon" : "anonymous"
         }
     }
