@@ -208,4 +208,83 @@ struct TLBTests {
             #expect(run.m.check().isEmpty)
         }
     }
+
+    @Test("random runs with a TLB hit, miss and invalidate for every cause (the property is not vacuous)")
+    func coverage() throws {
+        var rng = SplitMix64(seed: 13)
+        var causes = Set<TLBCause>()
+        var hits = 0, misses = 0, invalidations = 0
+        for (profile, mode) in PropertyTests.configurations {
+            for _ in 0..<30 {
+                let swap = Int(rng.next() % 2) * 16
+                var run = try SwapPropertyTests.swapRun(profile, mode, frames: swap == 0 ? 64 : 12, swap: swap)
+                try run.m.setTLB(entries: Int(rng.next() % 6) + 1)
+                run.m.recordsEvents = true
+                for _ in 0..<200 {
+                    run.step(rng.next())
+                    SwapPropertyTests.syncKills(&run)
+                }
+                let s = run.m.stats
+                hits += s.tlbHits
+                misses += s.tlbMisses
+                invalidations += s.tlbInvalidations
+                for case .tlbInvalidated(_, let n, let cause) in run.m.takeEvents() where n > 0 { causes.insert(cause) }
+            }
+        }
+        #expect(hits > 0 && misses > 0 && invalidations > 0)
+        #expect(causes.isSuperset(of: [.fork, .unmap, .protect, .writeback, .reclaim]), "\(causes)")
+    }
+
+    /// One random operation of any kind the TLB must follow (errors are fine: bad requests).
+    static func randomOperation(_ m: inout Machine, _ x: UInt64) {
+        let pid = Int(x % 7) + 1
+        var vpn = Int((x >> 8) % 40)
+        var pages = Int((x >> 16) % 8) + 1
+        // Mostly inside a region the process has (else nearly every request is refused).
+        if let regions = m.process(pid)?.regions, !regions.isEmpty, (x >> 56) % 4 != 0 {
+            let r = regions[Int((x >> 48) % UInt64(regions.count))]
+            vpn = r.start + Int((x >> 8) % UInt64(r.pages))
+            pages = min(pages, r.end - vpn)
+        }
+        let rights: Permissions = [[.read], rw, [], [.read, .execute]][Int((x >> 24) % 4)]
+        switch (x >> 32) % 18 {
+        case 0: _ = try? m.spawn(name: "p\(x % 1000)")
+        case 1: try? m.mapAnonymous(pid, at: vpn, pages: pages, permissions: rw, shared: (x >> 40) % 3 == 0, name: "a")
+        case 2: try? m.mapFile(pid, file: 1, offset: Int((x >> 40) % 4), at: vpn, pages: pages, permissions: rw,
+                               shared: (x >> 44) % 2 == 0, name: "f")
+        case 3, 4, 5: _ = try? m.read(pid, vpn: vpn)
+        case 6, 7, 8: _ = try? m.write(pid, vpn: vpn, value: Int64(x % 100))
+        case 9: _ = try? m.fork(pid, childName: "c\(x % 1000)")
+        case 10: _ = try? m.vfork(pid, childName: "v\(x % 1000)")
+        case 11: try? (x >> 40) % 2 == 0 ? m.exit(pid) : m.exec(pid)
+        case 12: try? m.unmap(pid, at: vpn, pages: pages)
+        case 13: try? m.protect(pid, at: vpn, pages: pages, permissions: rights)
+        case 14: _ = try? m.madvise(pid, at: vpn, pages: pages, advice: (x >> 40) % 2 == 0 ? .dontneed : .free)
+        case 15: try? m.mremap(pid, at: vpn, pages: pages, to: Int((x >> 40) % 40))
+        case 16: _ = try? m.truncate(file: 1, pages: Int((x >> 40) % 10))
+        default: _ = try? (x >> 40) % 2 == 0 ? m.msync(pid, at: vpn, pages: pages) : m.fsync(file: 1)
+        }
+    }
+
+    @Test("random operations of every kind (madvise, mremap, truncate, msync too) keep every entry equal to its page-table entry")
+    func everyOperation() throws {
+        var rng = SplitMix64(seed: 1313)
+        var invalidations = 0
+        for run in 0..<60 {
+            var config = MachineConfig(frames: run % 2 == 0 ? 64 : 10, pageSize: 4096, profile: run % 3 == 0 ? .linux : .textbook)
+            config.swapPages = run % 2 == 0 ? 0 : 16
+            var m = Machine(config: config)
+            try m.setTLB(entries: run % 5 + 1)
+            _ = try m.addFile(name: "f", pages: 8, cached: false)
+            _ = try m.spawn(name: "first")
+            for step in 0..<300 {
+                TLBTests.randomOperation(&m, rng.next())
+                let problems = m.check()
+                #expect(problems.isEmpty, "run \(run) step \(step): \(problems.prefix(3))")
+                if !problems.isEmpty { return }
+            }
+            invalidations += m.stats.tlbInvalidations
+        }
+        #expect(invalidations > 0)
+    }
 }
