@@ -421,6 +421,8 @@ public final class KernelBackend: MemoryBackend {
         case "zero_page":
             if !privileged { return KernelError.needsRoot("zero_page").description }
             return zeroPage == nil ? "zero_page: not known on the kernel backend until a page of the script maps the zero page" : nil
+        case "exclusive":
+            return "exclusive(): the kernel does not show PageAnonExclusive to user space; unsupported on the kernel backend"
         case "cached":
             return "cached(): unsupported on the kernel backend"
         case "frames_total", "frames_free":

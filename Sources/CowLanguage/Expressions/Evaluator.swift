@@ -189,6 +189,13 @@ extension Interpreter {
         case "cached":
             try arity(1...1)
             return .number(Rational(try fileArgument(arguments[0]).cachedPages))
+        case "exclusive":
+            try arity(2...2)
+            let info = try processArgument(arguments[0])
+            let address = try self.address(arguments[1])
+            let figures = self.figures
+            guard info.isAlive, let entry = figures.entry(info.pid, vpn: address / figures.pageSize) else { return .boolean(false) }
+            return .boolean(figures.isExclusive(frame: entry.frame))
         case "frame", "mapcount", "value":
             try arity(2...2)
             let info = try processArgument(arguments[0])

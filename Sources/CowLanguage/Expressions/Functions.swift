@@ -42,6 +42,7 @@ public enum FunctionCatalog {
         FunctionSpec(name: "reuses", arguments: "P", summary: "copy-on-write faults that kept the frame (sole user)", group: "counters"),
         FunctionSpec(name: "frame", arguments: "P, ADDR", summary: "frame number mapped at ADDR, `none` if no page is present", group: "pages"),
         FunctionSpec(name: "mapcount", arguments: "P, ADDR", summary: "how many page-table entries map the frame at ADDR (0 if none)", group: "pages"),
+        FunctionSpec(name: "exclusive", arguments: "P, ADDR", summary: "true when the page at ADDR is an anonymous page marked exclusive (rule 10: got by a fault of this process, not shared by a fork since; `dump` flag E)", group: "pages"),
         FunctionSpec(name: "value", arguments: "P, ADDR", summary: "value stored in the page at ADDR (0 for the zero page), `none` if not present; does not fault", group: "pages"),
         FunctionSpec(name: "alive", arguments: "P", summary: "true while the process has not exited or been killed", group: "pages"),
         FunctionSpec(name: "pid", arguments: "P", summary: "the process id", group: "pages"),
