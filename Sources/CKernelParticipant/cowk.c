@@ -364,6 +364,12 @@ static void serve(void)
                 r.error = errno;
             window_close(&w, &r);
             break;
+        case COWK_OP_MLOCK:
+            window_open(&w, 0);
+            if ((q.value ? mlock(at, bytes) : munlock(at, bytes)) != 0)
+                r.error = errno;
+            window_close(&w, &r);
+            break;
         case COWK_OP_MREMAP: {
             uint64_t new_bytes = q.offset * PAGE;
             void *p;

@@ -203,6 +203,33 @@ public final class KernelHost {
         try simple(process, COWK_OP_MSYNC, address, pages, 0, "msync")
     }
 
+    /// Faults the range in as MAP_POPULATE does (MADV_POPULATE_WRITE for a private writable
+    /// mapping, MADV_POPULATE_READ otherwise: the same get_user_pages faults), counting the faults
+    /// as the process's own (Linux counts them in its rusage).
+    @discardableResult
+    public func populate(_ process: KernelProcess, at address: UInt64, pages: Int, write: Bool) throws -> KernelAccess {
+        try counted(process, COWK_OP_ADVISE, address, pages, (write ? KernelAdvice.populateWrite : .populateRead).rawValue, "madvise populate")
+    }
+
+    /// mlock (populates, counting the faults) or munlock.
+    @discardableResult
+    public func mlock(_ process: KernelProcess, at address: UInt64, pages: Int, lock: Bool) throws -> KernelAccess {
+        try counted(process, COWK_OP_MLOCK, address, pages, lock ? 1 : 0, lock ? "mlock" : "munlock")
+    }
+
+    /// As `simple`, counting the faults taken inside the call.
+    private func counted(_ process: KernelProcess, _ op: cowk_op, _ address: UInt64, _ pages: Int, _ value: Int64, _ call: String) throws -> KernelAccess {
+        var request = cowk_request()
+        request.op = UInt32(op.rawValue)
+        request.addr = address
+        request.pages = UInt64(pages)
+        request.value = value
+        let answer = try step(process, request)
+        let result = account(process.index, answer, values: [])
+        if result.killedBy == nil, answer.error != 0 { throw failure(answer, call, process) }
+        return result
+    }
+
     /// mremap: to `newAddress` (moved with its entries) or, when nil, resized in place.
     @discardableResult
     public func mremap(_ process: KernelProcess, at address: UInt64, pages: Int, to newAddress: UInt64?, newPages: Int) throws -> KernelAccess {

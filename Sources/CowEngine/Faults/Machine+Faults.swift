@@ -32,7 +32,7 @@ extension Machine {
 
     /// Stores a written value in `frame` and marks the page dirty.
     @inline(__always) mutating func store(_ frame: Int, _ value: Int64) {
-        frames.values[frame] = value
+        if !populating { frames.values[frame] = value }
         frames.dirty[frame] = true
     }
 

@@ -70,6 +70,7 @@ extension Machine {
         var entriesCopied = 0, framesCopied = 0
         for (r, plan) in plans.enumerated() {
             var child = procs[space].regions[r]
+            child.info.locked = false      // mlock is not inherited by fork
             switch plan {
             case .omit: continue
             case .empty:

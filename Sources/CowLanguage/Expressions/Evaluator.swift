@@ -164,6 +164,8 @@ extension Interpreter {
             case "private_dirty": return .number(Rational(usage.privateDirty))
             case "swap": return .number(Rational(usage.swap))
             case "swap_pss": return .number(usage.swapPss)
+            case "pss_dirty": return .number(usage.pssDirty)
+            case "locked": return .number(usage.lockedPss)
             default: return .number(Rational(usage.anonymous))
             }
         }
