@@ -103,8 +103,9 @@ extension Machine {
     /// mremap(2) without MREMAP_MAYMOVE: resizes the region [vpn, vpn + pages), which must be one
     /// whole region, to `newPages` in place. Shrinking unmaps the tail (its frames lose the
     /// mappings); growing extends the region over the pages after it, which must be free (else
-    /// `overlaps`, nothing changed). A shared anonymous region grows only within its shmem
-    /// object (Linux would give SIGBUS past it).
+    /// `overlaps`, nothing changed); a locked region's new pages are populated, as `mlock` does.
+    /// A shared anonymous region grows only within its shmem object (Linux would give SIGBUS
+    /// past it).
     public mutating func mremapResize(_ pid: PID, at vpn: Int, pages: Int, newPages: Int) throws(EngineError) {
         let i = try runningIndex(pid)
         try validateRange(vpn, pages)
@@ -141,5 +142,8 @@ extension Machine {
         procs[space].regions[r].info.pages = newPages
         procs[space].regions[r].entries.append(contentsOf: repeatElement(0, count: extra))
         entryCount += extra
+        // As Linux's mremap: growing an mlock'd region populates the new pages (faults of the
+        // process's own).
+        if info.locked { _ = populatePages(i, space, vpn + pages, vpn + newPages) }
     }
 }
