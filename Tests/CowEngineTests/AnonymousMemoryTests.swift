@@ -50,7 +50,7 @@ struct AnonymousMemoryTests {
         expectConsistent(m)
     }
 
-    /// Textbook (anon-exclusive off): the page shared at fork, back to mapcount 1, becomes
+    /// Textbook (no exclusive mark): the page shared at fork, back to mapcount 1, becomes
     /// writable again on protect rw, so the write takes no fault (2 faults in all).
     @Test("rule 10 is a linux rule: textbook makes every sole-mapper anonymous page writable")
     func textbookIgnoresTheMark() throws {
@@ -64,17 +64,6 @@ struct AnonymousMemoryTests {
         try m.protect(p, at: 0x10, pages: 1, permissions: rw)
         _ = try m.write(p, vpn: 0x10, value: 2)
         #expect(faults(m, p) == 1)
-        // the same under linux with the switch off
-        var l = machine(.linux)
-        _ = l.setBehaviour("anon-exclusive", false)
-        let q = try l.spawn(name: "q")
-        try l.mapAnonymous(q, at: 0x10, pages: 1, permissions: rw, shared: false, name: "heap")
-        _ = try l.write(q, vpn: 0x10, value: 1)
-        try l.exit(try l.fork(q, childName: "d"))
-        try l.protect(q, at: 0x10, pages: 1, permissions: [.read])
-        try l.protect(q, at: 0x10, pages: 1, permissions: rw)
-        _ = try l.write(q, vpn: 0x10, value: 2)
-        #expect(faults(l, q) == 1)
     }
 
     /// mremap resize: 4 written pages (frames 0-3) shrink to 2 (frames 2, 3 freed: 2 frames

@@ -34,19 +34,14 @@ public struct Behaviours: Equatable, Sendable {
     public var forkSkipsUnfaulted: Bool
     /// "cow-reuse": a copy-on-write fault by the only remaining mapper reuses the frame.
     public var reuseSoleSharer: Bool
-    /// "anon-exclusive" (rule 10): mprotect back to writable makes a private anonymous entry
-    /// writable only when its page is marked exclusive (its process got it by a fault of its own;
-    /// fork clears the mark). Off: any anonymous page nobody else maps becomes writable.
-    public var anonExclusive: Bool
 
     /// Every switch given explicitly (all off by default), for tests and custom mixes.
     public init(zeroPage: Bool = false, faultAround: Bool = false, forkSkipsUnfaulted: Bool = false,
-                reuseSoleSharer: Bool = false, anonExclusive: Bool = false) {
+                reuseSoleSharer: Bool = false) {
         self.zeroPage = zeroPage
         self.faultAround = faultAround
         self.forkSkipsUnfaulted = forkSkipsUnfaulted
         self.reuseSoleSharer = reuseSoleSharer
-        self.anonExclusive = anonExclusive
     }
 
     /// The switches a profile stands for.
@@ -55,15 +50,14 @@ public struct Behaviours: Equatable, Sendable {
         case .textbook:
             return Behaviours(zeroPage: false, faultAround: false, forkSkipsUnfaulted: false, reuseSoleSharer: true)
         case .linux:
-            return Behaviours(zeroPage: true, faultAround: true, forkSkipsUnfaulted: true, reuseSoleSharer: true,
-                              anonExclusive: true)
+            return Behaviours(zeroPage: true, faultAround: true, forkSkipsUnfaulted: true, reuseSoleSharer: true)
         }
     }
 
     /// Each switch's name for `set NAME on|off`, with the field it sets, sorted by name: the one
     /// table `switchNames`, `set` and `value(of:)` read, so a new switch is added in one place.
     private static let switches: [(name: String, field: WritableKeyPath<Behaviours, Bool> & Sendable)] = [
-        ("anon-exclusive", \.anonExclusive), ("cow-reuse", \.reuseSoleSharer), ("fault-around", \.faultAround),
+        ("cow-reuse", \.reuseSoleSharer), ("fault-around", \.faultAround),
         ("fork-skip", \.forkSkipsUnfaulted), ("zero-page", \.zeroPage),
     ]
 

@@ -24,8 +24,8 @@ struct FrameTable: Sendable {
     /// Dirty bit of the page itself (any write through any entry sets it).
     var dirty: [Bool] = []
     /// PageAnonExclusive (conformance rule 10): an anonymous frame its one mapper got by a fault of
-    /// its own (a new page, or a reuse on a write fault); fork clears it. Only the `anon-exclusive`
-    /// behaviour reads it (mprotect back to writable re-enables writes only on marked pages).
+    /// its own (a new page, or a reuse on a write fault); fork clears it. Only the `linux` profile
+    /// reads it (mprotect back to writable re-enables writes only on marked pages).
     var exclusive: [Bool] = []
     /// For page-cache frames: file id; for shmem frames: object id. 0 otherwise.
     var owner: [Int32] = []

@@ -150,10 +150,10 @@ extension Machine {
                 if notifiesWrites(info.backing), e & Packed.dirty == 0 { notify = true }
                 if !notify { flags |= Packed.writable }
             } else if writable {
-                // Rule 10 (anon-exclusive): only pages marked exclusive; otherwise any anonymous
+                // Rule 10 (linux profile): only pages marked exclusive; textbook: any anonymous
                 // page nobody else maps.
                 let exclusive = mapsAnonymousFrame(e)
-                    && (config.behaviours.anonExclusive ? frames.exclusive[f]
+                    && (config.profile == .linux ? frames.exclusive[f]
                                                          : frames.mapcount[f] == 1 && !isSwapCached(f))
                 flags |= exclusive ? Packed.writable : Packed.copyOnWrite
             }

@@ -14,12 +14,12 @@ public struct ProcessDump {
 
     /// The legend printed under every page table.
     public static let legend = "flags: P present, W writable, U user, C copy-on-write, D dirty, A accessed, - clear; frame `zero` is the shared zero page; mapcount: entries mapping the frame"
-    /// The legend with the exclusive mark, when the `anon-exclusive` behaviour is on.
+    /// The legend with the exclusive mark, under the `linux` profile.
     public static let exclusiveLegend = "flags: P present, W writable, U user, C copy-on-write, D dirty, A accessed, E exclusive anonymous page (rule 10), - clear; frame `zero` is the shared zero page; mapcount: entries mapping the frame"
 
-    /// Whether the dump marks exclusive pages (only under the `anon-exclusive` behaviour, so the
-    /// textbook profile's dumps are unchanged).
-    private var showsExclusive: Bool { machine.config.behaviours.anonExclusive }
+    /// Whether the dump marks exclusive pages (only under the `linux` profile, whose rule 10 they
+    /// belong to, so the textbook profile's dumps are unchanged).
+    private var showsExclusive: Bool { machine.config.profile == .linux }
 
     /// The flag letters of `page`: "PWU-DA", plus "E" when its page is marked exclusive.
     func flagText(_ page: MappedPage) -> String {
