@@ -87,8 +87,7 @@ extension Machine {
         }
         if !bySwapCount.isEmpty {
             u.swapPss = exactPss(bySwapCount)
-            u.swapPssFixedPoint = fixedPointPss(bySwapCount)
-            u.regionSwapPssFixedPoint = [u.swapPssFixedPoint]
+            u.swapPssFixed = FixedPointSum(fixedPointPss(bySwapCount))
         }
         return u
     }
