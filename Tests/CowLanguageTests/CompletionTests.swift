@@ -46,7 +46,7 @@ import Testing
                                                      "zero_page"])
         #expect(complete("map ls ") == ["anon", "file"])
         #expect(complete("map ls file ") == ["data", "libc"])
-        #expect(complete("map ls anon 0x1000 ") == ["as", "none", "pages", "r", "rw", "rwx", "rx", "shared"])
+        #expect(complete("map ls anon 0x1000 ") == ["as", "none", "pages", "populate", "r", "rw", "rwx", "rx", "shared"])
         #expect(complete("map ls file data 0x1000 pages 2 r") == ["r", "rw", "rwx", "rx"])
         #expect(complete("map ls file data 0x1000 pages 2 rw o") == ["offset"])
         #expect(complete("fork shell ") == ["as"])

@@ -69,7 +69,7 @@ import Testing
         #expect(firstError("map s") == "t.cow:1:6: error: expected `anon` or `file` after `s`, found the end of the line")
         #expect(firstError("map s anon") == "t.cow:1:11: error: expected an address after `anon`, found the end of the line")
         #expect(firstError("map s anon 0 pages") == "t.cow:1:19: error: expected a number of pages after `pages`, found the end of the line")
-        #expect(firstError("map s anon 0 rw shard") == "t.cow:1:17: error: expected `shared`, `as NAME` or the end of the line, found `shard`")
+        #expect(firstError("map s anon 0 rw shard") == "t.cow:1:17: error: expected `shared`, `as NAME`, `populate` or the end of the line, found `shard`")
         #expect(firstError("map s anon 0 rw as 5") == "t.cow:1:20: error: expected a region name after `as`, found `5`")
         #expect(firstError("library l text 3") == "t.cow:1:17: error: expected `data` after `3`, found the end of the line")
         #expect(firstError("config pages 3") == "t.cow:1:8: error: expected `frames`, `page-size`, `readahead`, `swap` or `tlb` after `config`, found `pages`")

@@ -86,7 +86,7 @@ import CowEngine
         ("exec", "t.cow:1:5: error: expected a process name after `exec`, found the end of the line"),
         ("protect p 0x10000 rwz", "t.cow:1:19: error: expected permissions (r, rw, rx, rwx or none), found `rwz`"),
         ("smaps p tall", "t.cow:1:9: error: unexpected `tall` after the `smaps` command"),
-        ("mremap p 0x10000 pages 2 into 0x20000", "t.cow:1:26: error: expected `to` after `2`, found `into`"),
+        ("mremap p 0x10000 pages 2 into 0x20000", "t.cow:1:26: error: expected `to` or `size` after `2`, found `into`"),
         ("advise p 0x10000 dontfok", "t.cow:1:18: error: expected advice after `0x10000`, found `dontfok`"),
         ("expect", "t.cow:1:7: error: expected a condition after `expect`, found the end of the line"),
         ("read p", "t.cow:1:7: error: expected an address after `p`, found the end of the line"),

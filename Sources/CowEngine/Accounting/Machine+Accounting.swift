@@ -41,7 +41,7 @@ extension Machine {
     /// adjacent, same name (same mapping), same rights, sharing and advice.
     static func continuesVMA(_ a: Region, _ b: Region) -> Bool {
         a.name == b.name && a.end == b.start && a.permissions == b.permissions && a.isShared == b.isShared
-            && a.advice == b.advice && a.readahead == b.readahead && a.hugePages == b.hugePages
+            && a.advice == b.advice && a.readahead == b.readahead && a.hugePages == b.hugePages && a.locked == b.locked
     }
 
     /// Usage of one region: Shared/Private by current mapcount (rule 5), Dirty if the entry or
@@ -49,6 +49,7 @@ extension Machine {
     func regionUsage(_ record: RegionRecord) -> Usage {
         var u = Usage()
         var byMapcount: [Int: Int] = [:]     // mapcount -> pages, for the exact Pss
+        var dirtyByMapcount: [Int: Int] = [:]    // the same for dirty pages only (Pss_Dirty)
         var bySwapCount: [Int: Int] = [:]    // swap count -> swap entries, for SwapPss
         for e in record.entries where e != 0 {
             guard Packed.isPresent(e) else {
@@ -63,6 +64,7 @@ extension Machine {
             let dirty = e & Packed.dirty != 0 || frames.dirty[f]
             u.rss += 1
             byMapcount[mapcount, default: 0] += 1
+            if dirty { dirtyByMapcount[mapcount, default: 0] += 1 }
             switch (mapcount >= 2, dirty) {
             case (true, true): u.sharedDirty += 1
             case (true, false): u.sharedClean += 1
@@ -74,6 +76,15 @@ extension Machine {
         u.uss = u.privateClean + u.privateDirty
         u.pss = exactPss(byMapcount)
         u.pssFixedPoint = fixedPointPss(byMapcount)
+        if !dirtyByMapcount.isEmpty {
+            u.pssDirty = exactPss(dirtyByMapcount)
+            u.pssDirtyFixedPoint = fixedPointPss(dirtyByMapcount)
+        }
+        if record.info.locked {
+            // smaps `Locked` is the Pss of a VM_LOCKED mapping (the kernel's pss_locked).
+            u.lockedPss = u.pss
+            u.lockedPssFixedPoint = u.pssFixedPoint
+        }
         if !bySwapCount.isEmpty {
             u.swapPss = exactPss(bySwapCount)
             u.swapPssFixed = FixedPointSum(fixedPointPss(bySwapCount))

@@ -24,6 +24,17 @@ public struct Usage: Equatable, Sendable {
     public var swapPssFixed = FixedPointSum()
     /// Proportional set size.
     public var pss: Rational
+    /// Pss of the dirty pages only (smaps_rollup's Pss_Dirty), exact.
+    public var pssDirty: Rational = .zero
+    /// Pss_Dirty in fixed point as the kernel sums it (rule 8): `(pageSize << 12) / mapcount` per
+    /// dirty page; smaps_rollup prints it `>> 22` kB.
+    public var pssDirtyFixedPoint: Int = 0
+    /// Pss of the mlock'd regions (smaps `Locked`, the kernel's pss_locked), exact.
+    public var lockedPss: Rational = .zero
+    /// `lockedPss` in fixed point (rule 8).
+    public var lockedPssFixedPoint: Int = 0
+    /// `lockedPssFixedPoint` of each VMA summed into this usage (as `regionPssFixedPoint`).
+    public var regionLockedPssFixedPoint: [Int] = []
     /// Pss of each region summed into this usage, in address order (what `pssKiB` truncates).
     public var regionPss: [Rational]
     /// Pss as Linux keeps it (conformance rule 8): the sum over resident pages of
@@ -79,6 +90,7 @@ public struct Usage: Equatable, Sendable {
         swapPss = swapPss.adding(part.swapPss) ?? Rational(approximating: swapPss.doubleValue + part.swapPss.doubleValue)
         swapPssFixed.add(part.swapPssFixed, sameVMAAsLast: sameVMAAsLast)
         pss = pss.adding(part.pss) ?? Rational(approximating: pss.doubleValue + part.pss.doubleValue)
+        addLockedAndDirty(part, sameVMAAsLast: sameVMAAsLast)
         regionPss.append(part.pss)
         pssFixed.add(part.pssFixed, sameVMAAsLast: sameVMAAsLast)
     }
@@ -107,6 +119,36 @@ public struct Usage: Equatable, Sendable {
         }
         return total
     }
+}
+
+extension Usage {
+    /// Adds a part's Pss_Dirty and Locked (as `add` does Pss).
+    mutating func addLockedAndDirty(_ part: Usage, sameVMAAsLast: Bool) {
+        pssDirty = pssDirty.adding(part.pssDirty) ?? Rational(approximating: pssDirty.doubleValue + part.pssDirty.doubleValue)
+        let (d, od) = pssDirtyFixedPoint.addingReportingOverflow(part.pssDirtyFixedPoint)
+        pssDirtyFixedPoint = od ? Int.max : d
+        lockedPss = lockedPss.adding(part.lockedPss) ?? Rational(approximating: lockedPss.doubleValue + part.lockedPss.doubleValue)
+        let (l, ol) = lockedPssFixedPoint.addingReportingOverflow(part.lockedPssFixedPoint)
+        lockedPssFixedPoint = ol ? Int.max : l
+        if sameVMAAsLast, let last = regionLockedPssFixedPoint.popLast() {
+            let (merged, o) = last.addingReportingOverflow(part.lockedPssFixedPoint)
+            regionLockedPssFixedPoint.append(o ? Int.max : merged)
+        } else {
+            regionLockedPssFixedPoint.append(part.lockedPssFixedPoint)
+        }
+    }
+
+    /// Locked in kB as smaps prints it under `linux` (rule 8: each VMA's fixed-point sum `>> 22`).
+    public var smapsLockedKiB: Int {
+        if regionLockedPssFixedPoint.isEmpty { return lockedPssFixedPoint >> 22 }
+        return regionLockedPssFixedPoint.reduce(0) { $0 &+ ($1 >> 22) }
+    }
+
+    /// Locked in kB as smaps_rollup prints it (all fixed-point sums added, shifted once).
+    public var rollupLockedKiB: Int { lockedPssFixedPoint >> 22 }
+
+    /// Pss_Dirty in kB as smaps_rollup prints it.
+    public var rollupPssDirtyKiB: Int { pssDirtyFixedPoint >> 22 }
 }
 
 /// Machine-wide figures for the status line and `stats`.

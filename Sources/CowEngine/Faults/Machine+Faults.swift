@@ -32,7 +32,7 @@ extension Machine {
 
     /// Stores a written value in `frame` and marks the page dirty.
     @inline(__always) mutating func store(_ frame: Int, _ value: Int64) {
-        frames.values[frame] = value
+        if !populating { frames.values[frame] = value }
         frames.dirty[frame] = true
     }
 
@@ -77,6 +77,7 @@ extension Machine {
             }
             guard let f = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             install(space, r, vpn, frame: f, Packed.accessed | (writable ? Packed.writable : 0))
+            frames.exclusive[f] = true
             countFault(i, major: false)
             note(.demandZero(pid: pid, vpn: vpn, frame: f))
             return .value(0)
@@ -179,6 +180,7 @@ extension Machine {
             frames.mapcount[g] = 1
             procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
             procs[space].regions[r].hadAnonymousFrame = true
+            frames.exclusive[g] = true
             store(g, value)
             note(.demandZero(pid: pid, vpn: vpn, frame: g))
             return .value(value)
@@ -186,6 +188,7 @@ extension Machine {
         if config.behaviours.reuseSoleSharer && frames.kinds[from] == .anonymous && frames.mapcount[from] == 1
             && !isSwapCached(from) {
             procs[space].regions[r].entries[k] = Packed.make(frame: from, writableFlags)
+            frames.exclusive[from] = true
             store(from, value)
             procs[i].counters.reuses += 1
             note(.copyOnWriteReuse(pid: pid, vpn: vpn, frame: from))
@@ -197,6 +200,7 @@ extension Machine {
         frames.mapcount[g] = 1
         procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
         procs[space].regions[r].hadAnonymousFrame = true
+        frames.exclusive[g] = true
         _ = dropReference(Packed.make(frame: from, Packed.present))
         store(g, value)
         procs[i].counters.copies += 1
@@ -219,6 +223,7 @@ extension Machine {
             countFault(i, major: false)
             guard let f = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             install(space, r, vpn, frame: f, flags)
+            frames.exclusive[f] = true
             store(f, value)
             note(.demandZero(pid: pid, vpn: vpn, frame: f))
         case .file(let id) where procs[space].regions[r].info.isShared:
@@ -240,6 +245,7 @@ extension Machine {
             guard let g = allocateFrame(.anonymous, sparing: c) else { return outOfMemory(i, vpn) }
             frames.values[g] = frames.values[c]
             install(space, r, vpn, frame: g, flags)
+            frames.exclusive[g] = true
             store(g, value)
             procs[i].counters.copies += 1
             note(.copyOnWrite(pid: pid, vpn: vpn, from: c, to: g))

@@ -71,6 +71,7 @@ extension Machine {
         let tlbMark = tlbInvalidationMark
         for (r, plan) in plans.enumerated() {
             var child = procs[space].regions[r]
+            child.info.locked = false      // mlock is not inherited by fork
             switch plan {
             case .omit: continue
             case .empty:
@@ -113,6 +114,7 @@ extension Machine {
         var swapped = 0
         procs[space].regions[r].entries.withUnsafeMutableBufferPointer { entries in
             frames.mapcount.withUnsafeMutableBufferPointer { mapcount in
+              frames.exclusive.withUnsafeMutableBufferPointer { exclusive in
                 for k in 0..<entries.count {
                     let e = entries[k]
                     if e & Packed.present == 0 {
@@ -121,11 +123,15 @@ extension Machine {
                     }
                     present &+= 1
                     let f = e >> Packed.frameShift
-                    if f != zero { mapcount[Int(f)] &+= 1 }
+                    if f != zero {
+                        mapcount[Int(f)] &+= 1
+                        exclusive[Int(f)] = false      // rule 10: fork clears the mark in both
+                    }
                     if isPrivate && e & Packed.writable != 0 {
                         entries[k] = (e & ~Packed.writable) | Packed.copyOnWrite
                     }
                 }
+              }
             }
         }
         if swapped > 0 { retainSwapEntries(procs[space].regions[r].entries) }
@@ -153,6 +159,7 @@ extension Machine {
             frames.values[g] = frames.values[f]
             frames.dirty[g] = frames.dirty[f]
             frames.mapcount[g] = 1
+            frames.exclusive[g] = true
             var flags = e & Packed.flagMask & ~(Packed.copyOnWrite | Packed.writable)
             if writable { flags |= Packed.writable }
             entries[k] = Packed.make(frame: g, flags)

@@ -24,6 +24,11 @@ public struct Machine: Sendable {
     var swap: SwapSpace
     /// The TLB (TLB/); inert with `config tlb 0`, the default.
     var tlb: TLB
+    /// Set while `populate` touches pages: a write fault then keeps the page's value (it only
+    /// breaks copy-on-write and dirties, as the kernel's FOLL_WRITE does).
+    var populating = false
+    /// Some region was ever mlock'd: reclaim then checks whether a frame is locked.
+    var everLocked = false
     /// Whether operations record `Event`s; benchmarks switch it off.
     public var recordsEvents = true
 

@@ -23,6 +23,10 @@ struct FrameTable: Sendable {
     var kinds: [Kind] = []
     /// Dirty bit of the page itself (any write through any entry sets it).
     var dirty: [Bool] = []
+    /// PageAnonExclusive (conformance rule 10): an anonymous frame its one mapper got by a fault of
+    /// its own (a new page, or a reuse on a write fault); fork clears it. Only the `linux` profile
+    /// reads it (mprotect back to writable re-enables writes only on marked pages).
+    var exclusive: [Bool] = []
     /// For page-cache frames: file id; for shmem frames: object id. 0 otherwise.
     var owner: [Int32] = []
     /// Page index within the owner.
@@ -68,6 +72,7 @@ struct FrameTable: Sendable {
         mapcount.append(contentsOf: repeatElement(0, count: new))
         kinds.append(contentsOf: repeatElement(.free, count: new))
         dirty.append(contentsOf: repeatElement(false, count: new))
+        exclusive.append(contentsOf: repeatElement(false, count: new))
         owner.append(contentsOf: repeatElement(0, count: new))
         ownerPage.append(contentsOf: repeatElement(0, count: new))
         // `old` is a multiple of 64 (or `count`, and then nothing grows): whole words only.
@@ -106,7 +111,7 @@ struct FrameTable: Sendable {
     /// Whether frame `f`, which is free, is in the state `allocate` relies on: value 0, mapcount
     /// 0, clean, no owner.
     func isCleared(_ f: Int) -> Bool {
-        values[f] == 0 && mapcount[f] == 0 && !dirty[f] && owner[f] == 0 && ownerPage[f] == 0
+        values[f] == 0 && mapcount[f] == 0 && !dirty[f] && !exclusive[f] && owner[f] == 0 && ownerPage[f] == 0
     }
 
     /// Returns `frame` to the free pool (callers make sure nothing refers to it any more).
@@ -117,6 +122,7 @@ struct FrameTable: Sendable {
         mapcount[frame] = 0
         values[frame] = 0
         dirty[frame] = false
+        exclusive[frame] = false
         owner[frame] = 0
         ownerPage[frame] = 0
         let w = frame / 64

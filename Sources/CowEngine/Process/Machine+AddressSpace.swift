@@ -155,7 +155,11 @@ extension Machine {
                 if notifiesWrites(info.backing), e & Packed.dirty == 0 { notify = true }
                 if !notify { flags |= Packed.writable }
             } else if writable {
-                let exclusive = mapsAnonymousFrame(e) && frames.mapcount[f] == 1 && !isSwapCached(f)
+                // Rule 10 (linux profile): only pages marked exclusive; textbook: any anonymous
+                // page nobody else maps.
+                let exclusive = mapsAnonymousFrame(e)
+                    && (config.profile == .linux ? frames.exclusive[f]
+                                                         : frames.mapcount[f] == 1 && !isSwapCached(f))
                 flags |= exclusive ? Packed.writable : Packed.copyOnWrite
             }
             procs[space].regions[r].entries[k] = Packed.make(frame: f, flags)

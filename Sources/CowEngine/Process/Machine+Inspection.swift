@@ -73,6 +73,12 @@ extension Machine {
         return pages
     }
 
+    /// Whether `frame` is an anonymous page marked exclusive (rule 10, PageAnonExclusive): its one
+    /// mapper got it by a fault of its own, and no fork shared it since.
+    public func isExclusive(frame: Int) -> Bool {
+        frames.isUsed(frame) && frames.kinds[frame] == .anonymous && frames.exclusive[frame]
+    }
+
     /// The present entry for `vpn` in the address space `pid` uses, or nil.
     public func entry(_ pid: PID, vpn: Int) -> PageTableEntry? {
         guard pid >= 1, pid <= procs.count else { return nil }

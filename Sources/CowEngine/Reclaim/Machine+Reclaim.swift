@@ -70,6 +70,7 @@ extension Machine {
     /// handled is working on, never shmem or a tmpfs page (they would need swap, not modelled).
     func isReclaimable(_ f: Int) -> Bool {
         guard f >= 0, f < frames.materialized, f != swap.pinned.0, f != swap.pinned.1 else { return false }
+        if everLocked && isLocked(f) { return false }
         switch frames.kinds[f] {
         case .pageCache: return !fileRecords[Int(frames.owner[f]) - 1].isTmpfs     // tmpfs pages have no disk to go to
         case .anonymous: return swap.slot(cachedIn: f) != nil || swap.used < swap.capacity

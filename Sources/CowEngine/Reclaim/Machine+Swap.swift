@@ -66,6 +66,7 @@ extension Machine {
             slotFreed = true
         }
         let exclusive = slotFreed && frames.mapcount[f] == 1
+        if exclusive { frames.exclusive[f] = true }
         var flags = Packed.present | Packed.user | Packed.accessed
         if info.permissions.contains(.write) { flags |= exclusive ? Packed.writable : Packed.copyOnWrite }
         procs[space].regions[r].entries[k] = Packed.make(frame: f, flags)
@@ -82,6 +83,7 @@ extension Machine {
         guard let g = allocateFrame(.anonymous, sparing: f) else { return outOfMemory(i, vpn) }
         frames.values[g] = frames.values[f]
         frames.mapcount[g] = 1
+        frames.exclusive[g] = true
         procs[space].regions[r].entries[k] = Packed.make(frame: g, Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed)
         swap.hint(g, vpn)
         _ = dropReference(Packed.make(frame: f, Packed.present))

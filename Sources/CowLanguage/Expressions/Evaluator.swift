@@ -164,6 +164,8 @@ extension Interpreter {
             case "private_dirty": return .number(Rational(usage.privateDirty))
             case "swap": return .number(Rational(usage.swap))
             case "swap_pss": return .number(usage.swapPss)
+            case "pss_dirty": return .number(usage.pssDirty)
+            case "locked": return .number(usage.lockedPss)
             default: return .number(Rational(usage.anonymous))
             }
         }
@@ -192,6 +194,13 @@ extension Interpreter {
         case "cached":
             try arity(1...1)
             return .number(Rational(try fileArgument(arguments[0]).cachedPages))
+        case "exclusive":
+            try arity(2...2)
+            let info = try processArgument(arguments[0])
+            let address = try self.address(arguments[1])
+            let figures = self.figures
+            guard info.isAlive, let entry = figures.entry(info.pid, vpn: address / figures.pageSize) else { return .boolean(false) }
+            return .boolean(figures.isExclusive(frame: entry.frame))
         case "frame", "mapcount", "value":
             try arity(2...2)
             let info = try processArgument(arguments[0])

@@ -235,6 +235,8 @@ public struct MapCommand: Sendable {
     public var shared: Bool
     /// `as NAME`.
     public var name: NameArgument?
+    /// `populate` (MAP_POPULATE): every page is faulted in at once.
+    public var populate = false
 }
 
 /// `ask "question" EXPR [choices "A" "B" ...] [points N] [hint "..."]`.
@@ -272,6 +274,10 @@ public indirect enum Command: Sendable {
     case unmap(ProcessReference, RangeArgument)
     case msync(ProcessReference, RangeArgument)
     case mremap(ProcessReference, RangeArgument, to: Expr)
+    /// `mremap P RANGE size N`: grows or shrinks one whole region in place.
+    case mremapResize(ProcessReference, RangeArgument, size: Expr)
+    /// `mlock P RANGE` / `munlock P RANGE`.
+    case mlock(ProcessReference, RangeArgument, lock: Bool)
     case protect(ProcessReference, RangeArgument, Permissions)
     case advise(ProcessReference, RangeArgument, MemoryAdvice)
     case fork(ProcessReference, childName: NameArgument?)
