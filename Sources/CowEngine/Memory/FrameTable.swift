@@ -103,6 +103,32 @@ struct FrameTable: Sendable {
         return f
     }
 
+    /// Takes `n` (a multiple of 64) consecutive free frames starting at a multiple of `n`, the
+    /// lowest such block, as anonymous frames (zero-filled, clean, mapcount 0): the frames of a
+    /// transparent huge page (rule 17). Returns the first frame; nil (nothing taken) when no
+    /// aligned block is wholly free.
+    mutating func allocateBlock(_ n: Int) -> Int? {
+        guard n > 0, n % 64 == 0, freeCount >= n else { return nil }
+        let words = n / 64
+        var first = 0
+        while first + n <= count {
+            while first + n > kinds.count && kinds.count < count { grow() }
+            guard first + n <= kinds.count else { return nil }
+            let w = first / 64
+            if (w..<(w + words)).allSatisfy({ freeBits[$0] == ~UInt64(0) }) {
+                for k in w..<(w + words) { freeBits[k] = 0 }
+                freeCount -= n
+                for f in first..<(first + n) {
+                    kinds[f] = .anonymous
+                    replacement.inserted(f)
+                }
+                return first
+            }
+            first += n
+        }
+        return nil
+    }
+
     /// Whether frame `f`, which is free, is in the state `allocate` relies on: value 0, mapcount
     /// 0, clean, no owner.
     func isCleared(_ f: Int) -> Bool {

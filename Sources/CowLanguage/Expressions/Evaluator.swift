@@ -164,6 +164,7 @@ extension Interpreter {
             case "private_dirty": return .number(Rational(usage.privateDirty))
             case "swap": return .number(Rational(usage.swap))
             case "swap_pss": return .number(usage.swapPss)
+            case "anon_huge_pages": return .number(Rational(usage.anonHugePages &* figures.pageSize / 1024))
             default: return .number(Rational(usage.anonymous))
             }
         }

@@ -18,7 +18,8 @@ public struct FunctionSpec: Sendable {
 public enum FunctionCatalog {
     /// Usage functions: the smaps figures, in pages (Pss exact).
     public static let usageNames = ["rss", "pss", "uss", "shared_clean", "shared_dirty", "private_clean", "private_dirty", "anonymous", "size",
-                                    "swap", "swap_pss"]
+                                    "swap", "swap_pss",
+                                    "anon_huge_pages"]
     /// Per-process counters.
     public static let counterNames = ["faults", "minor_faults", "major_faults", "copies", "reuses"]
 
@@ -35,6 +36,7 @@ public enum FunctionCatalog {
         FunctionSpec(name: "size", arguments: "P [, REGION]", summary: "mapped pages (smaps Size), present or not", group: "memory"),
         FunctionSpec(name: "swap", arguments: "P [, REGION]", summary: "pages in swap (swap entries; smaps Swap)", group: "memory"),
         FunctionSpec(name: "swap_pss", arguments: "P [, REGION]", summary: "proportional swap in pages, exact: each swap entry counts 1 / its slot's swap count (smaps SwapPss)", group: "memory"),
+        FunctionSpec(name: "anon_huge_pages", arguments: "P [, REGION]", summary: "kB (not pages) mapped by transparent huge pages, as smaps AnonHugePages: 2048 per huge page (4 KiB pages)", group: "memory"),
         FunctionSpec(name: "faults", arguments: "P", summary: "page faults taken (minor + major)", group: "counters"),
         FunctionSpec(name: "minor_faults", arguments: "P", summary: "minor faults taken", group: "counters"),
         FunctionSpec(name: "major_faults", arguments: "P", summary: "major faults (page read from disk)", group: "counters"),

@@ -14,6 +14,8 @@ public struct ProcessDump {
 
     /// The legend printed under every page table.
     public static let legend = "flags: P present, W writable, U user, C copy-on-write, D dirty, A accessed, - clear; frame `zero` is the shared zero page; mapcount: entries mapping the frame"
+    /// The line under the legend when some row is part of a transparent huge page.
+    public static let hugeLegend = "H: part of a transparent huge page (a block of \(Machine.hugePagePages) pages mapped as one)"
 
     /// The most names a cell lists before it says "and N more" (the rest: `dump frame N`).
     static let namesShown = 8
@@ -86,6 +88,7 @@ public struct ProcessDump {
         if !entries.isEmpty {
             out += pageTable(everyPage: everyPage, entries: entries).table.render()
             out.append(Self.legend)
+            if entries.contains(where: \.huge) { out.append(Self.hugeLegend) }
         }
         out += swapLines(everyPage: everyPage)
         return out
@@ -120,7 +123,7 @@ public struct ProcessDump {
             let where_ = n == 1 ? address(first.vpn) : "\(address(first.vpn))..\(address(last.vpn + 1))"
             let isZero = first.entry.frame == zero
             let names = firstSharing.with.map { machine.processName($0) ?? "pid \($0)" }
-            table.add([where_, "\(n)", frameText(first.entry.frame, last.entry.frame, n), first.entry.flags.description,
+            table.add([where_, "\(n)", frameText(first.entry.frame, last.entry.frame, n), first.entry.flags.description + (first.huge ? "H" : ""),
                        isZero ? "-" : "\(firstSharing.mapcount)", names.isEmpty ? "-" : Self.summarised(names), first.region])
             regions.append(first.region)
             i = j
@@ -137,6 +140,7 @@ public struct ProcessDump {
     /// Whether `b` continues the row that `a` ends.
     private func continues(_ a: MappedPage, _ b: MappedPage) -> Bool {
         guard b.vpn == a.vpn + 1, b.region == a.region, b.entry.flags == a.entry.flags else { return false }
+        guard a.huge == b.huge, !(b.huge && b.vpn % Machine.hugePagePages == 0) else { return false }
         let zero = machine.zeroPageFrame
         if a.entry.frame == zero { return b.entry.frame == zero }
         return b.entry.frame == a.entry.frame + 1
@@ -170,7 +174,7 @@ public struct ProcessDump {
                 ("mapcount", .int(isZero ? 0 : machine.mapcount(ofFrame: p.entry.frame))),
                 ("sharedWith", .array(with.map { .object([("pid", .int($0)), ("process", .string(machine.processName($0) ?? ""))]) })),
                 ("region", .string(p.region)),
-            ])
+            ] + (p.huge ? [("huge", .bool(true))] : []))
         }
         return .object([
             ("pid", .int(info.pid)), ("name", .string(info.name)), ("state", .string(info.state.description)),
