@@ -185,7 +185,7 @@ extension Machine {
             return .value(value)
         }
         if config.behaviours.reuseSoleSharer && frames.kinds[from] == .anonymous && frames.mapcount[from] == 1
-            && !isSwapCached(from) {
+            && !isSwapCached(from) && !inHugePageMappedElsewhere(from, site) {
             procs[space].regions[r].entries[k] = Packed.make(frame: from, writableFlags)
             store(from, value)
             procs[i].counters.reuses += 1

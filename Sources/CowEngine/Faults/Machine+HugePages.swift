@@ -104,6 +104,27 @@ extension Machine {
         return .value(value)
     }
 
+    /// Whether frame `f` belongs to a huge page (a large folio, even after its mappings split)
+    /// some page of which another mapping outside the faulting block of this address space
+    /// still maps. Linux (6.x) reuses a page of a large folio on a write fault only when the
+    /// whole folio is this process's alone; otherwise it copies, even if this one page has
+    /// mapcount 1 (measured on the host: the kernel copied where reuse-by-mapcount would not).
+    func inHugePageMappedElsewhere(_ f: Int, _ site: FaultSite) -> Bool {
+        guard frames.inHugeFolio(f) else { return false }
+        let first = f - f % FrameTable.hugeFolioFrames
+        var total = 0
+        for g in first..<(first + Self.hugePagePages) where frames.inHugeFolio(g) { total += Int(frames.mapcount[g]) }
+        let record = procs[site.space].regions[site.region]
+        let b = Self.hugeBlock(site.vpn)
+        var here = 0
+        for v in max(b, record.info.start)..<min(b + Self.hugePagePages, record.info.end) {
+            let e = record.entries[v - record.info.start]
+            if Packed.isPresent(e), Packed.frame(e) >= first, Packed.frame(e) < first + Self.hugePagePages,
+               frames.inHugeFolio(Packed.frame(e)) { here += 1 }
+        }
+        return total != here
+    }
+
     /// Splits the huge mappings of region `r` of `space` whose blocks overlap [vpn, end).
     mutating func splitHugeBlocks(_ space: Int, _ r: Int, _ vpn: Int, _ end: Int) {
         guard !procs[space].regions[r].hugeBlocks.isEmpty else { return }
@@ -156,6 +177,16 @@ extension Machine {
         return n
     }
 
+    /// Every frame still part of a huge page's folio is in use and anonymous.
+    func checkHugeFolios(_ problems: inout [String]) {
+        for first in frames.hugeFolios.keys.sorted() {
+            let ok = first % FrameTable.hugeFolioFrames == 0
+                && (first..<(first + FrameTable.hugeFolioFrames)).allSatisfy {
+                    !frames.inHugeFolio($0) || (frames.isUsed($0) && frames.kinds[$0] == .anonymous) }
+            if !ok { problems.append("huge page at frame \(first) has a frame that is free or not anonymous") }
+        }
+    }
+
     /// The huge-page invariants of region `record` of process `pid`: each block inside the
     /// region, aligned, in order, its entries mapping 512 consecutive anonymous frames from an
     /// aligned first frame.
@@ -171,14 +202,14 @@ extension Machine {
             previous = b
             let k = b - record.info.start
             let first = Packed.frame(record.entries[k])
-            guard first % Self.hugePagePages == 0 else {
-                problems.append("\(at) starts at frame \(first), not a multiple of \(Self.hugePagePages)")
+            guard first % Self.hugePagePages == 0, frames.hugeFolios[first] != nil else {
+                problems.append("\(at) starts at frame \(first), not the first frame of a huge page")
                 continue
             }
             for j in 0..<Self.hugePagePages {
                 let e = record.entries[k + j]
                 let ok = Packed.isPresent(e) && Packed.frame(e) == first + j && frames.isUsed(first + j)
-                    && frames.kinds[first + j] == .anonymous
+                    && frames.kinds[first + j] == .anonymous && frames.inHugeFolio(first + j)
                 if !ok {
                     problems.append("\(at): entry \(b + j) does not map frame \(first + j) of the huge page like the others")
                     break

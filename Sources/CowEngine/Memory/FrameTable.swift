@@ -33,6 +33,13 @@ struct FrameTable: Sendable {
     var freeHint: Int = 0
     /// Number of free frames (materialised or not).
     private(set) var freeCount: Int
+    /// The transparent huge pages allocated (`allocateBlock`), Linux's large folios: by first
+    /// frame, a bitmap (8 words) of the frames still in use as part of it. A huge page stays
+    /// one folio after its mappings split; a frame of it that is released leaves it (and may be
+    /// allocated again as an ordinary page); the folio is gone with its last frame.
+    var hugeFolios: [Int: [UInt64]] = [:]
+    /// Frames of one huge page (a page-table page's worth of pages).
+    static let hugeFolioFrames = 512
     /// The replacement policy's bookkeeping: told of every allocation and release here (a no-op
     /// unless it is tracking, see `ReplacementState`).
     var replacement = ReplacementState()
@@ -122,6 +129,7 @@ struct FrameTable: Sendable {
                     kinds[f] = .anonymous
                     replacement.inserted(f)
                 }
+                if n == Self.hugeFolioFrames { hugeFolios[first] = Array(repeating: ~0, count: n / 64) }
                 return first
             }
             first += n
@@ -138,6 +146,7 @@ struct FrameTable: Sendable {
     /// Returns `frame` to the free pool (callers make sure nothing refers to it any more).
     mutating func release(_ frame: Int) {
         guard isUsed(frame) else { return }
+        if !hugeFolios.isEmpty { leaveHugeFolio(frame) }
         replacement.removed(frame)
         kinds[frame] = .free
         mapcount[frame] = 0
@@ -149,6 +158,22 @@ struct FrameTable: Sendable {
         freeBits[w] |= UInt64(1) << UInt64(frame % 64)
         if w < freeHint { freeHint = w }
         freeCount += 1
+    }
+
+    /// Takes `frame` out of its huge page's folio, if it is in one.
+    private mutating func leaveHugeFolio(_ frame: Int) {
+        let first = frame - frame % Self.hugeFolioFrames
+        guard var members = hugeFolios[first] else { return }
+        let k = frame - first
+        members[k / 64] &= ~(UInt64(1) << UInt64(k % 64))
+        hugeFolios[first] = members.allSatisfy { $0 == 0 } ? nil : members
+    }
+
+    /// Whether `frame` is (still) part of a huge page's folio.
+    func inHugeFolio(_ frame: Int) -> Bool {
+        guard !hugeFolios.isEmpty, let members = hugeFolios[frame - frame % Self.hugeFolioFrames] else { return false }
+        let k = frame % Self.hugeFolioFrames
+        return members[k / 64] & (UInt64(1) << UInt64(k % 64)) != 0
     }
 
     /// True when the free bitmap says `frame` is free.
