@@ -53,20 +53,7 @@ public struct Comparison: Sendable, Equatable {
 
     /// The JSON report.
     public func json() -> String {
-        func quoted(_ s: String) -> String {
-            var r = "\""
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": r += "\\\""
-                case "\\": r += "\\\\"
-                case "\n": r += "\\n"
-                case "\t": r += "\\t"
-                default:
-                    if u.value < 0x20 || u.value == 0x7f { r += "\\u00" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16) } else { r.unicodeScalars.append(u) }
-                }
-            }
-            return r + "\""
-        }
+        let quoted = { (s: String) in JSON.quote(s) }
         let items = disagreements.map { d in
             "{\"file\":\(quoted(d.file)),\"line\":\(d.line),\"statement\":\(quoted(d.statement)),\"process\":\(quoted(d.process)),"
                 + "\"region\":\(quoted(d.region)),\"figure\":\(quoted(d.figure)),\"simulator\":\(quoted(d.simulator)),\"kernel\":\(quoted(d.kernel))}"

@@ -111,7 +111,7 @@ struct CompareCommand: ParsableCommand {
             if comparison.compared != comparison.agreed { allAgree = false }
             if status != 0 { failed = true }
             if json {
-                jsonParts.append("{\"file\":\(CompareCommand.quoted(file)),\"completed\":\(status == 0),\"comparison\":\(comparison.json())}")
+                jsonParts.append("{\"file\":\(JSON.quote(file)),\"completed\":\(status == 0),\"comparison\":\(comparison.json())}")
             } else {
                 out.write("compare \(TerminalText.escaped(file, keepingNewlines: false)): simulator (profile linux) vs the host kernel\n", style: .heading)
                 out.write(comparison.lines().joined(separator: "\n") + "\n", style: comparison.compared == comparison.agreed ? .success : .plain)
@@ -122,18 +122,5 @@ struct CompareCommand: ParsableCommand {
         if json { out.write("[" + jsonParts.joined(separator: ",") + "]\n", style: .plain) }
         out.flush()
         if failed || !allAgree { throw ExitCode(1) }
-    }
-
-    static func quoted(_ s: String) -> String {
-        var r = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": r += "\\\""
-            case "\\": r += "\\\\"
-            default:
-                if u.value < 0x20 || u.value == 0x7f { r += "\\u00" + (u.value < 0x10 ? "0" : "") + String(u.value, radix: 16) } else { r.unicodeScalars.append(u) }
-            }
-        }
-        return r + "\""
     }
 }

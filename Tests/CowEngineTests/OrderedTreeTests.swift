@@ -8,24 +8,12 @@ private struct Item: TreeKeyed, Equatable, Sendable {
     var treeKey: Int { key }
 }
 
-/// Deterministic generator (SplitMix64), so a failure replays.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 struct OrderedTreeTests {
     /// Random inserts, removals, in-place updates, range removals and copies, each checked
     /// against a sorted array doing the same (the oracle), with the tree's shape checked too.
     @Test("the ordered tree agrees with a sorted array on every operation", arguments: [1, 2, 3, 4])
     func agreesWithSortedArray(seed: UInt64) {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         var tree = OrderedTree<Item>()
         var oracle: [Item] = []
         var snapshots: [(OrderedTree<Item>, [Item])] = []

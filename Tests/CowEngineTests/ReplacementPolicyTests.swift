@@ -199,8 +199,8 @@ struct ReplacementPolicyTests {
 
     @Test("every policy: misses between the distinct pages and the string's length, OPT never worse", arguments: ReplacementPolicy.allCases)
     func bounds(policy: ReplacementPolicy) {
-        var seed: UInt64 = 7
-        let refs = (0..<3000).map { _ in Int(ReplacementState.splitMix(&seed) % 20) }
+        var rng = SplitMix64(seed: 7)
+        let refs = (0..<3000).map { _ in Int(rng.next() % 20) }
         for frames in [1, 2, 5, 19, 20] {
             let m = misses(policy, frames, refs, seed: 1)
             #expect(m >= 20 && m <= refs.count)

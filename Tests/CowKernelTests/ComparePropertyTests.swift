@@ -57,7 +57,7 @@ extension ComparePropertyTests {
 /// A random script of the subset, from a seed (SplitMix64), one line at a time.
 struct RandomScript {
     struct Plan { var name: String; var vpn: Int; var pages: Int; var kind: Int; var writable: Bool }
-    var rng: SplitMix
+    var rng: SplitMix64
     var regions: [Plan] = []
     var setup: [String] = []
     var lines: [String] = []
@@ -65,7 +65,7 @@ struct RandomScript {
     var names = 0
 
     init(seed: UInt64, kinds: [Int]) {
-        rng = SplitMix(state: seed)
+        rng = SplitMix64(seed: seed)
         setup = ["profile linux", "spawn P"]
         for k in 0..<rng.int(1...3) {
             let kind = kinds[rng.int(0...(kinds.count - 1))]  // 0 private anonymous, 1 shared anonymous, 2 private file, 3 shared file
@@ -127,16 +127,8 @@ struct RandomScript {
     }
 }
 
-/// SplitMix64: deterministic scripts from a seed.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Deterministic scripts from a seed (the engine's SplitMix64; modulo draws, as the scripts were made).
+extension SplitMix64 {
     mutating func int(_ range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.count))
     }

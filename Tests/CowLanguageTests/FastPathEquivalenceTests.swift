@@ -1,5 +1,6 @@
 import Testing
 import PropertyBased
+import CowEngine
 @testable import CowLanguage
 
 /// The fast path for literal `read`/`write` lines (Sources/CowLanguage/FastPath) must mean
@@ -80,7 +81,7 @@ import PropertyBased
 
     @Test("the random scripts do take the fast path, and do reach errors (the comparison is not vacuous)")
     func notVacuous() {
-        var generator = SystemRandomNumberGeneratorLike(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var resolved = 0, general = 0
         var text = ""
         for _ in 0..<2000 { text += Self.line(generator.next()) + "\n" }
@@ -95,18 +96,5 @@ import PropertyBased
         #expect(output.contains("error: no process named `zz`"))
         #expect(output.contains("killed"))
         #expect(output.contains("copy-on-write"))
-    }
-}
-
-/// A small seeded generator (SplitMix64) for the fixed sample above.
-struct SystemRandomNumberGeneratorLike {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

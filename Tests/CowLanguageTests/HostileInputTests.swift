@@ -1,4 +1,5 @@
 import Testing
+import CowEngine
 @testable import CowLanguage
 
 /// Nothing a user types may crash or hang cowsim: every input ends in output or a diagnostic.

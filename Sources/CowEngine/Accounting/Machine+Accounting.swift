@@ -77,8 +77,7 @@ extension Machine {
         u.pssFixedPoint = fixedPointPss(byMapcount)
         if !bySwapCount.isEmpty {
             u.swapPss = exactPss(bySwapCount)
-            u.swapPssFixedPoint = fixedPointPss(bySwapCount)
-            u.regionSwapPssFixedPoint = [u.swapPssFixedPoint]
+            u.swapPssFixed = FixedPointSum(fixedPointPss(bySwapCount))
         }
         return u
     }

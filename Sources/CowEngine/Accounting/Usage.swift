@@ -24,19 +24,19 @@ public struct Usage: Equatable, Sendable {
     /// swapped out while three processes shared it counts 1/3 in each), as smaps' SwapPss.
     public var swapPss: Rational = .zero
     /// SwapPss as Linux keeps it: the sum over swap entries of `(pageSize << 12) / swap count`.
-    public var swapPssFixedPoint: Int = 0
-    /// `swapPssFixedPoint` of each VMA summed into this usage (as `regionPssFixedPoint`).
-    public var regionSwapPssFixedPoint: [Int] = []
+    public var swapPssFixed = FixedPointSum()
     /// Proportional set size.
     public var pss: Rational
     /// Pss of each region summed into this usage, in address order (what `pssKiB` truncates).
     public var regionPss: [Rational]
     /// Pss as Linux keeps it (conformance rule 8): the sum over resident pages of
-    /// `(pageSize << 12) / mapcount` (integer division), in bytes << 12. Saturates.
-    public var pssFixedPoint: Int = 0
-    /// `pssFixedPoint` of each part summed into this usage, in address order (each part is one
-    /// VMA of smaps, which shifts each VMA's sum on its own).
-    public var regionPssFixedPoint: [Int] = []
+    /// `(pageSize << 12) / mapcount` (integer division), in bytes << 12, VMA by VMA.
+    public var pssFixed = FixedPointSum()
+    /// `pssFixed`'s total.
+    public var pssFixedPoint: Int {
+        get { pssFixed.total }
+        set { pssFixed.total = newValue }
+    }
 
     /// Any figures; all default to zero (which is also the usage of a dead process).
     public init(rss: Int = 0, uss: Int = 0, sharedClean: Int = 0, sharedDirty: Int = 0, privateClean: Int = 0,
@@ -80,30 +80,21 @@ public struct Usage: Equatable, Sendable {
         anonymous += part.anonymous
         swap += part.swap
         anonHugePages += part.anonHugePages
-        addSwapPss(part, sameVMAAsLast: sameVMAAsLast)
+        swapPss = swapPss.adding(part.swapPss) ?? Rational(approximating: swapPss.doubleValue + part.swapPss.doubleValue)
+        swapPssFixed.add(part.swapPssFixed, sameVMAAsLast: sameVMAAsLast)
         pss = pss.adding(part.pss) ?? Rational(approximating: pss.doubleValue + part.pss.doubleValue)
         regionPss.append(part.pss)
-        let (sum, overflow) = pssFixedPoint.addingReportingOverflow(part.pssFixedPoint)
-        pssFixedPoint = overflow ? Int.max : sum
-        if sameVMAAsLast, let last = regionPssFixedPoint.popLast() {
-            let (merged, o) = last.addingReportingOverflow(part.pssFixedPoint)
-            regionPssFixedPoint.append(o ? Int.max : merged)
-        } else {
-            regionPssFixedPoint.append(part.pssFixedPoint)
-        }
+        pssFixed.add(part.pssFixed, sameVMAAsLast: sameVMAAsLast)
     }
 
     /// Pss in kB as `/proc/PID/smaps` prints it under the `linux` profile (rule 8): each part's
     /// (VMA's) fixed-point sum shifted right by 22 (12 bits of fraction, bytes to kB), then the
     /// parts' kB added. 16 pages of mapcount 2 and 48 of mapcount 3 print 95, not 96.
-    public var smapsPssKiB: Int {
-        if regionPssFixedPoint.isEmpty { return pssFixedPoint >> 22 }
-        return regionPssFixedPoint.reduce(0) { $0 &+ ($1 >> 22) }
-    }
+    public var smapsPssKiB: Int { pssFixed.smapsKiB }
 
     /// Pss in kB as `/proc/PID/smaps_rollup` prints it (rule 8): all parts' fixed-point sums
     /// added first, shifted once. The `total` row of `smaps` under `linux`.
-    public var rollupPssKiB: Int { pssFixedPoint >> 22 }
+    public var rollupPssKiB: Int { pssFixed.rollupKiB }
 
     /// Pss in KiB as Linux prints it: truncated to whole KiB per region, then summed
     /// (64/3 pages of 4 KiB show as 85 kB, not 85.33).

@@ -89,7 +89,7 @@ public struct ReplacementState: Sendable {
     /// `passedOver` of the pool were passed over since the last insertion or removal.
     var pool: [Int32] = []
     var passedOver = 0
-    var random: UInt64 = 0
+    var random = SplitMix64(seed: 0)
     /// OPT: a max-heap of (next use, stamp, frame), with stale entries dropped when popped.
     var heap: [OptEntry] = []
     /// Insertions so far (OPT's stamps).
@@ -200,7 +200,7 @@ extension ReplacementState {
         let order = isTracking ? trackedInOrder(resident) : []
         forgetAll()
         self.policy = policy
-        random = seed
+        random = SplitMix64(seed: seed)
         for f in order { insert(f) }
     }
 

@@ -9,26 +9,10 @@ extension Usage {
         self.swapPss = swapPss
     }
 
-    /// Adds a part's SwapPss (exact and fixed point, VMA by VMA as `add` does for Pss).
-    mutating func addSwapPss(_ part: Usage, sameVMAAsLast: Bool) {
-        swapPss = swapPss.adding(part.swapPss) ?? Rational(approximating: swapPss.doubleValue + part.swapPss.doubleValue)
-        let (sum, overflow) = swapPssFixedPoint.addingReportingOverflow(part.swapPssFixedPoint)
-        swapPssFixedPoint = overflow ? Int.max : sum
-        if sameVMAAsLast, let last = regionSwapPssFixedPoint.popLast() {
-            let (merged, o) = last.addingReportingOverflow(part.swapPssFixedPoint)
-            regionSwapPssFixedPoint.append(o ? Int.max : merged)
-        } else {
-            regionSwapPssFixedPoint.append(part.swapPssFixedPoint)
-        }
-    }
-
     /// SwapPss in kB as `/proc/PID/smaps` prints it: each VMA's fixed-point sum shifted right
     /// by 22 (12 bits of fraction, bytes to kB), then added.
-    public var smapsSwapPssKiB: Int {
-        if regionSwapPssFixedPoint.isEmpty { return swapPssFixedPoint >> 22 }
-        return regionSwapPssFixedPoint.reduce(0) { $0 &+ ($1 >> 22) }
-    }
+    public var smapsSwapPssKiB: Int { swapPssFixed.smapsKiB }
 
     /// SwapPss in kB as `/proc/PID/smaps_rollup` prints it: all VMAs added first, shifted once.
-    public var rollupSwapPssKiB: Int { swapPssFixedPoint >> 22 }
+    public var rollupSwapPssKiB: Int { swapPssFixed.rollupKiB }
 }

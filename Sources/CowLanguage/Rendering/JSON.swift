@@ -39,8 +39,11 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
-    /// A JSON string literal with the required escapes.
-    static func quote(_ s: String) -> String {
+    /// A JSON string literal with the required escapes; DEL and the C1 controls (which a terminal
+    /// may take for escape sequences) as `\uXXXX` too. `insideScript`: also safe inside an HTML
+    /// `<script>` element: `<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX`, so no text can close the
+    /// element or break a JavaScript string.
+    public static func quote(_ s: String, insideScript: Bool = false) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -49,15 +52,22 @@ public indirect enum JSON: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "<", ">", "&", "\u{2028}", "\u{2029}":
+                if insideScript { out += hex4(scalar.value) } else { out.unicodeScalars.append(scalar) }
             default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                    out += hex4(scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
             }
         }
         return out + "\""
+    }
+
+    /// `\uXXXX` for a scalar below U+10000.
+    private static func hex4(_ v: UInt32) -> String {
+        let hex = String(v, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 }

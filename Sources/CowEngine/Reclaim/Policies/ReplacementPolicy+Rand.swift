@@ -36,7 +36,7 @@ extension ReplacementState {
     /// A frame drawn among those not passed over (all of them if every one was).
     mutating func randVictim() -> (frame: Int, why: String) {
         let n = passedOver < pool.count ? pool.count - passedOver : pool.count
-        let i = Int(ReplacementState.splitMix(&random) % UInt64(n))
+        let i = Int(random.next() % UInt64(n))
         return (Int(pool[i]), "drawn at random, 1 of \(n) (RAND)")
     }
 
@@ -51,14 +51,5 @@ extension ReplacementState {
         poolIndex[f] = Int32(truncatingIfNeeded: j)
         poolIndex[Int(g)] = Int32(truncatingIfNeeded: i)
         passedOver += 1
-    }
-
-    /// SplitMix64: the next value of the generator whose state is `state`.
-    static func splitMix(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

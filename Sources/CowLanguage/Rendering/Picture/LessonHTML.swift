@@ -49,7 +49,7 @@ public struct LessonHTML {
         for (k, step) in lesson.steps.enumerated() {
             if k > 0 { s += "," }
             s += "{\"first\":\(step.firstLine),\"last\":\(step.lastLine),\"picture\":\(step.picture),\"shared\":\(step.arrowsToShared)"
-            s += ",\"failed\":\(step.failed),\"output\":\(Self.json(step.output)),\"questions\":[\(step.questions.map(String.init).joined(separator: ","))]}"
+            s += ",\"failed\":\(step.failed),\"output\":\(Self.scriptString(step.output)),\"questions\":[\(step.questions.map(String.init).joined(separator: ","))]}"
             s += "\n"
         }
         // Pictures as lists of line numbers into one table of distinct lines: consecutive
@@ -71,61 +71,24 @@ public struct LessonHTML {
             encoded.append("[" + indices.joined(separator: ",") + "]")
         }
         s += "],\"parts\":["
-        s += parts.map { Self.json(String($0)) }.joined(separator: ",\n")
+        s += parts.map { Self.scriptString(String($0)) }.joined(separator: ",\n")
         s += "],\"pictures\":["
         s += encoded.joined(separator: ",\n")
         s += "],\"questions\":["
         for (k, q) in lesson.questions.enumerated() {
             if k > 0 { s += "," }
-            s += "{\"heading\":\(Self.json(q.heading)),\"choices\":[\(q.choiceLines.map(Self.json).joined(separator: ","))]"
-            s += ",\"answer\":\(Self.json(q.answerText)),\"hint\":\(q.hint.map(Self.json) ?? "null")}"
+            s += "{\"heading\":\(Self.scriptString(q.heading)),\"choices\":[\(q.choiceLines.map(Self.scriptString).joined(separator: ","))]"
+            s += ",\"answer\":\(Self.scriptString(q.answerText)),\"hint\":\(q.hint.map(Self.scriptString) ?? "null")}"
         }
         s += "]}"
         return s
     }
 
     /// Text as HTML character data or attribute value.
-    public static func escaped(_ text: String) -> String {
-        var out = ""
-        for ch in TerminalText.escaped(text, keepingNewlines: true) {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    public static func escaped(_ text: String) -> String { Markup.escaped(text, keepingNewlines: true) }
 
-    /// A JSON string literal safe inside `<script>`: `<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX`.
-    static func json(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                out += hex4(scalar.value)
-            default:
-                if scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F) {
-                    out += hex4(scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    private static func hex4(_ v: UInt32) -> String {
-        let digits = String(v, radix: 16)
-        return "\\u" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
+    /// A JSON string literal safe inside the page's `<script>` (`JSON.quote`, script-safe).
+    static func scriptString(_ text: String) -> String { JSON.quote(text, insideScript: true) }
 
     static let css = """
         :root { --current: #fff1a8; --border: #c8c8c8; }

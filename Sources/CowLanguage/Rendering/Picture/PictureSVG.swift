@@ -181,22 +181,8 @@ public struct PictureSVG {
     /// The kind as a class name: `private`, `shared`, `page-cache`, `zero-page`, `swap-slot`.
     func kindClass(_ kind: Picture.Kind) -> String { kind.rawValue.replacing(" ", with: "-") }
 
-    /// Text as XML character data or attribute value: markup characters escaped, and characters
-    /// XML 1.0 forbids (control characters) written as `\u{HEX}` first.
-    static func xml(_ text: String) -> String {
-        var out = ""
-        for ch in TerminalText.escaped(text, keepingNewlines: false) {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// Text as XML character data or attribute value (`Markup.escaped`, newlines escaped too).
+    static func xml(_ text: String) -> String { Markup.escaped(text, keepingNewlines: false) }
 
     private func xml(_ text: String) -> String { Self.xml(text) }
 }
