@@ -85,7 +85,7 @@ import Testing
         #expect(complete("expect rss(ls, ") == ["heap", "libc.data", "libc.text"])
         #expect(complete("expect rss(ls, li") == ["libc.data", "libc.text"])
         #expect(complete("let x = ba") == ["base"])
-        #expect(complete("expect pss(ls) > 1 a") == ["abs(", "alive(", "and", "anonymous("])
+        #expect(complete("expect pss(ls) > 1 a") == ["abs(", "alive(", "and", "anon_huge_pages(", "anonymous("])
         #expect(complete("echo \"rss is {pss(s") == ["shell"])
         #expect(complete("echo \"rss is {fr") == ["frame(", "frames_anonymous", "frames_free", "frames_page_cache", "frames_total", "frames_used"])
         #expect(complete("echo \"plain te") == [])

@@ -74,6 +74,7 @@ extension Machine {
             if frames.kinds[f] == .anonymous { u.anonymous += 1 }
         }
         u.uss = u.privateClean + u.privateDirty
+        u.anonHugePages = record.hugeBlocks.count * Machine.hugePagePages
         u.pss = exactPss(byMapcount)
         u.pssFixedPoint = fixedPointPss(byMapcount)
         if !dirtyByMapcount.isEmpty {

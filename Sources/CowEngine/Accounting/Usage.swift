@@ -17,6 +17,9 @@ public struct Usage: Equatable, Sendable {
     public var anonymous: Int
     /// Swap entries (pages of this mapping that are in swap; 0 without swap).
     public var swap: Int
+    /// Pages mapped by transparent huge pages (smaps AnonHugePages, in pages: 512 per huge
+    /// mapping; rule 17).
+    public var anonHugePages: Int = 0
     /// Proportional swap: the sum over swap entries of 1 / the swap count of their slot (a page
     /// swapped out while three processes shared it counts 1/3 in each), as smaps' SwapPss.
     public var swapPss: Rational = .zero
@@ -67,7 +70,7 @@ public struct Usage: Equatable, Sendable {
     public static func == (a: Usage, b: Usage) -> Bool {
         a.rss == b.rss && a.uss == b.uss && a.sharedClean == b.sharedClean && a.sharedDirty == b.sharedDirty
             && a.privateClean == b.privateClean && a.privateDirty == b.privateDirty && a.anonymous == b.anonymous
-            && a.swap == b.swap && a.pss == b.pss && a.swapPss == b.swapPss
+            && a.swap == b.swap && a.pss == b.pss && a.swapPss == b.swapPss && a.anonHugePages == b.anonHugePages
     }
 
     /// Adds another region's usage: the regions of a process, or the parts of a region that
@@ -87,6 +90,7 @@ public struct Usage: Equatable, Sendable {
         privateDirty += part.privateDirty
         anonymous += part.anonymous
         swap += part.swap
+        anonHugePages += part.anonHugePages
         swapPss = swapPss.adding(part.swapPss) ?? Rational(approximating: swapPss.doubleValue + part.swapPss.doubleValue)
         swapPssFixed.add(part.swapPssFixed, sameVMAAsLast: sameVMAAsLast)
         pss = pss.adding(part.pss) ?? Rational(approximating: pss.doubleValue + part.pss.doubleValue)

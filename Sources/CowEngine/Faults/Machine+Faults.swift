@@ -75,6 +75,7 @@ extension Machine {
                 note(.zeroPageMapped(pid: pid, vpn: vpn))
                 return .value(0)
             }
+            if let huge = faultHugePage(at: site, write: nil) { return huge }
             guard let f = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             install(space, r, vpn, frame: f, Packed.accessed | (writable ? Packed.writable : 0))
             frames.exclusive[f] = true
@@ -162,6 +163,7 @@ extension Machine {
             }
             return .value(value)
         }
+        if isHugeMapped(space, r, vpn), let reused = writeProtectedHugePage(at: site, value) { return reused }
         return copyOnWriteFault(at: site, value, from: f)
     }
 
@@ -186,7 +188,7 @@ extension Machine {
             return .value(value)
         }
         if config.behaviours.reuseSoleSharer && frames.kinds[from] == .anonymous && frames.mapcount[from] == 1
-            && !isSwapCached(from) {
+            && !isSwapCached(from) && !inHugePageMappedElsewhere(from, site) {
             procs[space].regions[r].entries[k] = Packed.make(frame: from, writableFlags)
             frames.exclusive[from] = true
             store(from, value)
@@ -220,6 +222,7 @@ extension Machine {
         }
         switch procs[space].regions[r].source {
         case .privateAnonymous:
+            if let huge = faultHugePage(at: site, write: value) { return huge }
             countFault(i, major: false)
             guard let f = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             install(space, r, vpn, frame: f, flags)

@@ -29,6 +29,7 @@ extension Machine {
                 for (k, e) in record.entries.enumerated() where Packed.isPresent(e) {
                     checkEntry(procs[i].pid, record, k, e, &counted, &problems)
                 }
+                if !record.hugeBlocks.isEmpty { checkHugeBlocks(procs[i].pid, record, &problems) }
             }
         }
         let live = procs.reduce(0) { $0 + ($1.state.isAlive ? 1 : 0) }
@@ -39,6 +40,7 @@ extension Machine {
         if entries != entryCount { problems.append("entry count is \(entryCount) but regions hold \(entries)") }
         checkMapcounts(counted, &problems)
         checkTLB(&problems)
+        checkHugeFolios(&problems)
         checkFrames(&problems)
         checkPageCache(&problems)
         checkShmem(shmemRefs, &problems)

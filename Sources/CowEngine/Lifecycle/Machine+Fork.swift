@@ -77,10 +77,12 @@ extension Machine {
             case .empty:
                 child.entries = Array(repeating: 0, count: child.info.pages)
                 child.hadAnonymousFrame = false
+                child.hugeBlocks = []
             case .copy where eager && !child.info.isShared:
                 let (entries, copied, duplicated) = copyEagerly(space, r)
                 child.entries = entries
                 entriesCopied += copied
+                child.hugeBlocks = []     // eager copies are 4 KiB frames
                 framesCopied += duplicated
             case .copy:
                 if tlb.isOn && !child.info.isShared {

@@ -28,6 +28,13 @@ public enum Event: Equatable, Sendable {
     /// rule 14); `read` of them were not cached before (the rest already were). Recorded just
     /// before the fault's own `fileRead` event.
     case readAhead(pid: PID, file: FileID, first: Int, pages: Int, read: Int)
+    /// A fault in a region advised `hugepage` mapped the whole 512-page block starting at `vpn`
+    /// as one transparent huge page (rule 17): frames `frame ..< frame + pages`, one fault.
+    case hugePageMapped(pid: PID, vpn: Int, frame: Int, pages: Int)
+    /// The huge mapping of the block starting at `vpn` was split into ordinary page-table
+    /// entries (a copy-on-write fault on it, or munmap / mprotect / madvise / mremap of part of
+    /// it, or reclaim); the entries and frames stay as they were.
+    case hugePageSplit(pid: PID, vpn: Int)
     /// A process was created with an empty address space.
     case spawned(pid: PID)
     /// A fork (or vfork) made `child`; counts what was duplicated.

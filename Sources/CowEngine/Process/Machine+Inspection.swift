@@ -66,8 +66,11 @@ extension Machine {
         guard pid >= 1, pid <= procs.count else { return [] }
         var pages: [MappedPage] = []
         for record in procs[spaceIndex(pid - 1)].regions {
+            let huge = Set(record.hugeBlocks)
             for (k, e) in record.entries.enumerated() where Packed.isPresent(e) {
-                pages.append(MappedPage(vpn: record.info.start + k, region: record.info.name, entry: Packed.unpack(e)))
+                let vpn = record.info.start + k
+                pages.append(MappedPage(vpn: vpn, region: record.info.name, entry: Packed.unpack(e),
+                                        huge: !huge.isEmpty && huge.contains(Machine.hugeBlock(vpn))))
             }
         }
         return pages

@@ -23,6 +23,7 @@ extension Machine {
         let inside = isolate(space, vpn, vpn + pages)
         var record = procs[space].regions.remove(at: inside.lowerBound)
         record.info.start = newVpn
+        moveHugeBlocks(&record, by: newVpn - vpn, pid: procs[space].pid)
         let at = procs[space].regions.firstIndex { $0.info.start > newVpn } ?? procs[space].regions.count
         procs[space].regions.insert(record, at: at)
     }

@@ -75,6 +75,12 @@ extension Machine {
         right.info.pages = old.info.pages - k
         right.entries = Array(old.entries[k...])
         right.objectOffset = old.objectOffset + k
+        if !old.hugeBlocks.isEmpty {
+            // A huge mapping the cut goes through is split; the others go with their half.
+            left.hugeBlocks = old.hugeBlocks.filter { $0 + Machine.hugePagePages <= vpn }
+            right.hugeBlocks = old.hugeBlocks.filter { $0 >= vpn }
+            for b in old.hugeBlocks where b < vpn && b + Machine.hugePagePages > vpn { note(.hugePageSplit(pid: procs[space].pid, vpn: b)) }
+        }
         if case .file(let id, let offset) = old.info.backing { right.info.backing = .file(id, offset: offset + k) }
         if case .shmem(let id) = old.source { retainShmem(id) }
         procs[space].regions[r] = left

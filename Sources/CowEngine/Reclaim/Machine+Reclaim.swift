@@ -101,6 +101,7 @@ extension Machine {
                 swap.value[s] = frames.values[f]
                 swap.pagesOut += 1
             }
+            splitHugeMappings(ofFrame: f)     // a huge page is split before a page of it goes to swap
             let n = replaceMappings(of: f, with: Packed.swapEntry(slot))
             swap.count[slot] += Int32(n)
             frames.mapcount[f] = 0

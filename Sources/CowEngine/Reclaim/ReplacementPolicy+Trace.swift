@@ -176,7 +176,7 @@ extension Machine {
     static func isAccessEvent(_ event: Event) -> Bool {
         switch event {
         case .demandZero, .zeroPageMapped, .fileRead, .sharedMapped, .writeNotified, .copyOnWrite, .copyOnWriteReuse,
-             .swappedIn, .readAhead:
+             .swappedIn, .readAhead, .hugePageMapped, .hugePageSplit:
             return true
         default:
             return false

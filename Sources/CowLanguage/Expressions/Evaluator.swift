@@ -166,6 +166,7 @@ extension Interpreter {
             case "swap_pss": return .number(usage.swapPss)
             case "pss_dirty": return .number(usage.pssDirty)
             case "locked": return .number(usage.lockedPss)
+            case "anon_huge_pages": return .number(Rational(usage.anonHugePages &* figures.pageSize / 1024))
             default: return .number(Rational(usage.anonymous))
             }
         }

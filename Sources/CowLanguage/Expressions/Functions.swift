@@ -18,7 +18,8 @@ public struct FunctionSpec: Sendable {
 public enum FunctionCatalog {
     /// Usage functions: the smaps figures, in pages (Pss exact).
     public static let usageNames = ["rss", "pss", "uss", "shared_clean", "shared_dirty", "private_clean", "private_dirty", "anonymous", "size",
-                                    "swap", "swap_pss", "pss_dirty", "locked"]
+                                    "swap", "swap_pss", "pss_dirty", "locked",
+                                    "anon_huge_pages"]
     /// Per-process counters.
     public static let counterNames = ["faults", "minor_faults", "major_faults", "copies", "reuses", "tlb_hits", "tlb_misses", "tlb_invalidations"]
 
@@ -37,6 +38,7 @@ public enum FunctionCatalog {
         FunctionSpec(name: "swap_pss", arguments: "P [, REGION]", summary: "proportional swap in pages, exact: each swap entry counts 1 / its slot's swap count (smaps SwapPss)", group: "memory"),
         FunctionSpec(name: "pss_dirty", arguments: "P [, REGION]", summary: "Pss of the dirty pages in pages, exact (smaps_rollup Pss_Dirty, which prints it in kB in fixed point)", group: "memory"),
         FunctionSpec(name: "locked", arguments: "P [, REGION]", summary: "Pss of the mlock'd regions in pages, exact (smaps Locked, the kernel's pss_locked)", group: "memory"),
+        FunctionSpec(name: "anon_huge_pages", arguments: "P [, REGION]", summary: "kB (not pages) mapped by transparent huge pages, as smaps AnonHugePages: 2048 per huge page (4 KiB pages)", group: "memory"),
         FunctionSpec(name: "faults", arguments: "P", summary: "page faults taken (minor + major)", group: "counters"),
         FunctionSpec(name: "minor_faults", arguments: "P", summary: "minor faults taken", group: "counters"),
         FunctionSpec(name: "major_faults", arguments: "P", summary: "major faults (page read from disk)", group: "counters"),

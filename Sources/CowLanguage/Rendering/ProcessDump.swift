@@ -30,6 +30,9 @@ public struct ProcessDump {
         showsExclusive && machine.isExclusive(frame: page.entry.frame)
     }
 
+    /// The line under the legend when some row is part of a transparent huge page.
+    public static let hugeLegend = "H: part of a transparent huge page (a block of \(Machine.hugePagePages) pages mapped as one)"
+
     /// The most names a cell lists before it says "and N more" (the rest: `dump frame N`).
     static let namesShown = 8
 
@@ -101,6 +104,7 @@ public struct ProcessDump {
         if !entries.isEmpty {
             out += pageTable(everyPage: everyPage, entries: entries).table.render()
             out.append(showsExclusive ? Self.exclusiveLegend : Self.legend)
+            if entries.contains(where: \.huge) { out.append(Self.hugeLegend) }
         }
         out += swapLines(everyPage: everyPage)
         return out
@@ -135,7 +139,7 @@ public struct ProcessDump {
             let where_ = n == 1 ? address(first.vpn) : "\(address(first.vpn))..\(address(last.vpn + 1))"
             let isZero = first.entry.frame == zero
             let names = firstSharing.with.map { machine.processName($0) ?? "pid \($0)" }
-            table.add([where_, "\(n)", frameText(first.entry.frame, last.entry.frame, n), flagText(first),
+            table.add([where_, "\(n)", frameText(first.entry.frame, last.entry.frame, n), flagText(first) + (first.huge ? "H" : ""),
                        isZero ? "-" : "\(firstSharing.mapcount)", names.isEmpty ? "-" : Self.summarised(names), first.region])
             regions.append(first.region)
             i = j
@@ -153,6 +157,7 @@ public struct ProcessDump {
     private func continues(_ a: MappedPage, _ b: MappedPage) -> Bool {
         guard b.vpn == a.vpn + 1, b.region == a.region, b.entry.flags == a.entry.flags,
               isExclusive(a) == isExclusive(b) else { return false }
+        guard a.huge == b.huge, !(b.huge && b.vpn % Machine.hugePagePages == 0) else { return false }
         let zero = machine.zeroPageFrame
         if a.entry.frame == zero { return b.entry.frame == zero }
         return b.entry.frame == a.entry.frame + 1
@@ -187,7 +192,7 @@ public struct ProcessDump {
                 ("mapcount", .int(isZero ? 0 : machine.mapcount(ofFrame: p.entry.frame))),
                 ("sharedWith", .array(with.map { .object([("pid", .int($0)), ("process", .string(machine.processName($0) ?? ""))]) })),
                 ("region", .string(p.region)),
-            ])
+            ] + (p.huge ? [("huge", .bool(true))] : []))
         }
         return .object([
             ("pid", .int(info.pid)), ("name", .string(info.name)), ("state", .string(info.state.description)),
