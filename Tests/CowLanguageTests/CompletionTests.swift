@@ -54,7 +54,7 @@ import Testing
         #expect(complete("advise ls 0x1000 ") == ["dontfork", "dontneed", "free", "hugepage", "nohugepage", "normal", "pages",
                                                   "random", "sequential", "willneed", "wipeonfork"])
         #expect(complete("advise ls 0x1000 d") == ["dontfork", "dontneed"])
-        #expect(complete("dump ls ") == ["all"])
+        #expect(complete("dump ls ") == ["all", "tables"])
     }
 
     @Test("after `write P ` Tab offers that process's region addresses (and variables), not function names")
