@@ -8,7 +8,7 @@ public struct TraceSummary: Equatable, Sendable {
     public var accesses = 0
     /// Accesses that took no fault.
     public var hits = 0
-    /// Accesses that took a fault (minor or major): OSTEP's misses.
+    /// Accesses that took a fault (minor or major, or the one that killed the process): OSTEP's misses.
     public var misses = 0
     /// Of the misses, major faults (a page read back from swap or a file).
     public var majorFaults = 0
@@ -84,7 +84,10 @@ extension Machine {
             let vpn = base + page
             let outcome = write ? writePage(i, space, vpn, Int64(page)) : readPage(i, space, vpn)
             let majorNow = procs[i].counters.majorFaults - major
-            let hit = majorNow == 0 && procs[i].counters.minorFaults == minor
+            // The access that kills the process faulted (SIGSEGV, SIGBUS, out of memory): a miss,
+            // although no minor or major fault was counted for it.
+            var hit = majorNow == 0 && procs[i].counters.minorFaults == minor
+            if case .killed = outcome { hit = false }
             summary.accesses += 1
             if hit { summary.hits += 1 } else { summary.misses += 1 }
             summary.majorFaults += majorNow

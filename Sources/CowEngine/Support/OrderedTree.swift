@@ -110,7 +110,9 @@ struct OrderedTree<Element: TreeKeyed & Sendable>: Sendable {
 
     /// The element at position `i` (0 ..< count).
     subscript(i: Int) -> Element {
-        get {
+        // `_read`, not `get`: reading one field (`regions[r].info.start`) borrows the element in
+        // its leaf instead of copying it whole (a copy retains and releases every array in it).
+        _read {
             var node = root
             var i = i
             while !node.isLeaf {
@@ -118,7 +120,7 @@ struct OrderedTree<Element: TreeKeyed & Sendable>: Sendable {
                 while i >= node.counts[c] { i -= node.counts[c]; c += 1 }
                 node = node.children[c]
             }
-            return node.items[i]
+            yield node.items[i]
         }
         _modify {
             makeRootUnique()

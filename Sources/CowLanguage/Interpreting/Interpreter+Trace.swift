@@ -188,11 +188,14 @@ enum TraceFile {
             while i < bytes.count, !Self.separates(bytes[i]) { i += 1 }
             let span = SourceSpan(start: start, end: i, line: line, lineStart: lineStart)
             let text = String(decoding: bytes[start..<i], as: UTF8.self)
-            let value: Int?
-            if text.hasPrefix("0x") || text.hasPrefix("0X") {
-                value = Int(text.dropFirst(2), radix: 16)
-            } else {
-                value = Int(text, radix: 10)
+            let hex = text.hasPrefix("0x") || text.hasPrefix("0X")
+            let digits = hex ? text.dropFirst(2) : Substring(text)
+            // `Int(_:radix:)` takes a sign, which a page number never has (`-2` is refused, not
+            // left for the engine to refuse without its place in the file).
+            let signed = digits.hasPrefix("-") || digits.hasPrefix("+")
+            let value = signed ? nil : Int(digits, radix: hex ? 16 : 10)
+            if text.hasPrefix("-"), Int(text.dropFirst(), radix: 10) != nil {
+                return .failure(TraceFileError(message: "a page number must not be negative, found \(text)", span: span))
             }
             guard let page = value else {
                 let shown = text.count > 20 ? String(text.prefix(20)) + "..." : text
