@@ -42,7 +42,7 @@ import Testing
     @Test func filesLibrariesAndKeywords() {
         #expect(complete("map-library ls ") == ["libc"])
         #expect(complete("map-library ls libc ") == ["at", "base", "frames_anonymous", "frames_free", "frames_page_cache",
-                                                     "frames_total", "frames_used", "page_size", "saved_by_sharing", "swap_total", "swap_used",
+                                                     "frames_total", "frames_used", "page_size", "page_tables", "saved_by_sharing", "swap_total", "swap_used",
                                                      "zero_page"])
         #expect(complete("map ls ") == ["anon", "file"])
         #expect(complete("map ls file ") == ["data", "libc"])
@@ -54,7 +54,7 @@ import Testing
         #expect(complete("advise ls 0x1000 ") == ["dontfork", "dontneed", "free", "hugepage", "nohugepage", "normal", "pages",
                                                   "random", "sequential", "willneed", "wipeonfork"])
         #expect(complete("advise ls 0x1000 d") == ["dontfork", "dontneed"])
-        #expect(complete("dump ls ") == ["all", "tlb"])
+        #expect(complete("dump ls ") == ["all", "tables", "tlb"])
     }
 
     @Test("after `write P ` Tab offers that process's region addresses (and variables), not function names")
@@ -71,7 +71,7 @@ import Testing
         #expect(complete("set ") == ["backend", "cow-reuse", "draw", "fault-around", "fork", "fork-skip", "policy", "prompt", "steps", "zero-page"])
         #expect(complete("set fork ") == ["cow", "eager"])
         #expect(complete("set zero-page o") == ["off", "on"])
-        #expect(complete("config ") == ["frames", "page-size", "readahead", "swap", "tlb"])
+        #expect(complete("config ") == ["frames", "page-size", "page-tables", "readahead", "swap", "tlb"])
         #expect(complete("library libc ") == ["text"])
         #expect(complete("library libc text 3 ") == ["data"])
         #expect(complete("file f pages 3 ") == ["cached", "tmpfs"])
@@ -89,7 +89,7 @@ import Testing
         #expect(complete("echo \"rss is {pss(s") == ["shell"])
         #expect(complete("echo \"rss is {fr") == ["frame(", "frames_anonymous", "frames_free", "frames_page_cache", "frames_total", "frames_used"])
         #expect(complete("echo \"plain te") == [])
-        #expect(complete("write ls (base + pa") == ["page_size"])
+        #expect(complete("write ls (base + pa") == ["page_size", "page_tables"])
     }
 
     @Test func cursorInTheMiddleAndOutOfRange() {

@@ -63,6 +63,7 @@ extension Machine {
     /// its cached neighbours with fault-around). One fault.
     mutating func readFault(at site: FaultSite) -> AccessOutcome {
         let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
+        ensureTables(space, vpn)
         let info = procs[space].regions[r].info
         let pid = procs[i].pid
         let page = procs[space].regions[r].objectPage(vpn)
@@ -214,6 +215,7 @@ extension Machine {
     /// shared file / shmem frame itself. One fault, one page (no fault-around on writes).
     mutating func writeFault(at site: FaultSite, _ value: Int64) -> AccessOutcome {
         let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
+        ensureTables(space, vpn)
         let pid = procs[i].pid
         let page = procs[space].regions[r].objectPage(vpn)
         let flags = Packed.writable | Packed.dirty | Packed.accessed

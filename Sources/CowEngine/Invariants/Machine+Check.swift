@@ -18,6 +18,7 @@ extension Machine {
                 problems.append("process \(procs[i].pid) has regions but owns no address space")
             }
             checkRegionLayout(i, &problems)
+            checkTables(i, &problems)
             var names: [String: Int] = [:]
             for record in procs[i].regions { names[record.info.name, default: 0] += 1 }
             if names != procs[i].regionNames {

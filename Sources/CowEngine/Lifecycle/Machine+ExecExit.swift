@@ -7,11 +7,13 @@ extension Machine {
         let i = try runningIndex(pid)
         if procs[i].borrowsFrom != nil {
             procs[i].borrowsFrom = nil
+            newTopTable(i)
             note(.execed(pid: pid, framesFreed: 0))
             resumeVforkParent(of: i)
             return
         }
         let freed = tearDown(i)
+        newTopTable(i)
         note(.execed(pid: pid, framesFreed: freed))
     }
 

@@ -69,9 +69,11 @@ extension Machine {
         var childNames: [String: Int] = [:]
         var entriesCopied = 0, framesCopied = 0
         let tlbMark = tlbInvalidationMark
+        var copiedSpans: [Range<Int>] = []
         for (r, plan) in plans.enumerated() {
             var child = procs[space].regions[r]
             child.info.locked = false      // mlock is not inherited by fork
+            if case .copy = plan { copiedSpans.append(child.info.start..<child.info.end) }
             switch plan {
             case .omit: continue
             case .empty:
@@ -97,11 +99,15 @@ extension Machine {
             childRegions.append(child)
         }
         let childPid = procs.count + 1
+        tableSerial += 1
+        let top = tableSerial
+        let childTables = PageTableSet(top: top, levels: forkTables(space, copied: copiedSpans))
         addProcess(ProcessRecord(pid: childPid, name: childName, parent: pid, state: .running, borrowsFrom: nil,
                                  regions: OrderedTree(childRegions), counters: ProcessCounters(),
-                                 regionNames: childNames))
+                                 regionNames: childNames, tables: childTables))
         entryCount += pages
-        note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false))
+        note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false,
+                     tablePages: showsPageTables ? childTables.belowTop : nil))
         noteTLB(procs[space].pid, since: tlbMark, .fork, always: true)
         return childPid
     }

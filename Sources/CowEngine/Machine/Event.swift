@@ -37,8 +37,10 @@ public enum Event: Equatable, Sendable {
     case hugePageSplit(pid: PID, vpn: Int)
     /// A process was created with an empty address space.
     case spawned(pid: PID)
-    /// A fork (or vfork) made `child`; counts what was duplicated.
-    case forked(parent: PID, child: PID, entriesCopied: Int, framesCopied: Int, vfork: Bool)
+    /// A fork (or vfork) made `child`; counts what was duplicated. `tablePages`: the child's
+    /// page-table pages below the top (what fork allocated under the regions it copied), given
+    /// only once the script chose a page-table layout (nil otherwise, so old output stays).
+    case forked(parent: PID, child: PID, entriesCopied: Int, framesCopied: Int, vfork: Bool, tablePages: Int? = nil)
     /// The process replaced its address space.
     case execed(pid: PID, framesFreed: Int)
     /// The process exited and its mappings were torn down.

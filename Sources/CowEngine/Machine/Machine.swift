@@ -31,6 +31,13 @@ public struct Machine: Sendable {
     var everLocked = false
     /// Whether operations record `Event`s; benchmarks switch it off.
     public var recordsEvents = true
+    /// The page-table layout in force (PageTables/).
+    public let tableLayout: PageTableLayout
+    /// For each level below the top (index 0 = level 1), the shift that turns a page number
+    /// into the key of its table at that level; the last is the leaf tables'.
+    let tableShifts: [Int]
+    /// Ids given to page-table pages so far (a table page's id is the next one).
+    var tableSerial = 0
 
     /// The most pages a file or a single mapping may have.
     public static let maxPages = 1 << 24
@@ -48,6 +55,9 @@ public struct Machine: Sendable {
     public init(config: MachineConfig = MachineConfig()) {
         let c = config.clamped()
         self.config = c
+        let layout = c.pageTableLayout
+        tableLayout = layout
+        tableShifts = (1..<max(layout.levels, 1)).map { layout.shift(level: $0) }
         frames = FrameTable(count: c.frames)
         swap = SwapSpace(capacity: c.swapPages)
         tlb = TLB(capacity: c.tlbEntries)
@@ -60,7 +70,8 @@ public struct Machine: Sendable {
     /// Frame number of the shared zero page: one past the last allocatable frame, outside memory.
     public var zeroPageFrame: Int { frames.zeroFrame }
     /// Virtual page numbers run from 0 to below this (a 48-bit address space, as on x86-64).
-    public var vpnLimit: Int { (1 << 48) / config.pageSize }
+    /// With a chosen page-table layout, the layout's address width decides instead.
+    public var vpnLimit: Int { 1 << tableLayout.vpnBits }
 
     /// Switches to a profile: its behaviours replace the current ones.
     public mutating func setProfile(_ profile: Profile) {

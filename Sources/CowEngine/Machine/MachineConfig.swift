@@ -98,6 +98,10 @@ public struct MachineConfig: Equatable, Sendable {
     public var readaheadPages: Int = 32
     /// TLB entries (`config tlb N`; 0 = no TLB, the default). See TLB/TLB.swift.
     public var tlbEntries: Int = 0
+    /// The page-table layout the script chose (`config page-tables`); nil: the standard one for
+    /// the page size (`PageTableLayout.standard`), whose figures are not shown unless asked.
+    /// A chosen layout fixes the page size (`pageSize` follows it).
+    public var pageTables: PageTableLayout?
 
     /// The most frames a machine may have (the packed page-table entry holds 25 bits of frame).
     public static let maxFrames = 16_777_216
@@ -126,7 +130,11 @@ public struct MachineConfig: Equatable, Sendable {
         guard (0...MachineConfig.maxFrames).contains(swapPages) else {
             throw EngineError.invalidArgument("swap must be between 0 and \(MachineConfig.maxFrames) pages, got \(swapPages)")
         }
+        try pageTables?.validate()
     }
+
+    /// The layout in force: the chosen one, or the standard one for the page size.
+    public var pageTableLayout: PageTableLayout { pageTables ?? .standard(pageSize: pageSize) }
 
     /// The same configuration pulled into the valid range (frames clamped, page size rounded down
     /// to a power of two), so a machine can always be built.
@@ -137,6 +145,9 @@ public struct MachineConfig: Equatable, Sendable {
         c.pageSize = 1 << (Int.bitWidth - 1 - size.leadingZeroBitCount)
         c.swapPages = min(max(swapPages, 0), MachineConfig.maxFrames)
         c.tlbEntries = min(max(tlbEntries, 0), TLB.maxEntries)
+        if let layout = pageTables {
+            if (try? layout.validate()) == nil { c.pageTables = nil } else { c.pageSize = layout.pageSize }
+        }
         return c
     }
 }

@@ -8,6 +8,7 @@ extension Machine {
         let pid = procs.count + 1
         addProcess(ProcessRecord(pid: pid, name: name, parent: nil, state: .running, borrowsFrom: nil,
                                  regions: [], counters: ProcessCounters()))
+        newTopTable(pid - 1)
         note(.spawned(pid: pid))
         return pid
     }

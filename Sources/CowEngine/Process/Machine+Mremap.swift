@@ -26,5 +26,6 @@ extension Machine {
         moveHugeBlocks(&record, by: newVpn - vpn, pid: procs[space].pid)
         let at = procs[space].regions.firstIndex { $0.info.start > newVpn } ?? procs[space].regions.count
         procs[space].regions.insert(record, at: at)
+        moveTables(space, from: vpn, to: newVpn, pages: pages)
     }
 }

@@ -38,6 +38,7 @@ extension Machine {
     mutating func removeRegions(_ space: Int, _ range: Range<Int>) -> Int {
         guard !range.isEmpty else { return 0 }
         let removed = procs[space].regions.removeSubrange(range)
+        releaseTables(space, spans: removed.map { $0.info.start..<$0.info.end })
         var freed = 0
         for record in removed.reversed() {
             if tlb.isOn { invalidateTLB(space, record.info.start..<record.info.end) }
@@ -58,7 +59,9 @@ extension Machine {
     /// Unmaps every region of `space`; returns the frames freed.
     mutating func tearDown(_ space: Int) -> Int {
         dropTLB(space)      // the address space is gone: not counted as invalidations
-        return removeRegions(space, 0..<procs[space].regions.count)
+        let freed = removeRegions(space, 0..<procs[space].regions.count)
+        procs[space].tables = PageTableSet()
+        return freed
     }
 
     /// Splits the region containing `vpn` into [start, vpn) and [vpn, end) when `vpn` falls

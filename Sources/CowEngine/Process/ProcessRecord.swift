@@ -46,4 +46,6 @@ struct ProcessRecord: Sendable {
     /// How many regions of the address space carry each name (split parts share one), kept by
     /// insertRegion, removeRegions, split and fork, so a name check is O(1); `check()` recounts.
     var regionNames: [String: Int] = [:]
+    /// Its page-table pages (PageTables/); empty while borrowing through vfork or once dead.
+    var tables = PageTableSet()
 }

@@ -219,6 +219,15 @@ extension Interpreter {
                 guard let frame = figures.frame(entry.frame) else { return .none }
                 return .number(Rational(Int(frame.value)))
             }
+        case "pte_kb":
+            try arity(1...1)
+            let info = try processArgument(arguments[0])
+            guard let bytes = figures.pageTableBytes(of: info.pid) else { throw fail("pte_kb() is not available here", at: whole.span) }
+            return .number(Rational(bytes, 1024) ?? .zero)
+        case "page_tables":
+            try arity(0...0)
+            guard let bytes = figures.pageTableBytesTotal else { throw fail("page_tables() is not available here", at: whole.span) }
+            return .number(Rational(bytes, 1024) ?? .zero)
         case "frames_used", "frames_free", "frames_total", "page_size", "saved_by_sharing", "frames_anonymous",
              "frames_page_cache", "zero_page", "swap_used", "swap_total":
             try arity(0...0)

@@ -65,6 +65,8 @@ public enum FunctionCatalog {
         FunctionSpec(name: "saved_by_sharing", arguments: "", summary: "frames sharing saves compared with private copies for everyone", group: "machine"),
         FunctionSpec(name: "swap_used", arguments: "", summary: "swap slots in use (each holds one page)", group: "machine"),
         FunctionSpec(name: "swap_total", arguments: "", summary: "swap slots configured (`config swap PAGES`; 0 = no swap)", group: "machine"),
+        FunctionSpec(name: "pte_kb", arguments: "P", summary: "kB of page-table pages below the top level (/proc/PID/status VmPTE; x86_64: PUD, PMD and PTE pages)", group: "machine"),
+        FunctionSpec(name: "page_tables", arguments: "", summary: "kB of page-table pages of all processes, top tables included (/proc/meminfo PageTables)", group: "machine"),
         FunctionSpec(name: "random", arguments: "A, B", summary: "a whole number from A to B inclusive, from the generator seeded by --seed", group: "numbers"),
         FunctionSpec(name: "choose", arguments: "X, Y, ...", summary: "one of its arguments, drawn by the seeded generator", group: "numbers"),
         FunctionSpec(name: "min", arguments: "X, Y, ...", summary: "the smallest argument", group: "numbers"),

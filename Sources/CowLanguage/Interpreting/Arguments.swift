@@ -164,7 +164,7 @@ extension Interpreter {
 
     // MARK: - Addresses
 
-    /// A byte address: whole, not negative, inside the 48-bit address space.
+    /// A byte address: whole, not negative, inside the address space (48-bit unless the page-table layout says less).
     func address(_ expr: Expr) throws(ScriptError) -> Int {
         try address(try integer(expr, "an address"), at: expr.span)
     }
@@ -174,7 +174,7 @@ extension Interpreter {
         guard a >= 0 else { throw fail("an address cannot be negative, found \(a)", at: span) }
         let limit = geometry.vpnLimit &* geometry.pageSize
         guard a < limit else {
-            throw fail("address \(Format.hex(a)) is beyond the 48-bit address space (it ends at \(Format.hex(limit)))", at: span)
+            throw fail("address \(Format.hex(a)) is beyond the \(geometry.addressBits)-bit address space (it ends at \(Format.hex(limit)))", at: span)
         }
         return a
     }
@@ -227,7 +227,7 @@ extension Interpreter {
         guard n > 0 else { throw fail("the number of pages must be positive, found \(n)", at: span) }
         let (end, overflow) = first.addingReportingOverflow(n)
         guard !overflow, end <= geometry.vpnLimit else {
-            throw fail("\(Format.hex(start)) plus \(Format.pages(n)) goes beyond the 48-bit address space", at: range)
+            throw fail("\(Format.hex(start)) plus \(Format.pages(n)) goes beyond the \(geometry.addressBits)-bit address space", at: range)
         }
         return first..<end
     }
@@ -240,7 +240,7 @@ extension Interpreter {
         }
         let lastPage = (end - 1) / geometry.pageSize
         guard lastPage < geometry.vpnLimit else {
-            throw fail("address \(Format.hex(end)) is beyond the 48-bit address space", at: span)
+            throw fail("address \(Format.hex(end)) is beyond the \(geometry.addressBits)-bit address space", at: span)
         }
         return first..<(lastPage + 1)
     }

@@ -141,6 +141,7 @@ extension Interpreter {
         case .configPageSize(let e):
             let size = try integer(e, "the page size", in: MachineConfig.pageSizes)
             guard size & (size - 1) == 0 else { throw fail("the page size must be a power of two, found \(size)", at: e.span) }
+            try checkPageSizeAgainstLayout(size, at: e.span)
             try requireEmptyMachine(keyword)
             var config = machine.config
             config.pageSize = size
@@ -148,6 +149,8 @@ extension Interpreter {
             say("config: pages of \(size) bytes", style: .dim)
         case .configSwap(let e):
             try runConfigSwap(e, keyword: keyword)
+        case .configPageTables(let c):
+            try runConfigPageTables(c, keyword: keyword)
         case .profile(let profile):
             withMachine { $0.setProfile(profile) }
             let switches = Behaviours.switchNames.map { "\($0) \(machine.config.behaviours.value(of: $0) == true ? "on" : "off")" }
@@ -319,6 +322,10 @@ extension Interpreter {
             }
             let detail = FrameDetail(machine: machine, info: frame)
             if options.json { sayJSON(detail.json()) } else { say(lines: detail.lines()) }
+        case .dump(.tables(let ref), _):
+            try runDumpTables(ref)
+        case .translate(let ref, let address, let write):
+            try runTranslate(ref, address, write: write)
         case .dump(.process(let ref), let everyPage):
             let info = try process(ref)
             let dump = ProcessDump(machine: machine, info: info)

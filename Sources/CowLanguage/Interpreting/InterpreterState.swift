@@ -110,10 +110,13 @@ public final class Interpreter {
         var pageSize: Int
         /// Virtual page numbers run below this.
         var vpnLimit: Int
+        /// Bits of a virtual address (48 unless the page-table layout says otherwise).
+        var addressBits: Int
 
         init(_ machine: Machine) {
             pageSize = machine.pageSize
             vpnLimit = machine.vpnLimit
+            addressBits = machine.tableLayout.virtualBits
         }
     }
 

@@ -39,6 +39,10 @@ public protocol MemoryFigures {
     func file(named name: String) -> FileInfo?
     /// Every file and library, by creation order.
     var files: [FileInfo] { get }
+    /// Bytes of page-table pages below the top level of process `pid` (VmPTE); nil: unknown.
+    func pageTableBytes(of pid: PID) -> Int?
+    /// Bytes of every page-table page, top tables included (PageTables); nil: unknown.
+    var pageTableBytesTotal: Int? { get }
 }
 
 extension MemoryFigures {
@@ -47,6 +51,9 @@ extension MemoryFigures {
 
     /// No page is known to be exclusive (a backend that cannot see the mark says so in `unavailable`).
     public func isExclusive(frame: Int) -> Bool { false }
+    /// Not known unless the figures say (the simulator does).
+    public func pageTableBytes(of pid: PID) -> Int? { nil }
+    public var pageTableBytesTotal: Int? { nil }
 
     /// The figures of a whole process.
     func usage(of pid: PID) -> Usage? { usage(of: pid, region: nil) }
@@ -63,6 +70,8 @@ extension MemoryFigures {
 extension Machine: MemoryFigures {
     public var framesTotal: Int { config.frames }
     public var smapsPssIsFixedPoint: Bool { config.profile == .linux }
+    public func pageTableBytes(of pid: PID) -> Int? { vmPTEBytes(of: pid) }
+    public var pageTableBytesTotal: Int? { pageTablePagesTotal * pageSize }
 }
 
 extension Interpreter {

@@ -211,6 +211,8 @@ public enum DumpTarget: Sendable {
     case swap
     /// The TLB entries of a process's address space (`dump P tlb`, Interpreter+TLB.swift).
     case tlb(ProcessReference)
+    /// A process's page-table pages as a tree (`dump P tables`, issue 13).
+    case tables(ProcessReference)
 }
 
 /// Where `map` takes its pages from.
@@ -237,6 +239,18 @@ public struct MapCommand: Sendable {
     public var name: NameArgument?
     /// `populate` (MAP_POPULATE): every page is faulted in at once.
     public var populate = false
+}
+
+/// `config page-tables x86_64|two-level|custom [levels N bits BITS] [page-size BYTES]`.
+public struct PageTablesConfig: Sendable {
+    /// `x86_64`, `two-level` or `custom`.
+    public var layout: String
+    /// `levels N` (custom only).
+    public var levels: Expr?
+    /// `bits BITS` per level (custom only).
+    public var bits: Expr?
+    /// `page-size BYTES` (custom only; the presets have 4096).
+    public var pageSize: Expr?
 }
 
 /// `ask "question" EXPR [choices "A" "B" ...] [points N] [hint "..."]`.
@@ -302,6 +316,10 @@ public indirect enum Command: Sendable {
     case configReadahead(Expr)
     /// `config tlb N` (Interpreter+TLB.swift).
     case configTLB(Expr)
+    /// `config page-tables ...` (issue 13, Interpreter+PageTables.swift).
+    case configPageTables(PageTablesConfig)
+    /// `translate P ADDR [read|write]` (issue 13).
+    case translate(ProcessReference, Expr, write: Bool)
     case echo(StringLiteral?)
     case echoValue(Expr)
     case assign(Name, Expr)

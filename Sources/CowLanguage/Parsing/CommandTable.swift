@@ -110,6 +110,27 @@ private let policyDetails = """
     page went and why (`least recently used (LRU)`).
     """
 
+/// `config page-tables`'s part of `config`'s help (issue 13).
+private let pageTablesDetails = """
+    `config page-tables x86_64|two-level|custom levels N bits BITS [page-size BYTES]` chooses the page-table \
+    layout, on an empty machine: `x86_64` is 4 levels of 9 bits (tables of 512 entries: PGD, PUD, PMD, PTE), 4096-byte \
+    pages, 48-bit addresses; `two-level` is the classic 32-bit 10/10/12 (a page directory and page tables of 1,024 \
+    entries, 4096-byte pages, addresses below 4 GiB); `custom levels N bits BITS` is N levels (1 to 6) of BITS bits \
+    each, pages of `page-size` bytes (default 4096; a table is one page of entries of at least 4 bytes, addresses \
+    at most 48-bit). It sets the page size, and turns the page tables' figures on: `stats` shows them and each fork \
+    event says how many page-table pages the child got (`fork ...: 514 page-table pages copied, 262144 entries`). \
+    Without it the machine has x86_64's layout (other page sizes: tables of 8-byte entries, 48-bit addresses) and \
+    shows nothing of it; `pte_kb(P)` and `page_tables()` answer either way. Every table is one page, accounted as \
+    Linux does (conformance rule 19): a fault allocates the missing tables above its page; MADV_DONTNEED, reclaim \
+    and truncate keep them; unmapping frees the tables no region overlaps any more (free_pgtables), exit and exec \
+    all of them; fork gives the child, level by level, the parent's tables over the regions whose entries it copies \
+    (with `profile linux` not shared mappings, nor regions that never held an anonymous page). `pte_kb(P)` is \
+    /proc/PID/status's VmPTE: the tables below the top level, in kB; `page_tables()` is /proc/meminfo's PageTables: \
+    every table page of every process, top tables included, in kB. A region of 512 written pages at a fresh \
+    2 MiB-aligned address far from others costs 12 kB (PUD, PMD, one PTE page), 513 pages 16 kB, 1 GiB 2,056 kB. \
+    Table pages take no frames.
+    """
+
 /// `trace`'s help (issue 14).
 private let traceDetails = """
     `trace P ADDR read|write N,N,...` replays a reference string, as OSTEP's `paging-policy.py` does: process P \
@@ -138,17 +159,23 @@ public enum CommandTable {
     public static let all: [CommandSpec] = [
         // MARK: machine
         CommandSpec("config", .machine, [[word("frames"), N], [word("page-size"), .argument(.number, "BYTES")], [word("readahead"), N],
-                                         [word("swap"), .argument(.number, "PAGES")], [word("tlb"), N]],
-                    summary: "Sets physical memory (frames, default 256), the page size (a power of two, default 4096) or the swap space (pages, default 0: none), only on an empty machine; or the readahead window of major faults under `profile linux` (pages, default 32), or the TLB's entries (default 0: none), at any time.",
-                    example: "config frames 64\nconfig page-size 4096\nconfig readahead 8\nconfig swap 128\nconfig tlb 4",
-                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096); `config swap PAGES` sets the swap space (0 to 16,777,216 pages; default 0, no swap). These need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. Without swap a fault that finds no free frame kills the faulting process, and nothing is reclaimed; with swap it reclaims a frame instead (see \"Swap and reclaim\" below). `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault. `config tlb N` gives the machine a TLB of N entries (0 to 65,536; default 0: no TLB, and no TLB figures anywhere), at any time; it starts empty (see \"The TLB\" below).",
+                                         [word("swap"), .argument(.number, "PAGES")], [word("tlb"), N],
+                                         // issue 13: page-table layout
+                                         [word("page-tables"), .choice(["x86_64", "two-level", "custom"], what: "a page-table layout"),
+                                          optional(word("levels"), N, word("bits"), .argument(.number, "BITS")),
+                                          optional(word("page-size"), .argument(.number, "BYTES"))]],
+                    summary: "Sets physical memory (frames, default 256), the page size (a power of two, default 4096) or the swap space (pages, default 0: none), only on an empty machine; or the readahead window of major faults under `profile linux` (pages, default 32), or the TLB's entries (default 0: none), at any time; or the page-table layout (`x86_64`, `two-level` or custom levels), which also shows the page tables' cost.",
+                    example: "config frames 64\nconfig page-size 4096\nconfig readahead 8\nconfig swap 128\nconfig tlb 4\nconfig page-tables x86_64\nconfig page-tables custom levels 3 bits 9",
+                    details: "`config frames N` sets the number of physical frames (1 to 16,777,216; default 256); `config page-size BYTES` sets the page size (a power of two from 16 to 2^30; default 4096); `config swap PAGES` sets the swap space (0 to 16,777,216 pages; default 0, no swap). These need an empty machine (before any file or process): put them first, or `reset` first. Frames cost memory only once used: about 22 bytes of host memory per frame ever in use, nothing for frames never touched, so `config frames 16777216` is cheap until the script fills them. Without swap a fault that finds no free frame kills the faulting process, and nothing is reclaimed; with swap it reclaims a frame instead (see \"Swap and reclaim\" below). `config readahead N` sets how many pages a major fault on a file mapping reads in one I/O under `profile linux` (0 to 65,536; default 32, Linux's 128 KiB; 0 or 1: no readahead; see \"Textbook and Linux\" below); it may change at any time and applies from the next fault. `config tlb N` gives the machine a TLB of N entries (0 to 65,536; default 0: no TLB, and no TLB figures anywhere), at any time; it starts empty (see \"The TLB\" below)." + "\n\n" + pageTablesDetails,
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
                         switch a.form {
                         case 0: return .configFrames(try a.expression())
                         case 1: return .configPageSize(try a.expression())
                         case 2: return .configReadahead(try a.expression())
                         case 3: return .configSwap(try a.expression())
-                        default: return .configTLB(try a.expression())
+                        case 4: return .configTLB(try a.expression())
+                        default: return .configPageTables(PageTablesConfig(layout: try a.word(), levels: try a.optionalExpression(),
+                                                                          bits: try a.optionalExpression(), pageSize: try a.optionalExpression()))
                         }
                     }),
         CommandSpec("profile", .machine, [[.choice(Profile.allCases.map(\.rawValue), what: "a profile")]],
@@ -346,11 +373,18 @@ public enum CommandTable {
                     parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseTrace(k) }),
         // MARK: inspecting
         CommandSpec("dump", .inspecting, [[P, optional(word("all"))], [word("frames"), optional(word("all"))], [word("frame"), N],
-                                          [word("swap")], [P, word("tlb")]],
+                                          [word("swap")], [P, word("tlb")], [P, word("tables")]],
                     summary: "A process's regions and page table (with each frame's mapcount and sharers), the physical frame table with who maps each frame, one frame with every mapping of it, or the swap slots in use; `all` shows every page instead of runs.",
                     example: "dump ls\ndump frames all\ndump frame 40\ndump swap",
-                    details: "`dump P [all]` prints the process's regions and page table: address, pages, frame, flags, mapcount (page-table entries mapping the frame, `-` for the zero page), shared with (the other processes mapping the frame) and region; runs of consecutive pages with consecutive frames, equal flags, equal mapcount and the same sharers share a row unless `all` is given. Flags: `P` present, `W` writable, `U` user, `C` copy-on-write, `D` dirty, `A` accessed, `-` clear; frame `zero` is the shared zero page. Pages of a transparent huge page (`advise ... hugepage`, rule 17) carry an `H` after their flags, one huge page never shares a row with another page, and a line under the legend explains it. `dump frames [all]` prints the physical frame table: frame, kind (anonymous, page cache, shmem), file page held, mapcount, dirty, value, and who maps it (the reverse map). A frame mapped by more than 8 processes names the first 8 and then says `and N more (dump frame F)`; so do the sharers in `dump P`. `dump frame N` prints frame N (the zero page is frame F, one past the last frame) and every page-table entry mapping it, one per line: process, pid, address; a free frame prints `frame N: free`. A process that has pages in swap also lists its swap entries (address, pages, slot, swap count, region) under its page table; a process with none prints exactly as without swap. `dump swap` prints the swap space (slots configured and in use, pages written to swap and read back) and each slot in use: its swap count (the page-table entries naming it: one per process that shared the page when it was swapped out), the value it holds, the frame holding its swap-cache copy if one of them swapped it back in, and the entries naming it. `dump P tlb` (with a TLB, `config tlb N`) prints the TLB entries of P's address space, most recently used first: address, page, frame, cached permission (`rw`, or `r-`: a write re-walks the page table), and `lru`, the entry's place in the whole TLB's recency order (1 = most recent; the largest is evicted next), after a line with P's hits, misses and invalidations. A process called `frames` or `swap` must be dumped by pid; one called `frame` by `dump frame` with no number, or by pid.",
+                    details: "`dump P [all]` prints the process's regions and page table: address, pages, frame, flags, mapcount (page-table entries mapping the frame, `-` for the zero page), shared with (the other processes mapping the frame) and region; runs of consecutive pages with consecutive frames, equal flags, equal mapcount and the same sharers share a row unless `all` is given. Flags: `P` present, `W` writable, `U` user, `C` copy-on-write, `D` dirty, `A` accessed, `-` clear; frame `zero` is the shared zero page. Pages of a transparent huge page (`advise ... hugepage`, rule 17) carry an `H` after their flags, one huge page never shares a row with another page, and a line under the legend explains it. `dump frames [all]` prints the physical frame table: frame, kind (anonymous, page cache, shmem), file page held, mapcount, dirty, value, and who maps it (the reverse map). A frame mapped by more than 8 processes names the first 8 and then says `and N more (dump frame F)`; so do the sharers in `dump P`. `dump frame N` prints frame N (the zero page is frame F, one past the last frame) and every page-table entry mapping it, one per line: process, pid, address; a free frame prints `frame N: free`. A process that has pages in swap also lists its swap entries (address, pages, slot, swap count, region) under its page table; a process with none prints exactly as without swap. `dump swap` prints the swap space (slots configured and in use, pages written to swap and read back) and each slot in use: its swap count (the page-table entries naming it: one per process that shared the page when it was swapped out), the value it holds, the frame holding its swap-cache copy if one of them swapped it back in, and the entries naming it. `dump P tlb` (with a TLB, `config tlb N`) prints the TLB entries of P's address space, most recently used first: address, page, frame, cached permission (`rw`, or `r-`: a write re-walks the page table), and `lru`, the entry's place in the whole TLB's recency order (1 = most recent; the largest is evicted next), after a line with P's hits, misses and invalidations. A process called `frames` or `swap` must be dumped by pid; one called `frame` by `dump frame` with no number, or by pid. `dump P tables` prints the process's page-table pages as a tree (issue 13), one per row in walk order, indented by level: the level (`PGD`, `PUD`, `PMD`, `PTE` with x86_64; `PD`, `PT` with two-level; `L0`, `L1`... otherwise), the table page's id (`T12`: ids are given machine-wide in order of allocation), its index in the table above, the addresses it covers, its entries in use (tables below it, or last-level entries present or naming a swap slot) out of its size, and the lowest and highest index in use.",
                     parse: .special { (p: inout Parser, k: Lexeme) throws(Diagnostic) in try p.parseDump(k) }),
+        CommandSpec("translate", .inspecting, [[P, .argument(.number, "ADDR"), optional(.choice(["read", "write"]))]],
+                    summary: "Walks P's page tables for ADDR as the MMU would: each level's index, table page and entry, then the frame and physical address, or the fault the access (read by default) would take and why. Changes nothing.",
+                    example: "translate ls 0x10010\ntranslate ls 0x10010 write",
+                    details: "`translate P ADDR [read|write]` prints the address's page and offset and the index it uses at each level, then one line per level read: the level, the table page (`T12`, as `dump P tables` names it), the entry's index and what it holds (the table below, the frame and flags, a swap slot, or empty: the walk stops at the first empty entry). The last line is what the access would do: `frame F, physical address A` (A = F x page size + offset), or a page fault and why (not present: no table yet, an empty entry, a page in swap; write-protected for copy-on-write, with how many entries map the frame; the zero page; write notification of a clean shared page), or SIGSEGV (no region, or the region's rights forbid it). Nothing changes: no fault is taken, no accessed or dirty bit set, no table allocated.",
+                    parse: .pattern { (a: inout Arguments) throws(Diagnostic) in
+                        .translate(try a.process(), try a.expression(), write: try a.optionalWord() == "write")
+                    }),
         CommandSpec("smaps", .inspecting, [[P, optional(.choice(SmapsLayout.allCases.map(\.rawValue)))]],
                     summary: "Per-region accounting like /proc/PID/smaps (kB), with exact Pss in pages and a total; `narrow` fits 80 columns.",
                     example: "smaps ls\nsmaps ls narrow",

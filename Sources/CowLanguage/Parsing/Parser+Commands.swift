@@ -42,6 +42,7 @@ extension Parser {
         } else {
             let process = try parseProcess(after: k, what: "a process name, `frames` or `swap`")
             if acceptWord("tlb") { return .dump(.tlb(process), everyPage: false) }
+            if acceptWord("tables") { return .dump(.tables(process), everyPage: false) }
             target = .process(process)
         }
         return .dump(target, everyPage: acceptWord("all"))

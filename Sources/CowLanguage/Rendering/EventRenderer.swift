@@ -212,12 +212,16 @@ enum EventRenderer {
             text.decimal(pid)
             text.append(")")
             return .event
-        case .forked(let parent, let child, let entries, let copied, let vfork):
+        case .forked(let parent, let child, let entries, let copied, let vfork, let tablePages):
             if vfork {
                 text.append(string: "vfork  \(name(parent)) (pid \(parent)) -> \(name(child)) (pid \(child)): the child borrows the address space; \(name(parent)) waits")
                 return .event
             }
             let copyText = copied == 0 ? "no frame copied" : "\(Format.frames(copied)) copied"
+            if let tablePages {
+                text.append(string: "fork   \(name(parent)) (pid \(parent)) -> \(name(child)) (pid \(child)): \(Format.count(tablePages, "page-table page")) copied, \(Format.count(entries, "entry", "entries")), \(copyText)")
+                return .event
+            }
             text.append(string: "fork   \(name(parent)) (pid \(parent)) -> \(name(child)) (pid \(child)): \(Format.count(entries, "page-table entry", "page-table entries")) copied, \(copyText)")
             return .event
         case .execed(let pid, let freed):

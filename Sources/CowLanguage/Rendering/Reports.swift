@@ -244,6 +244,7 @@ public struct StatsReport {
         if s.tlbEntries > 0 {
             table.add(["tlb", "\(Format.count(s.tlbEntries, "entry", "entries")) (\(machine.tlbCount) in use): \(Format.count(s.tlbHits, "hit")), \(Format.count(s.tlbMisses, "miss", "misses")), \(Format.count(s.tlbInvalidations, "invalidation"))"])
         }
+        if machine.showsPageTables { table.add(["page tables", PageTableText.statsLine(machine)]) }
         return table
     }
 
@@ -260,6 +261,7 @@ public struct StatsReport {
             ("reuses", .int(s.reuses)), ("savedBySharing", .int(s.savedBySharing)),
         ] + (s.swapSlots > 0 ? [("swapSlots", .int(s.swapSlots)), ("swapUsed", .int(s.swapUsed))] : [])
           + (s.tlbEntries > 0 ? [("tlbEntries", .int(s.tlbEntries)), ("tlbHits", .int(s.tlbHits)), ("tlbMisses", .int(s.tlbMisses)),
-                                 ("tlbInvalidations", .int(s.tlbInvalidations))] : []))
+                                 ("tlbInvalidations", .int(s.tlbInvalidations))] : [])
+          + (machine.showsPageTables ? PageTableText.statsJSON(machine) : []))
     }
 }

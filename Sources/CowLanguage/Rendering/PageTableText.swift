@@ -1,0 +1,114 @@
+import CowEngine
+
+/// The page tables' figures as `stats` shows them (issue 13).
+enum PageTableText {
+    /// "28 kB", or "48 bytes" when not whole kB (tiny pages).
+    static func kB(_ bytes: Int) -> String {
+        bytes % 1024 == 0 ? "\(bytes / 1024) kB" : "\(bytes) bytes"
+    }
+
+    /// `stats`' row: PageTables, its pages, VmPTE summed over the live processes, the layout.
+    static func statsLine(_ machine: Machine) -> String {
+        let total = machine.pageTablePagesTotal
+        var below = 0, tops = 0
+        for p in machine.processes where p.isAlive && p.borrowsFrom == nil {
+            tops += 1
+            below += machine.pageTablePages(of: p.pid) ?? 0
+        }
+        return "\(kB(total * machine.pageSize)) in \(Format.count(total, "page")) (\(tops) top, \(below) below: VmPTE \(kB(below * machine.pageSize))), \(machine.tableLayout)"
+    }
+
+    /// `stats --json`'s fields.
+    static func statsJSON(_ machine: Machine) -> [(String, JSON)] {
+        var below = 0
+        for p in machine.processes where p.isAlive && p.borrowsFrom == nil { below += machine.pageTablePages(of: p.pid) ?? 0 }
+        return [("pageTablePages", .int(machine.pageTablePagesTotal)), ("pageTablesBytes", .int(machine.pageTablePagesTotal * machine.pageSize)),
+                ("vmPTEBytes", .int(below * machine.pageSize)),
+                ("pageTableLayout", .object([("levelBits", .array(machine.tableLayout.levelBits.map { .int($0) })),
+                                             ("pageSize", .int(machine.pageSize))]))]
+    }
+}
+
+extension PageTableText {
+    /// Name of a level: x86-64's PGD, PUD, PMD, PTE; the two-level layout's PD and PT; else L0, L1...
+    static func levelName(_ layout: PageTableLayout, _ level: Int) -> String {
+        if layout.levelBits == [9, 9, 9, 9] && layout.pageShift == 12 { return ["PGD", "PUD", "PMD", "PTE"][level] }
+        if layout == .twoLevel { return ["PD", "PT"][level] }
+        return "L\(level)"
+    }
+
+    /// A table page's name: `T12`.
+    static func table(_ id: Int) -> String { "T\(id)" }
+
+    /// `dump P tables`: the tree, one table page a row, indented by level.
+    static func tree(_ machine: Machine, _ info: ProcessInfo) -> [String] {
+        let layout = machine.tableLayout
+        let nodes = machine.pageTableTree(of: info.pid)
+        let owner = info.borrowsFrom.map { " (the address space of pid \($0), lent through vfork)" } ?? ""
+        guard !nodes.isEmpty else { return ["\(info.name) (pid \(info.pid)): no page tables (\(info.isAlive ? "no address space" : "not alive"))"] }
+        let below = nodes.count - 1
+        let lines = ["\(info.name) (pid \(info.pid))\(owner): \(Format.count(nodes.count, "table page")) (\(below) below the top: VmPTE \(kB(below * machine.pageSize))), \(layout)"]
+        var t = TextTable([.init("level"), .init("table"), .init("index", .right), .init("covers"), .init("in use", .right), .init("indexes used")])
+        for n in nodes {
+            let level = String(repeating: " ", count: n.page.level) + levelName(layout, n.page.level)
+            let covers = "\(Format.hex(n.page.pages.lowerBound &* machine.pageSize))..\(Format.hex(n.page.pages.upperBound &* machine.pageSize))"
+            let used = n.usedIndexes.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" } ?? "-"
+            t.add([level, table(n.page.id), n.indexInParent.map(String.init) ?? "-", covers,
+                   "\(n.inUse) of \(layout.entries(level: n.page.level))", used])
+        }
+        return lines + t.render()
+    }
+
+    /// `translate P ADDR [read|write]`: the walk, then where the access lands or the fault it takes.
+    static func translation(_ machine: Machine, _ info: ProcessInfo, address: Int, write: Bool, _ t: Translation) -> [String] {
+        let layout = machine.tableLayout
+        let access = write ? "write" : "read"
+        var lines = ["translate \(info.name) \(Format.hex(address)) \(access): page \(Format.hex(t.vpn)), offset \(Format.hex(address - t.vpn &* machine.pageSize)); "
+                     + "indexes " + (0..<layout.levels).map { "\(layout.index(t.vpn, level: $0))" }.joined(separator: ", ")]
+        var table = TextTable([.init(""), .init(""), .init(""), .init("")], showsHeader: false, indent: "  ")
+        for s in t.steps {
+            let target: String
+            if s.level + 1 < layout.levels {
+                target = s.next.map { "-> table \(Self.table($0))" } ?? "-> empty (no \(levelName(layout, s.level + 1)) table here)"
+            } else if let e = t.entry {
+                target = e.frame == machine.zeroPageFrame ? "-> the zero page (frame \(e.frame)), flags \(e.flags)" : "-> frame \(e.frame), flags \(e.flags)"
+            } else if let slot = t.swapSlot {
+                target = "-> not present: swap slot \(slot)"
+            } else {
+                target = "-> empty"
+            }
+            table.add([levelName(layout, s.level), "table \(Self.table(s.table))", "entry \(s.index)", target])
+        }
+        lines += table.render()
+        lines.append("  " + outcome(machine, address: address, write: write, t))
+        return lines
+    }
+
+    /// The last line of `translate`.
+    private static func outcome(_ machine: Machine, address: Int, write: Bool, _ t: Translation) -> String {
+        let access = write ? "write" : "read"
+        guard let region = t.region else { return "\(access): SIGSEGV, no region maps \(Format.hex(address))" }
+        if write && !region.permissions.contains(.write) {
+            return "\(access): SIGSEGV, protection: region \(region.name) is \(region.permissions)"
+        }
+        if region.permissions.isEmpty { return "\(access): SIGSEGV, protection: region \(region.name) is ---" }
+        if let missing = t.steps.first(where: { $0.level + 1 < machine.tableLayout.levels && $0.next == nil }) {
+            return "\(access): page fault, not present: no \(levelName(machine.tableLayout, missing.level + 1)) table yet (the fault allocates the missing tables, then maps the page)"
+        }
+        if let slot = t.swapSlot { return "\(access): page fault, not present: the page is in swap slot \(slot) (the fault swaps it in)" }
+        guard let e = t.entry else { return "\(access): page fault, not present: the entry is empty (never touched, or dropped)" }
+        let physical = Format.hex(e.frame &* machine.pageSize + (address - t.vpn &* machine.pageSize))
+        if !write || e.flags.contains(.writable) {
+            return "\(access): frame \(e.frame), physical address \(physical)"
+        }
+        if e.frame == machine.zeroPageFrame {
+            return "write: page fault, write-protected: the zero page (the fault maps a new zero-filled frame)"
+        }
+        if e.flags.contains(.copyOnWrite) {
+            let sharers = t.mapcount == 1 ? "mapped by this entry alone" : "mapped by \(t.mapcount) entries"
+            return "write: page fault, write-protected for copy-on-write: frame \(e.frame) is \(sharers)"
+        }
+        if region.isShared { return "write: page fault, write notification: frame \(e.frame) is a clean shared page mapped read-only" }
+        return "write: page fault, write-protected: frame \(e.frame)"
+    }
+}
