@@ -18,9 +18,9 @@ extension Machine {
     mutating func writeSlowWithSwap(at site: FaultSite, _ value: Int64) -> AccessOutcome {
         swap.faulting = (site.process, site.space, site.vpn)
         defer { swap.faulting = nil }
-        let record = procs[site.space].regions[site.region]
-        let e = record.entries[site.vpn - record.info.start]
-        if Packed.isSwap(e) && record.info.permissions.contains(.write) {
+        // Fields read in place (a copy of the whole record would retain and release its arrays).
+        let e = procs[site.space].regions[site.region].entries[site.vpn - procs[site.space].regions[site.region].info.start]
+        if Packed.isSwap(e) && procs[site.space].regions[site.region].info.permissions.contains(.write) {
             return swapIn(at: site, slot: Packed.slot(e), write: value)
         }
         return writeSlow(at: site, value)
@@ -51,13 +51,12 @@ extension Machine {
             f = g
         }
         countFault(i, major: major)
-        let info = procs[space].regions[r].info
-        let k = vpn - info.start
+        let k = vpn - procs[space].regions[r].info.start
+        let writable = procs[space].regions[r].info.permissions.contains(.write)
         // This entry's reference moves from the slot to the frame.
         swap.count[slot] -= 1
         frames.mapcount[f] += 1
         swap.hint(f, vpn)
-        procs[space].regions[r].hadAnonymousFrame = true
         var slotFreed = false
         if swap.count[slot] == 0 {
             swap.unlink(slot)
@@ -67,12 +66,20 @@ extension Machine {
         }
         let exclusive = slotFreed && frames.mapcount[f] == 1
         var flags = Packed.present | Packed.user | Packed.accessed
-        if info.permissions.contains(.write) { flags |= exclusive ? Packed.writable : Packed.copyOnWrite }
-        procs[space].regions[r].entries[k] = Packed.make(frame: f, flags)
+        if writable { flags |= exclusive ? Packed.writable : Packed.copyOnWrite }
+        // One modification of the region record for its flag and the entry (each goes down the
+        // region tree); a write to an exclusive page sets the dirty bit in the same store.
+        let dirtyNow = write != nil && exclusive
+        do {
+            let entry = Packed.make(frame: f, flags) | (dirtyNow ? Packed.dirty : 0)
+            modifyRegion(space, r) { record in
+                record.hadAnonymousFrame = true
+                record.entries[k] = entry
+            }
+        }
         note(.swappedIn(pid: pid, vpn: vpn, slot: slot, frame: f, major: major, slotFreed: slotFreed))
         guard let value = write else { return .value(frames.values[f]) }
         if exclusive {
-            procs[space].regions[r].entries[k] |= Packed.dirty
             store(f, value)
             return .value(value)
         }
@@ -226,5 +233,13 @@ public struct SwapSlotInfo: Equatable, Sendable {
         self.value = value
         self.cachedIn = cachedIn
         self.referrers = referrers
+    }
+}
+
+extension Machine {
+    /// Runs `body` on region record `r` of address space `space` in place: one walk down the
+    /// region tree for several changes to the record (the swap-in path, issue 14).
+    @inline(__always) mutating func modifyRegion<T>(_ space: Int, _ r: Int, _ body: (inout RegionRecord) -> T) -> T {
+        body(&procs[space].regions[r])
     }
 }
