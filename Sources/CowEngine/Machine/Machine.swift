@@ -124,7 +124,7 @@ extension Machine {
 
     static func regionIndex(in regions: OrderedTree<RegionRecord>, _ vpn: Int) -> Int? {
         let r = regions.countAtMost(vpn) - 1
-        guard r >= 0, regions[r].info.contains(vpn) else { return nil }
+        guard r >= 0, regions.withElement(at: r, { $0.info.contains(vpn) }) else { return nil }
         return r
     }
 

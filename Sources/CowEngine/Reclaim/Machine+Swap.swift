@@ -9,7 +9,7 @@ extension Machine {
     mutating func readFaultWithSwap(at site: FaultSite) -> AccessOutcome {
         swap.faulting = (site.process, site.space, site.vpn)
         defer { swap.faulting = nil }
-        let e = procs[site.space].regions[site.region].entries[site.vpn - procs[site.space].regions[site.region].info.start]
+        let e = procs[site.space].regions.entry(site.region, vpn: site.vpn)
         if Packed.isSwap(e) { return swapIn(at: site, slot: Packed.slot(e), write: nil) }
         return readFault(at: site)
     }
@@ -19,8 +19,8 @@ extension Machine {
         swap.faulting = (site.process, site.space, site.vpn)
         defer { swap.faulting = nil }
         // Fields read in place (a copy of the whole record would retain and release its arrays).
-        let e = procs[site.space].regions[site.region].entries[site.vpn - procs[site.space].regions[site.region].info.start]
-        if Packed.isSwap(e) && procs[site.space].regions[site.region].info.permissions.contains(.write) {
+        let e = procs[site.space].regions.entry(site.region, vpn: site.vpn)
+        if Packed.isSwap(e) && procs[site.space].regions.isWritable(site.region) {
             return swapIn(at: site, slot: Packed.slot(e), write: value)
         }
         return writeSlow(at: site, value)
@@ -51,8 +51,8 @@ extension Machine {
             f = g
         }
         countFault(i, major: major)
-        let k = vpn - procs[space].regions[r].info.start
-        let writable = procs[space].regions[r].info.permissions.contains(.write)
+        let k = vpn - procs[space].regions.start(of: r)
+        let writable = procs[space].regions.isWritable(r)
         // This entry's reference moves from the slot to the frame.
         swap.count[slot] -= 1
         frames.mapcount[f] += 1
@@ -242,4 +242,17 @@ extension Machine {
     @inline(__always) mutating func modifyRegion<T>(_ space: Int, _ r: Int, _ body: (inout RegionRecord) -> T) -> T {
         body(&procs[space].regions[r])
     }
+}
+
+extension OrderedTree where Element == RegionRecord {
+    /// First page of region `r`, read in place.
+    @inline(__always) func start(of r: Int) -> Int { withElement(at: r) { $0.info.start } }
+
+    /// The entry of page `vpn` (inside region `r`), read in place.
+    @inline(__always) func entry(_ r: Int, vpn: Int) -> PackedEntry {
+        withElement(at: r) { $0.entries[vpn - $0.info.start] }
+    }
+
+    /// Whether region `r` may be written, read in place.
+    @inline(__always) func isWritable(_ r: Int) -> Bool { withElement(at: r) { $0.info.permissions.contains(.write) } }
 }

@@ -312,6 +312,22 @@ struct OrderedTree<Element: TreeKeyed & Sendable>: Sendable {
     }
 }
 
+extension OrderedTree {
+    /// Calls `body` with the element at position `i` (0 ..< count) borrowed in its leaf. Reading
+    /// through the subscript copies the element out of the leaf's array (retaining and releasing
+    /// every array in it); this does not, which is what the trace's miss path needs (issue 14).
+    @inline(__always) func withElement<R>(at i: Int, _ body: (Element) -> R) -> R {
+        var node = root
+        var i = i
+        while !node.isLeaf {
+            var c = 0
+            while i >= node.counts[c] { i -= node.counts[c]; c += 1 }
+            node = node.children[c]
+        }
+        return node.items.withUnsafeBufferPointer { body($0[i]) }
+    }
+}
+
 extension OrderedTree: RandomAccessCollection, MutableCollection {
     var startIndex: Int { 0 }
     var endIndex: Int { root.count }
