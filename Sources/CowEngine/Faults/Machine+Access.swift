@@ -52,8 +52,8 @@ extension Machine {
         guard !procs[space].regions[r].info.permissions.isEmpty else {
             return kill(i, .segfault(vpn: vpn, .readOfNoAccess))
         }
-        let k = vpn - procs[space].regions.start(of: r)
-        let e = procs[space].regions.entry(r, vpn: vpn)
+        let k = vpn - withRegions(space) { $0.start(of: r) }
+        let e = regionEntry(space, r, vpn)
         if e & (Packed.present | Packed.accessed) == Packed.present | Packed.accessed {
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: false) }
             return .value(frames.value(Packed.frame(e)))
@@ -75,7 +75,7 @@ extension Machine {
     /// region (mprotect write-protects entries), so the fast path needs no rights check.
     @inline(__always) mutating func writePage(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
         guard let r = regionIndex(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
-        let e = procs[space].regions.entry(r, vpn: vpn)
+        let e = regionEntry(space, r, vpn)
         if e & Packed.fastWrite == Packed.fastWrite {
             frames.values[Packed.frame(e)] = value
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: true) }

@@ -119,7 +119,7 @@ extension Machine {
 
     /// Index of the region of address space `space` containing `vpn`, by binary search.
     @inline(__always) func regionIndex(_ space: Int, _ vpn: Int) -> Int? {
-        Machine.regionIndex(in: procs[space].regions, vpn)
+        withRegions(space) { Machine.regionIndex(in: $0, vpn) }
     }
 
     static func regionIndex(in regions: OrderedTree<RegionRecord>, _ vpn: Int) -> Int? {

@@ -130,8 +130,8 @@ extension Machine {
         if vpn >= 0 {
             for space in procs.indices where procs[space].state.isAlive && procs[space].borrowsFrom == nil {
                 guard let r = regionIndex(space, vpn) else { continue }
-                let k = vpn - procs[space].regions.start(of: r)
-                let e = procs[space].regions.entry(r, vpn: vpn)
+                let k = vpn - withRegions(space) { $0.start(of: r) }
+                let e = regionEntry(space, r, vpn)
                 guard Packed.isPresent(e), Packed.frame(e) == f else { continue }
                 procs[space].regions[r].entries[k] = replacement
                 n += 1

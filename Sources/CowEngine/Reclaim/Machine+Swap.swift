@@ -9,7 +9,7 @@ extension Machine {
     mutating func readFaultWithSwap(at site: FaultSite) -> AccessOutcome {
         swap.faulting = (site.process, site.space, site.vpn)
         defer { swap.faulting = nil }
-        let e = procs[site.space].regions.entry(site.region, vpn: site.vpn)
+        let e = regionEntry(site.space, site.region, site.vpn)
         if Packed.isSwap(e) { return swapIn(at: site, slot: Packed.slot(e), write: nil) }
         return readFault(at: site)
     }
@@ -19,8 +19,8 @@ extension Machine {
         swap.faulting = (site.process, site.space, site.vpn)
         defer { swap.faulting = nil }
         // Fields read in place (a copy of the whole record would retain and release its arrays).
-        let e = procs[site.space].regions.entry(site.region, vpn: site.vpn)
-        if Packed.isSwap(e) && procs[site.space].regions.isWritable(site.region) {
+        let e = regionEntry(site.space, site.region, site.vpn)
+        if Packed.isSwap(e) && withRegions(site.space, { $0.isWritable(site.region) }) {
             return swapIn(at: site, slot: Packed.slot(e), write: value)
         }
         return writeSlow(at: site, value)
@@ -51,8 +51,7 @@ extension Machine {
             f = g
         }
         countFault(i, major: major)
-        let k = vpn - procs[space].regions.start(of: r)
-        let writable = procs[space].regions.isWritable(r)
+        let (k, writable) = withRegions(space) { (vpn - $0.start(of: r), $0.isWritable(r)) }
         // This entry's reference moves from the slot to the frame.
         swap.count[slot] -= 1
         frames.mapcount[f] += 1
@@ -241,6 +240,20 @@ extension Machine {
     /// region tree for several changes to the record (the swap-in path, issue 14).
     @inline(__always) mutating func modifyRegion<T>(_ space: Int, _ r: Int, _ body: (inout RegionRecord) -> T) -> T {
         body(&procs[space].regions[r])
+    }
+}
+
+extension Machine {
+    /// Calls `body` with the region tree of address space `space`, borrowed where it is stored:
+    /// reading `procs[space].regions` through the array's subscript copies the process record
+    /// (retaining and releasing everything in it), several times per trace miss (issue 14).
+    @inline(__always) func withRegions<R>(_ space: Int, _ body: (OrderedTree<RegionRecord>) -> R) -> R {
+        procs.withUnsafeBufferPointer { body($0[space].regions) }
+    }
+
+    /// The entry of page `vpn` in region `r` of address space `space`, read in place.
+    @inline(__always) func regionEntry(_ space: Int, _ r: Int, _ vpn: Int) -> PackedEntry {
+        withRegions(space) { $0.entry(r, vpn: vpn) }
     }
 }
 

@@ -58,7 +58,7 @@ extension Machine {
     /// mapped frame (a frame the fault allocated already counts, see `ReplacementState.touch`).
     mutating func referenceAfterFault(_ space: Int, _ vpn: Int, write: Bool) {
         guard let r = regionIndex(space, vpn) else { return }
-        let e = procs[space].regions.entry(r, vpn: vpn)
+        let e = regionEntry(space, r, vpn)
         guard Packed.isPresent(e) else { return }
         frames.replacement.referencedAfterFault(Packed.frame(e), write: write)
     }
