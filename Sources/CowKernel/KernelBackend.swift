@@ -423,6 +423,8 @@ public final class KernelBackend: MemoryBackend {
             return zeroPage == nil ? "zero_page: not known on the kernel backend until a page of the script maps the zero page" : nil
         case "cached":
             return "cached(): unsupported on the kernel backend"
+        case "tlb_hits", "tlb_misses", "tlb_invalidations":
+            return "\(figure)(): the simulated TLB's figure; unsupported on the kernel backend"
         case "frames_total", "frames_free":
             return "\(figure): the host's frames are not the script's; unsupported on the kernel backend"
         default:

@@ -54,7 +54,7 @@ import Testing
         #expect(complete("advise ls 0x1000 ") == ["dontfork", "dontneed", "free", "hugepage", "nohugepage", "normal", "pages",
                                                   "random", "sequential", "willneed", "wipeonfork"])
         #expect(complete("advise ls 0x1000 d") == ["dontfork", "dontneed"])
-        #expect(complete("dump ls ") == ["all"])
+        #expect(complete("dump ls ") == ["all", "tlb"])
     }
 
     @Test("after `write P ` Tab offers that process's region addresses (and variables), not function names")
@@ -71,7 +71,7 @@ import Testing
         #expect(complete("set ") == ["backend", "cow-reuse", "draw", "fault-around", "fork", "fork-skip", "policy", "prompt", "steps", "zero-page"])
         #expect(complete("set fork ") == ["cow", "eager"])
         #expect(complete("set zero-page o") == ["off", "on"])
-        #expect(complete("config ") == ["frames", "page-size", "readahead", "swap"])
+        #expect(complete("config ") == ["frames", "page-size", "readahead", "swap", "tlb"])
         #expect(complete("library libc ") == ["text"])
         #expect(complete("library libc text 3 ") == ["data"])
         #expect(complete("file f pages 3 ") == ["cached", "tmpfs"])

@@ -72,7 +72,7 @@ import Testing
         #expect(firstError("map s anon 0 rw shard") == "t.cow:1:17: error: expected `shared`, `as NAME` or the end of the line, found `shard`")
         #expect(firstError("map s anon 0 rw as 5") == "t.cow:1:20: error: expected a region name after `as`, found `5`")
         #expect(firstError("library l text 3") == "t.cow:1:17: error: expected `data` after `3`, found the end of the line")
-        #expect(firstError("config pages 3") == "t.cow:1:8: error: expected `frames`, `page-size`, `readahead` or `swap` after `config`, found `pages`")
+        #expect(firstError("config pages 3") == "t.cow:1:8: error: expected `frames`, `page-size`, `readahead`, `swap` or `tlb` after `config`, found `pages`")
         #expect(firstError("set fork fast") == "t.cow:1:10: error: expected a fork mode after `fork`, found `fast`")
         #expect(firstError("set zero-page yes") == "t.cow:1:15: error: expected `on` or `off` after `zero-page`, found `yes`")
         #expect(firstError("let = 3") == "t.cow:1:5: error: expected a variable name after `let`, found `=`")

@@ -70,8 +70,8 @@ import CowEngine
     /// Errors of commands now read by the generic matcher, byte for byte as the hand-written
     /// parser printed them (first line; the usage notes are checked elsewhere).
     @Test("existing commands keep their exact syntax errors", arguments: [
-        ("config", "t.cow:1:7: error: expected `frames`, `page-size`, `readahead` or `swap` after `config`, found the end of the line"),
-        ("config frame 3", "t.cow:1:8: error: expected `frames`, `page-size`, `readahead` or `swap` after `config`, found `frame`"),
+        ("config", "t.cow:1:7: error: expected `frames`, `page-size`, `readahead`, `swap` or `tlb` after `config`, found the end of the line"),
+        ("config frame 3", "t.cow:1:8: error: expected `frames`, `page-size`, `readahead`, `swap` or `tlb` after `config`, found `frame`"),
         ("config frames", "t.cow:1:14: error: expected a number after `frames`, found the end of the line"),
         ("library libc text 4 dat 2", "t.cow:1:21: error: expected `data` after `4`, found `dat`"),
         ("library 3 text 4 data 2", "t.cow:1:9: error: expected a library name after `library`, found `3`"),

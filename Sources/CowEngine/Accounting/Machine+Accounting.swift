@@ -150,6 +150,10 @@ extension Machine {
             reuses: totals.reuses, savedBySharing: rss - distinct)
         stats.swapSlots = swap.capacity
         stats.swapUsed = swap.used
+        stats.tlbEntries = tlb.capacity
+        stats.tlbHits = totals.tlbHits
+        stats.tlbMisses = totals.tlbMisses
+        stats.tlbInvalidations = totals.tlbInvalidations
         return stats
     }
 }

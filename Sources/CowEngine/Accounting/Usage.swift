@@ -142,4 +142,10 @@ public struct MachineStats: Equatable, Sendable {
     public var swapSlots: Int = 0
     /// Swap slots in use.
     public var swapUsed: Int = 0
+    /// TLB entries configured (0: no TLB).
+    public var tlbEntries: Int = 0
+    /// TLB hits, misses and invalidations of all processes ever.
+    public var tlbHits: Int = 0
+    public var tlbMisses: Int = 0
+    public var tlbInvalidations: Int = 0
 }

@@ -172,6 +172,7 @@ extension Machine {
         let k = vpn - procs[space].regions[r].info.start
         let writableFlags = Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed
         countFault(i, major: false)
+        if tlb.isOn { invalidateTLB(space, vpn) }     // the writer's read-only entry goes
         if from == frames.zeroFrame {
             guard let g = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             if swap.isOn { swap.hint(g, vpn) }

@@ -38,6 +38,7 @@ extension Machine {
         if latest != pidsByName { problems.append("the name index does not give the latest pid of every process name") }
         if entries != entryCount { problems.append("entry count is \(entryCount) but regions hold \(entries)") }
         checkMapcounts(counted, &problems)
+        checkTLB(&problems)
         checkFrames(&problems)
         checkPageCache(&problems)
         checkShmem(shmemRefs, &problems)

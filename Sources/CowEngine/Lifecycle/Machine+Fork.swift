@@ -68,6 +68,7 @@ extension Machine {
         var childRegions: [RegionRecord] = []
         var childNames: [String: Int] = [:]
         var entriesCopied = 0, framesCopied = 0
+        let tlbMark = tlbInvalidationMark
         for (r, plan) in plans.enumerated() {
             var child = procs[space].regions[r]
             switch plan {
@@ -81,6 +82,10 @@ extension Machine {
                 entriesCopied += copied
                 framesCopied += duplicated
             case .copy:
+                if tlb.isOn && !child.info.isShared {
+                    // The parent's writable pages become read-only: their TLB entries go.
+                    invalidateTLB(space, child.info.start..<child.info.end, writableOnly: true)
+                }
                 entriesCopied += shareEntries(space, r)
                 child.entries = procs[space].regions[r].entries
             }
@@ -94,6 +99,7 @@ extension Machine {
                                  regionNames: childNames))
         entryCount += pages
         note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false))
+        noteTLB(procs[space].pid, since: tlbMark, .fork, always: true)
         return childPid
     }
 

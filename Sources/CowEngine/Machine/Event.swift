@@ -48,6 +48,29 @@ public enum Event: Equatable, Sendable {
     /// Memory and swap were both full when `pid` faulted at `vpn`: the out-of-memory killer
     /// killed `victim`, the process with the largest `score`.
     case oomKilled(victim: PID, score: OOMScore, pid: PID, vpn: Int)
+    /// `entries` TLB entries were invalidated because of `cause` (only with a TLB, `config tlb
+    /// N`): of process `pid`, or of every process mapping the pages (nil: a shootdown).
+    case tlbInvalidated(pid: PID?, entries: Int, cause: TLBCause)
+}
+
+/// What made TLB entries stale.
+public enum TLBCause: String, Equatable, Sendable {
+    /// Fork write-protected the parent's private writable pages.
+    case fork
+    /// munmap.
+    case unmap
+    /// mprotect.
+    case protect
+    /// madvise dontneed / free.
+    case madvise
+    /// mremap moved the pages.
+    case mremap
+    /// truncate removed the pages past the new end from every mapping.
+    case truncate
+    /// Writeback (fsync, sync, msync) made clean shared pages read-only again.
+    case writeback
+    /// Reclaim took the frame from every mapping.
+    case reclaim
 }
 
 /// What a reclaimed frame held and where its page went.

@@ -22,6 +22,8 @@ public struct Machine: Sendable {
     var entryCount = 0
     /// Swap space, the swap cache and reclaim's bookkeeping (Reclaim/); inert without swap.
     var swap: SwapSpace
+    /// The TLB (TLB/); inert with `config tlb 0`, the default.
+    var tlb: TLB
     /// Whether operations record `Event`s; benchmarks switch it off.
     public var recordsEvents = true
 
@@ -43,6 +45,7 @@ public struct Machine: Sendable {
         self.config = c
         frames = FrameTable(count: c.frames)
         swap = SwapSpace(capacity: c.swapPages)
+        tlb = TLB(capacity: c.tlbEntries)
         // With swap, reclaim asks the replacement policy, which must see every frame and access.
         if swap.isOn { trackReplacement(true) }
     }

@@ -96,6 +96,8 @@ public struct MachineConfig: Equatable, Sendable {
     /// Readahead window of a major fault on a file mapping, in pages, under `profile linux`
     /// (rule 14; Linux: the disk's read_ahead_kb, 128 KiB = 32 pages by default). 0 or 1: none.
     public var readaheadPages: Int = 32
+    /// TLB entries (`config tlb N`; 0 = no TLB, the default). See TLB/TLB.swift.
+    public var tlbEntries: Int = 0
 
     /// The most frames a machine may have (the packed page-table entry holds 25 bits of frame).
     public static let maxFrames = 16_777_216
@@ -134,6 +136,7 @@ public struct MachineConfig: Equatable, Sendable {
         let size = min(max(pageSize, MachineConfig.pageSizes.lowerBound), MachineConfig.pageSizes.upperBound)
         c.pageSize = 1 << (Int.bitWidth - 1 - size.leadingZeroBitCount)
         c.swapPages = min(max(swapPages, 0), MachineConfig.maxFrames)
+        c.tlbEntries = min(max(tlbEntries, 0), TLB.maxEntries)
         return c
     }
 }

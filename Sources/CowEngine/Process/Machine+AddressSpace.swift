@@ -105,7 +105,9 @@ extension Machine {
         try validateRange(vpn, pages)
         let space = spaceIndex(i)
         guard firstOverlap(space, vpn, vpn + pages) != nil else { return }
+        let tlbMark = tlbInvalidationMark
         _ = removeRegions(space, isolate(space, vpn, vpn + pages))
+        noteTLB(procs[space].pid, since: tlbMark, .unmap)
     }
 
     /// Changes the rights of [vpn, vpn + pages), which must be mapped entirely; splits regions
@@ -124,7 +126,10 @@ extension Machine {
             let info = procs[space].regions[r].info
             changing.append((max(vpn, info.start), min(vpn + pages, info.end)))
         }
+        let tlbMark = tlbInvalidationMark
+        defer { noteTLB(procs[space].pid, since: tlbMark, .protect) }
         for (start, end) in changing {
+            invalidateTLB(space, start..<end)
             for r in isolate(space, start, end) {
                 procs[space].regions[r].info.permissions = permissions
                 reprotectEntries(space, r)

@@ -80,12 +80,16 @@ extension Machine {
             return AdviceOutcome()
         case .dontneed:
             let space = try mappedSpace(pid, vpn, pages)
+            let tlbMark = tlbInvalidationMark
+            defer { noteTLB(procs[space].pid, since: tlbMark, .madvise) }
             return dropEntries(space, vpn, vpn + pages, onlyExclusiveAnonymous: false)
         case .free:
             let space = try requirePrivateAnonymous(pid, vpn, pages, advice)
             // MADV_FREE marks the pages lazily freeable; reclaim then frees those nobody else maps
             // and leaves pages shared with another process (and the zero page) mapped. This model
             // reclaims at once.
+            let tlbMark = tlbInvalidationMark
+            defer { noteTLB(procs[space].pid, since: tlbMark, .madvise) }
             return dropEntries(space, vpn, vpn + pages, onlyExclusiveAnonymous: true)
         case .willneed:
             let space = try mappedSpace(pid, vpn, pages)
@@ -148,6 +152,7 @@ extension Machine {
                 }
                 guard Packed.isPresent(e) else { continue }
                 if onlyExclusiveAnonymous && !(mapsAnonymousFrame(e) && frames.mapcount[Packed.frame(e)] == 1) { continue }
+                if tlb.isOn { invalidateTLB(space, v) }
                 procs[space].regions[r].entries[v - info.start] = 0
                 outcome.entriesDropped += 1
                 if dropReference(e) { outcome.framesFreed += 1 }

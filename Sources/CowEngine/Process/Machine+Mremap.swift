@@ -17,6 +17,9 @@ extension Machine {
         if let other = firstOverlap(space, newVpn, newVpn + pages) {
             throw EngineError.overlaps(pid: procs[space].pid, region: other.info.name)
         }
+        let tlbMark = tlbInvalidationMark
+        invalidateTLB(space, vpn..<(vpn + pages))
+        noteTLB(procs[space].pid, since: tlbMark, .mremap)
         let inside = isolate(space, vpn, vpn + pages)
         var record = procs[space].regions.remove(at: inside.lowerBound)
         record.info.start = newVpn

@@ -40,6 +40,7 @@ extension Machine {
         let removed = procs[space].regions.removeSubrange(range)
         var freed = 0
         for record in removed.reversed() {
+            if tlb.isOn { invalidateTLB(space, record.info.start..<record.info.end) }
             for e in record.entries where dropReference(e) { freed += 1 }
             if case .shmem(let id) = record.source { freed += releaseShmem(id) }
             entryCount -= record.info.pages
@@ -56,7 +57,8 @@ extension Machine {
 
     /// Unmaps every region of `space`; returns the frames freed.
     mutating func tearDown(_ space: Int) -> Int {
-        removeRegions(space, 0..<procs[space].regions.count)
+        dropTLB(space)      // the address space is gone: not counted as invalidations
+        return removeRegions(space, 0..<procs[space].regions.count)
     }
 
     /// Splits the region containing `vpn` into [start, vpn) and [vpn, end) when `vpn` falls

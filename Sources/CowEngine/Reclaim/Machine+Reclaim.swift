@@ -81,6 +81,8 @@ extension Machine {
 
     /// Frees frame `f` (which `isReclaimable`), recording why it was chosen.
     mutating func reclaim(_ f: Int, why: String) {
+        let tlbMark = tlbInvalidationMark
+        defer { noteTLB(nil, since: tlbMark, .reclaim) }
         switch frames.kinds[f] {
         case .anonymous:
             let slot: Int
@@ -133,6 +135,7 @@ extension Machine {
                 let k = vpn - withRegions(space) { $0.start(of: r) }
                 let e = regionEntry(space, r, vpn)
                 guard Packed.isPresent(e), Packed.frame(e) == f else { continue }
+                if tlb.isOn { invalidateTLB(space, vpn) }
                 procs[space].regions[r].entries[k] = replacement
                 n += 1
                 left -= 1
@@ -145,6 +148,7 @@ extension Machine {
                 for k in procs[space].regions[r].entries.indices {
                     let e = procs[space].regions[r].entries[k]
                     guard Packed.isPresent(e), Packed.frame(e) == f else { continue }
+                    if tlb.isOn { invalidateTLB(space, procs[space].regions[r].info.start + k) }
                     procs[space].regions[r].entries[k] = replacement
                     n += 1
                     left -= 1
@@ -167,6 +171,7 @@ extension Machine {
                 let e = procs[space].regions[r].entries[k]
                 guard Packed.isPresent(e), Packed.frame(e) == f else { continue }
                 if e & Packed.dirty != 0 { dirty = true }
+                if tlb.isOn { invalidateTLB(space, procs[space].regions[r].info.start + k) }
                 procs[space].regions[r].entries[k] = 0
                 n += 1
             }

@@ -177,6 +177,9 @@ extension Interpreter {
             case "major_faults": return .number(Rational(c.majorFaults))
             case "copies": return .number(Rational(c.copies))
             case "reuses": return .number(Rational(c.reuses))
+            case "tlb_hits": return .number(Rational(c.tlbHits))
+            case "tlb_misses": return .number(Rational(c.tlbMisses))
+            case "tlb_invalidations": return .number(Rational(c.tlbInvalidations))
             case "alive": return .boolean(info.isAlive)
             default: return .number(Rational(info.pid))
             }

@@ -20,7 +20,7 @@ public enum FunctionCatalog {
     public static let usageNames = ["rss", "pss", "uss", "shared_clean", "shared_dirty", "private_clean", "private_dirty", "anonymous", "size",
                                     "swap", "swap_pss"]
     /// Per-process counters.
-    public static let counterNames = ["faults", "minor_faults", "major_faults", "copies", "reuses"]
+    public static let counterNames = ["faults", "minor_faults", "major_faults", "copies", "reuses", "tlb_hits", "tlb_misses", "tlb_invalidations"]
 
     /// Every function, in help order.
     public static let all: [FunctionSpec] = [
@@ -40,6 +40,9 @@ public enum FunctionCatalog {
         FunctionSpec(name: "major_faults", arguments: "P", summary: "major faults (page read from disk)", group: "counters"),
         FunctionSpec(name: "copies", arguments: "P", summary: "copy-on-write copies made", group: "counters"),
         FunctionSpec(name: "reuses", arguments: "P", summary: "copy-on-write faults that kept the frame (sole user)", group: "counters"),
+        FunctionSpec(name: "tlb_hits", arguments: "P", summary: "accesses the TLB answered (0 without a TLB, `config tlb N`)", group: "counters"),
+        FunctionSpec(name: "tlb_misses", arguments: "P", summary: "accesses the TLB did not answer (no entry, or a write to a read-only entry): page-table walks", group: "counters"),
+        FunctionSpec(name: "tlb_invalidations", arguments: "P", summary: "TLB entries of the process's address space invalidated because what they cached changed (fork, copy-on-write, unmap, protect, advise, mremap, truncate, writeback, reclaim)", group: "counters"),
         FunctionSpec(name: "frame", arguments: "P, ADDR", summary: "frame number mapped at ADDR, `none` if no page is present", group: "pages"),
         FunctionSpec(name: "mapcount", arguments: "P, ADDR", summary: "how many page-table entries map the frame at ADDR (0 if none)", group: "pages"),
         FunctionSpec(name: "value", arguments: "P, ADDR", summary: "value stored in the page at ADDR (0 for the zero page), `none` if not present; does not fault", group: "pages"),

@@ -334,6 +334,8 @@ extension Interpreter {
             say("check: ok, every invariant holds", style: .success)
         case .pwrite, .fsync, .sync, .truncate, .tmpfsFile, .configReadahead:
             try runFileCommand(command, keyword: keyword)
+        case .configTLB, .dump(.tlb, _):
+            try runTLBCommand(command, keyword: keyword)
         case .dropCaches:
             let before = machine.stats.pageCache
             withMachine { $0.dropCaches() }

@@ -209,6 +209,8 @@ public enum DumpTarget: Sendable {
     case process(ProcessReference)
     /// The swap slots in use and the entries naming each (`dump swap`).
     case swap
+    /// The TLB entries of a process's address space (`dump P tlb`, Interpreter+TLB.swift).
+    case tlb(ProcessReference)
 }
 
 /// Where `map` takes its pages from.
@@ -292,6 +294,8 @@ public indirect enum Command: Sendable {
     case truncate(NameArgument, pages: Expr)
     case tmpfsFile(NameArgument, pages: Expr)
     case configReadahead(Expr)
+    /// `config tlb N` (Interpreter+TLB.swift).
+    case configTLB(Expr)
     case echo(StringLiteral?)
     case echoValue(Expr)
     case assign(Name, Expr)

@@ -40,7 +40,9 @@ extension Parser {
             advance()
             target = .frame(try parseOperand(after: previousToken))
         } else {
-            target = .process(try parseProcess(after: k, what: "a process name, `frames` or `swap`"))
+            let process = try parseProcess(after: k, what: "a process name, `frames` or `swap`")
+            if acceptWord("tlb") { return .dump(.tlb(process), everyPage: false) }
+            target = .process(process)
         }
         return .dump(target, everyPage: acceptWord("all"))
     }

@@ -228,6 +228,9 @@ enum EventRenderer {
         case .oomKilled(let victim, let score, let pid, let vpn):
             text.append(string: SwapText.oomKilled(victim: victim, score: score, pid: pid, vpn: vpn, machine: machine))
             return .fault
+        case .tlbInvalidated(let pid, let entries, let cause):
+            text.append(string: TLBText.invalidated(pid: pid, entries: entries, cause: cause, machine: machine))
+            return .event
         }
     }
 }

@@ -229,6 +229,9 @@ public struct StatsReport {
             let traffic = machine.swapTraffic
             table.add(["swap", "\(s.swapUsed) of \(Format.count(s.swapSlots, "slot")) used; \(Format.count(traffic.pagesOut, "page")) written to swap, \(traffic.pagesIn) read back"])
         }
+        if s.tlbEntries > 0 {
+            table.add(["tlb", "\(Format.count(s.tlbEntries, "entry", "entries")) (\(machine.tlbCount) in use): \(Format.count(s.tlbHits, "hit")), \(Format.count(s.tlbMisses, "miss", "misses")), \(Format.count(s.tlbInvalidations, "invalidation"))"])
+        }
         return table
     }
 
@@ -243,6 +246,8 @@ public struct StatsReport {
             ("zeroPageMappings", .int(s.zeroPageMappings)), ("processes", .int(s.processes)),
             ("minorFaults", .int(s.minorFaults)), ("majorFaults", .int(s.majorFaults)), ("copies", .int(s.copies)),
             ("reuses", .int(s.reuses)), ("savedBySharing", .int(s.savedBySharing)),
-        ] + (s.swapSlots > 0 ? [("swapSlots", .int(s.swapSlots)), ("swapUsed", .int(s.swapUsed))] : []))
+        ] + (s.swapSlots > 0 ? [("swapSlots", .int(s.swapSlots)), ("swapUsed", .int(s.swapUsed))] : [])
+          + (s.tlbEntries > 0 ? [("tlbEntries", .int(s.tlbEntries)), ("tlbHits", .int(s.tlbHits)), ("tlbMisses", .int(s.tlbMisses)),
+                                 ("tlbInvalidations", .int(s.tlbInvalidations))] : []))
     }
 }
