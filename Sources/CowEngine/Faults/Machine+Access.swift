@@ -64,8 +64,8 @@ extension Machine {
         guard !procs[space].regions[r].info.permissions.isEmpty else {
             return kill(i, .segfault(vpn: vpn, .readOfNoAccess))
         }
-        let k = vpn - procs[space].regions[r].info.start
-        let e = procs[space].regions[r].entries[k]
+        let k = vpn - withRegions(space) { $0.start(of: r) }
+        let e = regionEntry(space, r, vpn)
         if e & (Packed.present | Packed.accessed) == Packed.present | Packed.accessed {
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: false) }
             return .value(frames.value(Packed.frame(e)))
@@ -87,8 +87,7 @@ extension Machine {
     /// region (mprotect write-protects entries), so the fast path needs no rights check.
     @inline(__always) mutating func walkWrite(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
         guard let r = regionIndex(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
-        let k = vpn - procs[space].regions[r].info.start
-        let e = procs[space].regions[r].entries[k]
+        let e = regionEntry(space, r, vpn)
         if e & Packed.fastWrite == Packed.fastWrite {
             frames.values[Packed.frame(e)] = value
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: true) }

@@ -138,12 +138,12 @@ extension Machine {
 
     /// Index of the region of address space `space` containing `vpn`, by binary search.
     @inline(__always) func regionIndex(_ space: Int, _ vpn: Int) -> Int? {
-        Machine.regionIndex(in: procs[space].regions, vpn)
+        withRegions(space) { Machine.regionIndex(in: $0, vpn) }
     }
 
     static func regionIndex(in regions: OrderedTree<RegionRecord>, _ vpn: Int) -> Int? {
         let r = regions.countAtMost(vpn) - 1
-        guard r >= 0, regions[r].info.contains(vpn) else { return nil }
+        guard r >= 0, regions.withElement(at: r, { $0.info.contains(vpn) }) else { return nil }
         return r
     }
 

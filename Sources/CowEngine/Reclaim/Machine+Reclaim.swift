@@ -134,8 +134,8 @@ extension Machine {
         if vpn >= 0 {
             for space in procs.indices where procs[space].state.isAlive && procs[space].borrowsFrom == nil {
                 guard let r = regionIndex(space, vpn) else { continue }
-                let k = vpn - procs[space].regions[r].info.start
-                let e = procs[space].regions[r].entries[k]
+                let k = vpn - withRegions(space) { $0.start(of: r) }
+                let e = regionEntry(space, r, vpn)
                 guard Packed.isPresent(e), Packed.frame(e) == f else { continue }
                 if tlb.isOn { invalidateTLB(space, vpn) }
                 procs[space].regions[r].entries[k] = replacement
