@@ -305,7 +305,7 @@ public final class KernelBackend: MemoryBackend {
             guard inside else { continue }
             var part = block.usage()
             part.pssFixedPoint = block.pss << 22
-            part.lockedPssFixedPoint = block.locked << 22
+            part.lockedPssFixed = FixedPointSum(block.locked << 22)
             result.add(part)
             if privileged {
                 let exact = try exactFigures(pid, p, block)

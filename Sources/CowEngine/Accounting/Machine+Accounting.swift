@@ -79,12 +79,12 @@ extension Machine {
         u.pssFixedPoint = fixedPointPss(byMapcount)
         if !dirtyByMapcount.isEmpty {
             u.pssDirty = exactPss(dirtyByMapcount)
-            u.pssDirtyFixedPoint = fixedPointPss(dirtyByMapcount)
+            u.pssDirtyFixed = FixedPointSum(fixedPointPss(dirtyByMapcount))
         }
         if record.info.locked {
             // smaps `Locked` is the Pss of a VM_LOCKED mapping (the kernel's pss_locked).
             u.lockedPss = u.pss
-            u.lockedPssFixedPoint = u.pssFixedPoint
+            u.lockedPssFixed = FixedPointSum(u.pssFixedPoint)
         }
         if !bySwapCount.isEmpty {
             u.swapPss = exactPss(bySwapCount)

@@ -31,13 +31,11 @@ public struct Usage: Equatable, Sendable {
     public var pssDirty: Rational = .zero
     /// Pss_Dirty in fixed point as the kernel sums it (rule 8): `(pageSize << 12) / mapcount` per
     /// dirty page; smaps_rollup prints it `>> 22` kB.
-    public var pssDirtyFixedPoint: Int = 0
+    public var pssDirtyFixed = FixedPointSum()
     /// Pss of the mlock'd regions (smaps `Locked`, the kernel's pss_locked), exact.
     public var lockedPss: Rational = .zero
     /// `lockedPss` in fixed point (rule 8).
-    public var lockedPssFixedPoint: Int = 0
-    /// `lockedPssFixedPoint` of each VMA summed into this usage (as `regionPssFixedPoint`).
-    public var regionLockedPssFixedPoint: [Int] = []
+    public var lockedPssFixed = FixedPointSum()
     /// Pss of each region summed into this usage, in address order (what `pssKiB` truncates).
     public var regionPss: [Rational]
     /// Pss as Linux keeps it (conformance rule 8): the sum over resident pages of
@@ -129,30 +127,19 @@ extension Usage {
     /// Adds a part's Pss_Dirty and Locked (as `add` does Pss).
     mutating func addLockedAndDirty(_ part: Usage, sameVMAAsLast: Bool) {
         pssDirty = pssDirty.adding(part.pssDirty) ?? Rational(approximating: pssDirty.doubleValue + part.pssDirty.doubleValue)
-        let (d, od) = pssDirtyFixedPoint.addingReportingOverflow(part.pssDirtyFixedPoint)
-        pssDirtyFixedPoint = od ? Int.max : d
+        pssDirtyFixed.add(part.pssDirtyFixed, sameVMAAsLast: sameVMAAsLast)
         lockedPss = lockedPss.adding(part.lockedPss) ?? Rational(approximating: lockedPss.doubleValue + part.lockedPss.doubleValue)
-        let (l, ol) = lockedPssFixedPoint.addingReportingOverflow(part.lockedPssFixedPoint)
-        lockedPssFixedPoint = ol ? Int.max : l
-        if sameVMAAsLast, let last = regionLockedPssFixedPoint.popLast() {
-            let (merged, o) = last.addingReportingOverflow(part.lockedPssFixedPoint)
-            regionLockedPssFixedPoint.append(o ? Int.max : merged)
-        } else {
-            regionLockedPssFixedPoint.append(part.lockedPssFixedPoint)
-        }
+        lockedPssFixed.add(part.lockedPssFixed, sameVMAAsLast: sameVMAAsLast)
     }
 
     /// Locked in kB as smaps prints it under `linux` (rule 8: each VMA's fixed-point sum `>> 22`).
-    public var smapsLockedKiB: Int {
-        if regionLockedPssFixedPoint.isEmpty { return lockedPssFixedPoint >> 22 }
-        return regionLockedPssFixedPoint.reduce(0) { $0 &+ ($1 >> 22) }
-    }
+    public var smapsLockedKiB: Int { lockedPssFixed.smapsKiB }
 
     /// Locked in kB as smaps_rollup prints it (all fixed-point sums added, shifted once).
-    public var rollupLockedKiB: Int { lockedPssFixedPoint >> 22 }
+    public var rollupLockedKiB: Int { lockedPssFixed.rollupKiB }
 
     /// Pss_Dirty in kB as smaps_rollup prints it.
-    public var rollupPssDirtyKiB: Int { pssDirtyFixedPoint >> 22 }
+    public var rollupPssDirtyKiB: Int { pssDirtyFixed.rollupKiB }
 }
 
 /// Machine-wide figures for the status line and `stats`.
