@@ -119,14 +119,8 @@ struct OrderedTree<Element: TreeKeyed & Sendable>: Sendable {
         // `_read`, not `get`: reading one field (`regions[r].info.start`) borrows the element in
         // its leaf instead of copying it whole (a copy retains and releases every array in it).
         _read {
-            var node = root
-            var i = i
-            while !node.isLeaf {
-                var c = 0
-                while i >= node.counts[c] { i -= node.counts[c]; c += 1 }
-                node = node.children[c]
-            }
-            yield node.items[i]
+            let (node, k) = leaf(containing: i)
+            yield node.items[k]
         }
         _modify {
             makeRootUnique()
@@ -317,6 +311,12 @@ extension OrderedTree {
     /// through the subscript copies the element out of the leaf's array (retaining and releasing
     /// every array in it); this does not, which is what the trace's miss path needs (issue 14).
     @inline(__always) func withElement<R>(at i: Int, _ body: (Element) -> R) -> R {
+        let (node, k) = leaf(containing: i)
+        return node.items.withUnsafeBufferPointer { body($0[k]) }
+    }
+
+    /// The leaf holding position `i` (0 ..< count) and the position inside that leaf.
+    @inline(__always) func leaf(containing i: Int) -> (Node, Int) {
         var node = root
         var i = i
         while !node.isLeaf {
@@ -324,7 +324,7 @@ extension OrderedTree {
             while i >= node.counts[c] { i -= node.counts[c]; c += 1 }
             node = node.children[c]
         }
-        return node.items.withUnsafeBufferPointer { body($0[i]) }
+        return (node, i)
     }
 }
 
