@@ -120,6 +120,9 @@ extension Machine {
         for v in windowStart..<windowEnd where v != vpn {
             // Only empty entries: a swap entry (an anonymous copy in swap) is not the file's page.
             guard procs[space].regions[r].entries[v - info.start] == 0 else { continue }
+            // On-demand fork: a leaf table still shared (a layout with leaves smaller than the
+            // window) is left alone; the fault copied only the faulting page's table.
+            if procs[space].tables.sharedLeaves != 0 && sharedLeafID(space, v) != nil { continue }
             let page = procs[space].regions[r].objectPage(v)
             let existing: Int?
             switch source {
@@ -128,6 +131,7 @@ extension Machine {
             case .privateAnonymous: existing = nil
             }
             guard let f = existing else { continue }
+            ensureTables(space, v)      // a layout with leaves smaller than the window: v's own table
             install(space, r, v, frame: f, flags)
             mapped += 1
         }

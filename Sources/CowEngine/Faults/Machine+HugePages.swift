@@ -51,6 +51,15 @@ extension Machine {
         guard b >= record.info.start, b + Self.hugePagePages <= record.info.end else { return nil }
         let k = b - record.info.start
         for j in k..<(k + Self.hugePagePages) where record.entries[j] != 0 { return nil }
+        if procs[space].tables.sharedLeaves != 0, let leafShift = tableShifts.last {
+            // On-demand fork: a block over several leaf tables (small leaves) some of which are
+            // still shared gets a 4 KiB page (the fault copied only the faulting page's table).
+            var v = b
+            while v < b + Self.hugePagePages {
+                if sharedLeafID(space, v) != nil { return nil }
+                v = ((v >> leafShift) + 1) << leafShift
+            }
+        }
         return b
     }
 
@@ -64,6 +73,7 @@ extension Machine {
         let writable = procs[space].regions[r].info.permissions.contains(.write)
         let flags = Packed.dirty | Packed.accessed | (writable ? Packed.writable : 0)
         for j in 0..<Self.hugePagePages {
+            ensureTables(space, b + j)      // leaves smaller than a block: each page's own table
             install(space, r, b + j, frame: first + j, flags)
             frames.dirty[first + j] = true
         }

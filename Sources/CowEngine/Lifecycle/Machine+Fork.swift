@@ -91,6 +91,7 @@ extension Machine {
                 child.hugeBlocks = []     // eager copies are 4 KiB frames
                 framesCopied += duplicated
             case .copy where onDemand:
+                if tlb.isOn { invalidateTLBForOnDemandFork(space, r, shareable) }
                 entriesCopied += shareEntriesOutside(space, r, shareable)
                 child.entries = procs[space].regions[r].entries
             case .copy:
@@ -145,6 +146,26 @@ extension Machine {
             vpn = next
         }
         return present
+    }
+
+    /// On-demand fork of region `r` with a TLB: the parent's writable TLB entries go where its
+    /// pages become read-only: under the shared leaf tables `shared` (write-protected at the
+    /// level above, for every page, shared mappings too) and, in a private region, everywhere
+    /// else as a copy-on-write fork does.
+    mutating func invalidateTLBForOnDemandFork(_ space: Int, _ r: Int, _ shared: [Int]) {
+        let info = procs[space].regions[r].info
+        guard !info.isShared else {
+            guard let leafShift = tableShifts.last else { return }
+            var vpn = info.start
+            while vpn < info.end {
+                let key = vpn >> leafShift
+                let next = min((key + 1) << leafShift, info.end)
+                if Machine.sortedContains(shared, key) { invalidateTLB(space, vpn..<next, writableOnly: true) }
+                vpn = next
+            }
+            return
+        }
+        invalidateTLB(space, info.start..<info.end, writableOnly: true)
     }
 
     /// Whether sorted `keys` holds `key` (binary search).

@@ -118,6 +118,7 @@ extension Machine {
         }
         if newPages == pages { return }
         if newPages < pages {
+            unshareRange(space, vpn + newPages, vpn + pages)      // on-demand fork: shared tables there are copied first
             _ = removeRegions(space, isolate(space, vpn + newPages, vpn + pages))
             return
         }

@@ -66,7 +66,10 @@ extension Machine {
         guard procs[space].state.isAlive, let r = regionIndex(space, vpn) else { return }
         let e = procs[space].regions[r].entries[vpn - procs[space].regions[r].info.start]
         guard Packed.isPresent(e) else { return }
-        tlb.fill(procs[space].pid, vpn, frame: Packed.frame(e), writable: e & Packed.writable != 0)
+        // Under a leaf table shared by on-demand fork the level above is write-protected: the
+        // entry is cached read-only whatever its own bit says (a write copies the table).
+        let writable = e & Packed.writable != 0 && sharedLeafID(space, vpn) == nil
+        tlb.fill(procs[space].pid, vpn, frame: Packed.frame(e), writable: writable)
     }
 
     // MARK: invalidation
