@@ -69,7 +69,7 @@ import Testing
     @Test func settingsProfilesAndHelp() {
         #expect(complete("profile ") == ["linux", "textbook"])
         #expect(complete("set ") == ["backend", "cow-reuse", "draw", "fault-around", "fork", "fork-skip", "policy", "prompt", "steps", "zero-page"])
-        #expect(complete("set fork ") == ["cow", "eager"])
+        #expect(complete("set fork ") == ["cow", "eager", "odf"])
         #expect(complete("set zero-page o") == ["off", "on"])
         #expect(complete("config ") == ["frames", "page-size", "page-tables", "readahead", "swap", "tlb"])
         #expect(complete("library libc ") == ["text"])
