@@ -75,7 +75,7 @@ public final class KernelBackend: MemoryBackend {
 
     public func admit(_ command: Command, named commandName: String, on machine: Machine) -> BackendAdmission {
         switch command {
-        case .library, .file, .spawn, .map, .mapLibrary, .unmap, .msync, .mremap, .protect, .fork, .vfork, .exec, .exit,
+        case .library, .file, .spawn, .map, .mapLibrary, .unmap, .msync, .mremap, .mremapResize, .mlock, .protect, .fork, .vfork, .exec, .exit,
              .read, .write, .smaps, .dropCaches, .echo, .echoValue, .assign, .expect, .ask, .source, .save, .reset, .help,
              .quit, .setPrompt, .setSteps, .setBackend:
             return .perform
@@ -91,6 +91,10 @@ public final class KernelBackend: MemoryBackend {
             return .ignored("\(name.text): a switch of the simulator's rules, ignored on the kernel backend")
         case .check:
             return .ignored("check: the simulator's invariants; the kernel backend has none to check (ignored)")
+        case .configFrames where options.comparing:
+            // The simulator beside the kernel needs room for what the host does (512 frames for a
+            // transparent huge page); the host's memory is its own either way.
+            return .perform
         case .stats:
             if options.comparing { return .perform }
             return answer { try self.statsLines(machine) }
@@ -208,6 +212,15 @@ public final class KernelBackend: MemoryBackend {
         case .mremap(let pid, let vpn, let pages, let to):
             try noEarlyAccess(pid)
             try host.mremap(try process(pid), at: address(vpn), pages: pages, to: address(to), newPages: pages)
+        case .mremapResize(let pid, let vpn, let pages, let newPages):
+            try noEarlyAccess(pid)
+            try host.mremap(try process(pid), at: address(vpn), pages: pages, to: nil, newPages: newPages)
+        case .populate(let pid, let vpn, let pages, let write):
+            try noEarlyAccess(pid)
+            try host.populate(try process(pid), at: address(vpn), pages: pages, write: write)
+        case .mlock(let pid, let vpn, let pages, let lock):
+            try noEarlyAccess(pid)
+            try host.mlock(try process(pid), at: address(vpn), pages: pages, lock: lock)
         case .fork(let parent, let child):
             try noEarlyAccess(parent)
             processes[child] = try host.fork(try process(parent), as: name(child))
@@ -292,6 +305,7 @@ public final class KernelBackend: MemoryBackend {
             guard inside else { continue }
             var part = block.usage()
             part.pssFixedPoint = block.pss << 22
+            part.lockedPssFixed = FixedPointSum(block.locked << 22)
             result.add(part)
             if privileged {
                 let exact = try exactFigures(pid, p, block)
@@ -421,8 +435,14 @@ public final class KernelBackend: MemoryBackend {
         case "zero_page":
             if !privileged { return KernelError.needsRoot("zero_page").description }
             return zeroPage == nil ? "zero_page: not known on the kernel backend until a page of the script maps the zero page" : nil
+        case "pss_dirty":
+            return "pss_dirty(): smaps_rollup's Pss_Dirty is not read by the kernel backend; unsupported"
+        case "exclusive":
+            return "exclusive(): the kernel does not show PageAnonExclusive to user space; unsupported on the kernel backend"
         case "cached":
             return "cached(): unsupported on the kernel backend"
+        case "tlb_hits", "tlb_misses", "tlb_invalidations":
+            return "\(figure)(): the simulated TLB's figure; unsupported on the kernel backend"
         case "frames_total", "frames_free":
             return "\(figure): the host's frames are not the script's; unsupported on the kernel backend"
         default:

@@ -108,7 +108,7 @@ extension KernelBackend {
                     ("Private_Clean kB", sim.privateClean * 4, kernel.privateClean * 4),
                     ("Private_Dirty kB", sim.privateDirty * 4, kernel.privateDirty * 4),
                     ("Anonymous kB", sim.anonymous * 4, kernel.anonymous * 4),
-                ]
+                ] + (info.regions.contains { $0.locked } ? [("Locked kB", sim.smapsLockedKiB, kernel.smapsLockedKiB)] : [])
                 for (figure, s, k) in pairs { comparison.check(location, info.name, region, figure, "\(s)", "\(k)") }
                 if privileged { comparison.check(location, info.name, region, "Pss pages", sim.pss.description, kernel.pss.description) }
             }

@@ -203,6 +203,35 @@ public final class KernelHost {
         try simple(process, COWK_OP_MSYNC, address, pages, 0, "msync")
     }
 
+    /// Faults the range in as MAP_POPULATE does (MADV_POPULATE_WRITE for a private writable
+    /// mapping, MADV_POPULATE_READ otherwise: the same get_user_pages faults), counting the faults
+    /// as the process's own (Linux counts them in its rusage).
+    @discardableResult
+    public func populate(_ process: KernelProcess, at address: UInt64, pages: Int, write: Bool) throws -> KernelAccess {
+        try counted(process, COWK_OP_ADVISE, address, pages, (write ? KernelAdvice.populateWrite : .populateRead).rawValue, "madvise populate")
+    }
+
+    /// mlock (populates, counting the faults) or munlock.
+    @discardableResult
+    public func mlock(_ process: KernelProcess, at address: UInt64, pages: Int, lock: Bool) throws -> KernelAccess {
+        try counted(process, COWK_OP_MLOCK, address, pages, lock ? 1 : 0, lock ? "mlock" : "munlock")
+    }
+
+    /// As `simple`, counting the faults taken inside the call.
+    private func counted(_ process: KernelProcess, _ op: cowk_op, _ address: UInt64, _ pages: Int, _ value: Int64, _ call: String) throws -> KernelAccess {
+        var request = cowk_request()
+        request.op = UInt32(op.rawValue)
+        request.addr = address
+        request.pages = UInt64(pages)
+        request.value = value
+        let before = op == COWK_OP_MLOCK && value == 0 ? nil : try? self.pages(process, at: address, count: pages)
+        let answer = try step(process, request)
+        var result = account(process.index, answer, values: [])
+        if result.killedBy == nil, answer.error != 0 { throw failure(answer, call, process) }
+        countCopies(process, at: address, pages: pages, before: before, into: &result)
+        return result
+    }
+
     /// mremap: to `newAddress` (moved with its entries) or, when nil, resized in place.
     @discardableResult
     public func mremap(_ process: KernelProcess, at address: UInt64, pages: Int, to newAddress: UInt64?, newPages: Int) throws -> KernelAccess {
@@ -222,7 +251,9 @@ public final class KernelHost {
         removeRange(process.index, address, address + UInt64(pages) * KernelHost.pageSize)
         let to = newAddress ?? address
         addRange(process.index, to, to + UInt64(newPages) * KernelHost.pageSize)
-        return account(process.index, answer, values: [], countsFaults: false)
+        // Growing an mlock'd mapping in place populates the new pages: those faults are the
+        // process's own (a move takes none).
+        return account(process.index, answer, values: [], countsFaults: newAddress == nil)
     }
 
     /// Reads the first 8 bytes of every page, faulting as needed; the process may die (SIGSEGV, SIGBUS).
@@ -263,6 +294,13 @@ public final class KernelHost {
         let answer = try step(process, request)
         var result = account(process.index, answer, values: [])
         if result.killedBy == nil, answer.error != 0 { throw failure(answer, "write", process) }
+        countCopies(process, at: address, pages: pages, before: before, into: &result)
+        return result
+    }
+
+    /// With root, counts the copy-on-write copies and reuses of a step (a write, a populate, an
+    /// mlock) from the frames before and after it.
+    private func countCopies(_ process: KernelProcess, at address: UInt64, pages: Int, before: [KernelPage]?, into result: inout KernelAccess) {
         if result.killedBy == nil, let before, let after = try? self.pages(process, at: address, count: pages) {
             var copies = 0, fresh = 0, kept = 0
             var privateFile: Bool?
@@ -286,7 +324,6 @@ public final class KernelHost {
             participants[process.index].copies += copies
             participants[process.index].reuses += reuses
         }
-        return result
     }
 
     // MARK: files

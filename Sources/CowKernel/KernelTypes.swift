@@ -127,7 +127,7 @@ public struct KernelSmaps: Sendable, Equatable {
         Usage(rss: rss / pageKB, uss: (privateClean + privateDirty) / pageKB, sharedClean: sharedClean / pageKB,
               sharedDirty: sharedDirty / pageKB, privateClean: privateClean / pageKB,
               privateDirty: privateDirty / pageKB, anonymous: anonymous / pageKB, swap: swap / pageKB,
-              pss: Rational(pss, pageKB) ?? .zero)
+              pss: Rational(pss, pageKB) ?? .zero).with(lockedPss: Rational(locked, pageKB) ?? .zero)
     }
 }
 
@@ -154,3 +154,12 @@ func errnoText(_ code: Int32) -> String {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension Usage {
+    /// The same figures with `lockedPss` set (smaps Locked, in pages).
+    func with(lockedPss: Rational) -> Usage {
+        var u = self
+        u.lockedPss = lockedPss
+        return u
+    }
+}

@@ -121,8 +121,8 @@ import Testing
         #expect(d.message == "expected `pages N` or `..END` after the address `0x10000`, found `4`")
         #expect(d.column == 20)
         #expect(d.notes == ["a range is ADDR, ADDR pages N or ADDR..END: did you mean `0x10000 pages 4`?",
-                            "usage: map P anon RANGE [PERMS] [shared] [as NAME]",
-                            "   or: map P file F RANGE [PERMS] [shared] [offset N] [as NAME]"])
+                            "usage: map P anon RANGE [PERMS] [shared] [as NAME] [populate]",
+                            "   or: map P file F RANGE [PERMS] [shared] [offset N] [as NAME] [populate]"])
         #expect(error("read s 0x10000 4")?.message == "expected `pages N` or `..END` after the address `0x10000`, found `4`")
         #expect(error("write s 0x10000 4") == nil)   // a value follows a range in `write`
     }

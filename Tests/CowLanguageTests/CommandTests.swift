@@ -188,7 +188,7 @@ import CowEngine
         #expect(firstError("spawn p\nmap p anon 0 pages 2\nmap p anon 0x4000 pages 1\nmremap p 0 pages 2 to 0x3000")
                 == "t.cow:4:10: error: the new mapping overlaps region anon.0x4000 (0x4000..0x5000) of p (pid 1)")
         #expect(firstError("spawn p\nmap p anon 0 pages 2\nmremap p 0 pages 2 0x3000")
-                == "t.cow:3:20: error: expected `to` after `2`, found `0x3000`")
+                == "t.cow:3:20: error: expected `to` or `size` after `2`, found `0x3000`")
     }
 
     @Test func forkVforkExecExit() {

@@ -46,7 +46,7 @@ import Testing
                                                      "zero_page"])
         #expect(complete("map ls ") == ["anon", "file"])
         #expect(complete("map ls file ") == ["data", "libc"])
-        #expect(complete("map ls anon 0x1000 ") == ["as", "none", "pages", "r", "rw", "rwx", "rx", "shared"])
+        #expect(complete("map ls anon 0x1000 ") == ["as", "none", "pages", "populate", "r", "rw", "rwx", "rx", "shared"])
         #expect(complete("map ls file data 0x1000 pages 2 r") == ["r", "rw", "rwx", "rx"])
         #expect(complete("map ls file data 0x1000 pages 2 rw o") == ["offset"])
         #expect(complete("fork shell ") == ["as"])
@@ -54,7 +54,7 @@ import Testing
         #expect(complete("advise ls 0x1000 ") == ["dontfork", "dontneed", "free", "hugepage", "nohugepage", "normal", "pages",
                                                   "random", "sequential", "willneed", "wipeonfork"])
         #expect(complete("advise ls 0x1000 d") == ["dontfork", "dontneed"])
-        #expect(complete("dump ls ") == ["all"])
+        #expect(complete("dump ls ") == ["all", "tables", "tlb"])
     }
 
     @Test("after `write P ` Tab offers that process's region addresses (and variables), not function names")
@@ -69,9 +69,9 @@ import Testing
     @Test func settingsProfilesAndHelp() {
         #expect(complete("profile ") == ["linux", "textbook"])
         #expect(complete("set ") == ["backend", "cow-reuse", "draw", "fault-around", "fork", "fork-skip", "policy", "prompt", "steps", "zero-page"])
-        #expect(complete("set fork ") == ["cow", "eager"])
+        #expect(complete("set fork ") == ["cow", "eager", "odf"])
         #expect(complete("set zero-page o") == ["off", "on"])
-        #expect(complete("config ") == ["frames", "page-size", "page-tables", "readahead", "swap"])
+        #expect(complete("config ") == ["frames", "page-size", "page-tables", "readahead", "swap", "tlb"])
         #expect(complete("library libc ") == ["text"])
         #expect(complete("library libc text 3 ") == ["data"])
         #expect(complete("file f pages 3 ") == ["cached", "tmpfs"])
@@ -85,7 +85,7 @@ import Testing
         #expect(complete("expect rss(ls, ") == ["heap", "libc.data", "libc.text"])
         #expect(complete("expect rss(ls, li") == ["libc.data", "libc.text"])
         #expect(complete("let x = ba") == ["base"])
-        #expect(complete("expect pss(ls) > 1 a") == ["abs(", "alive(", "and", "anonymous("])
+        #expect(complete("expect pss(ls) > 1 a") == ["abs(", "alive(", "and", "anon_huge_pages(", "anonymous("])
         #expect(complete("echo \"rss is {pss(s") == ["shell"])
         #expect(complete("echo \"rss is {fr") == ["frame(", "frames_anonymous", "frames_free", "frames_page_cache", "frames_total", "frames_used"])
         #expect(complete("echo \"plain te") == [])

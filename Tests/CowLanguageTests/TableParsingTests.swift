@@ -70,8 +70,8 @@ import CowEngine
     /// Errors of commands now read by the generic matcher, byte for byte as the hand-written
     /// parser printed them (first line; the usage notes are checked elsewhere).
     @Test("existing commands keep their exact syntax errors", arguments: [
-        ("config", "t.cow:1:7: error: expected `frames`, `page-size`, `readahead`, `swap` or `page-tables` after `config`, found the end of the line"),
-        ("config frame 3", "t.cow:1:8: error: expected `frames`, `page-size`, `readahead`, `swap` or `page-tables` after `config`, found `frame`"),
+        ("config", "t.cow:1:7: error: expected `frames`, `page-size`, `readahead`, `swap`, `tlb` or `page-tables` after `config`, found the end of the line"),
+        ("config frame 3", "t.cow:1:8: error: expected `frames`, `page-size`, `readahead`, `swap`, `tlb` or `page-tables` after `config`, found `frame`"),
         ("config frames", "t.cow:1:14: error: expected a number after `frames`, found the end of the line"),
         ("library libc text 4 dat 2", "t.cow:1:21: error: expected `data` after `4`, found `dat`"),
         ("library 3 text 4 data 2", "t.cow:1:9: error: expected a library name after `library`, found `3`"),
@@ -86,7 +86,7 @@ import CowEngine
         ("exec", "t.cow:1:5: error: expected a process name after `exec`, found the end of the line"),
         ("protect p 0x10000 rwz", "t.cow:1:19: error: expected permissions (r, rw, rx, rwx or none), found `rwz`"),
         ("smaps p tall", "t.cow:1:9: error: unexpected `tall` after the `smaps` command"),
-        ("mremap p 0x10000 pages 2 into 0x20000", "t.cow:1:26: error: expected `to` after `2`, found `into`"),
+        ("mremap p 0x10000 pages 2 into 0x20000", "t.cow:1:26: error: expected `to` or `size` after `2`, found `into`"),
         ("advise p 0x10000 dontfok", "t.cow:1:18: error: expected advice after `0x10000`, found `dontfok`"),
         ("expect", "t.cow:1:7: error: expected a condition after `expect`, found the end of the line"),
         ("read p", "t.cow:1:7: error: expected an address after `p`, found the end of the line"),

@@ -29,6 +29,7 @@ enum cowk_op {
     COWK_OP_MREMAP = 12,   /* addr, pages, value = new address (0: in place), offset = new pages */
     COWK_OP_PAGEMAP = 13,  /* addr, pages (<= COWK_CHUNK): answers 3 words a page:
                               pagemap entry, map count, page flags (COWK_UNAVAILABLE if unreadable) */
+    COWK_OP_MLOCK = 14,    /* addr, pages, value = 1: mlock (populates), 0: munlock; faults measured */
 };
 
 enum { COWK_MAP_SHARED = 1, COWK_MAP_FILE = 2, COWK_MAP_HUGEPAGE = 4 };

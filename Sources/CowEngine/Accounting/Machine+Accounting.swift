@@ -43,7 +43,7 @@ extension Machine {
     /// adjacent, same name (same mapping), same rights, sharing and advice.
     static func continuesVMA(_ a: Region, _ b: Region) -> Bool {
         a.name == b.name && a.end == b.start && a.permissions == b.permissions && a.isShared == b.isShared
-            && a.advice == b.advice && a.readahead == b.readahead && a.hugePages == b.hugePages
+            && a.advice == b.advice && a.readahead == b.readahead && a.hugePages == b.hugePages && a.locked == b.locked
     }
 
     /// Usage of one region: Shared/Private by current mapcount (rule 5), Dirty if the entry or
@@ -51,6 +51,7 @@ extension Machine {
     func regionUsage(_ record: RegionRecord) -> Usage {
         var u = Usage()
         var byMapcount: [Int: Int] = [:]     // mapcount -> pages, for the exact Pss
+        var dirtyByMapcount: [Int: Int] = [:]    // the same for dirty pages only (Pss_Dirty)
         var bySwapCount: [Int: Int] = [:]    // swap count -> swap entries, for SwapPss
         for e in record.entries where e != 0 {
             guard Packed.isPresent(e) else {
@@ -65,6 +66,7 @@ extension Machine {
             let dirty = e & Packed.dirty != 0 || frames.dirty[f]
             u.rss += 1
             byMapcount[mapcount, default: 0] += 1
+            if dirty { dirtyByMapcount[mapcount, default: 0] += 1 }
             switch (mapcount >= 2, dirty) {
             case (true, true): u.sharedDirty += 1
             case (true, false): u.sharedClean += 1
@@ -74,8 +76,18 @@ extension Machine {
             if frames.kinds[f] == .anonymous { u.anonymous += 1 }
         }
         u.uss = u.privateClean + u.privateDirty
+        u.anonHugePages = record.hugeBlocks.count * Machine.hugePagePages
         u.pss = exactPss(byMapcount)
         u.pssFixedPoint = fixedPointPss(byMapcount)
+        if !dirtyByMapcount.isEmpty {
+            u.pssDirty = exactPss(dirtyByMapcount)
+            u.pssDirtyFixed = FixedPointSum(fixedPointPss(dirtyByMapcount))
+        }
+        if record.info.locked {
+            // smaps `Locked` is the Pss of a VM_LOCKED mapping (the kernel's pss_locked).
+            u.lockedPss = u.pss
+            u.lockedPssFixed = FixedPointSum(u.pssFixedPoint)
+        }
         if !bySwapCount.isEmpty {
             u.swapPss = exactPss(bySwapCount)
             u.swapPssFixed = FixedPointSum(fixedPointPss(bySwapCount))
@@ -154,6 +166,10 @@ extension Machine {
         stats.swapSlots = swap.capacity
         stats.swapUsed = swap.used
         stats.pageTableFrames = tableFrames
+        stats.tlbEntries = tlb.capacity
+        stats.tlbHits = totals.tlbHits
+        stats.tlbMisses = totals.tlbMisses
+        stats.tlbInvalidations = totals.tlbInvalidations
         return stats
     }
 }

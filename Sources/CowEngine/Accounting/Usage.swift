@@ -17,6 +17,9 @@ public struct Usage: Equatable, Sendable {
     public var anonymous: Int
     /// Swap entries (pages of this mapping that are in swap; 0 without swap).
     public var swap: Int
+    /// Pages mapped by transparent huge pages (smaps AnonHugePages, in pages: 512 per huge
+    /// mapping; rule 17).
+    public var anonHugePages: Int = 0
     /// Proportional swap: the sum over swap entries of 1 / the swap count of their slot (a page
     /// swapped out while three processes shared it counts 1/3 in each), as smaps' SwapPss.
     public var swapPss: Rational = .zero
@@ -24,6 +27,15 @@ public struct Usage: Equatable, Sendable {
     public var swapPssFixed = FixedPointSum()
     /// Proportional set size.
     public var pss: Rational
+    /// Pss of the dirty pages only (smaps_rollup's Pss_Dirty), exact.
+    public var pssDirty: Rational = .zero
+    /// Pss_Dirty in fixed point as the kernel sums it (rule 8): `(pageSize << 12) / mapcount` per
+    /// dirty page; smaps_rollup prints it `>> 22` kB.
+    public var pssDirtyFixed = FixedPointSum()
+    /// Pss of the mlock'd regions (smaps `Locked`, the kernel's pss_locked), exact.
+    public var lockedPss: Rational = .zero
+    /// `lockedPss` in fixed point (rule 8).
+    public var lockedPssFixed = FixedPointSum()
     /// Pss of each region summed into this usage, in address order (what `pssKiB` truncates).
     public var regionPss: [Rational]
     /// Pss as Linux keeps it (conformance rule 8): the sum over resident pages of
@@ -56,7 +68,7 @@ public struct Usage: Equatable, Sendable {
     public static func == (a: Usage, b: Usage) -> Bool {
         a.rss == b.rss && a.uss == b.uss && a.sharedClean == b.sharedClean && a.sharedDirty == b.sharedDirty
             && a.privateClean == b.privateClean && a.privateDirty == b.privateDirty && a.anonymous == b.anonymous
-            && a.swap == b.swap && a.pss == b.pss && a.swapPss == b.swapPss
+            && a.swap == b.swap && a.pss == b.pss && a.swapPss == b.swapPss && a.anonHugePages == b.anonHugePages
     }
 
     /// Adds another region's usage: the regions of a process, or the parts of a region that
@@ -76,9 +88,11 @@ public struct Usage: Equatable, Sendable {
         privateDirty += part.privateDirty
         anonymous += part.anonymous
         swap += part.swap
+        anonHugePages += part.anonHugePages
         swapPss = swapPss.adding(part.swapPss) ?? Rational(approximating: swapPss.doubleValue + part.swapPss.doubleValue)
         swapPssFixed.add(part.swapPssFixed, sameVMAAsLast: sameVMAAsLast)
         pss = pss.adding(part.pss) ?? Rational(approximating: pss.doubleValue + part.pss.doubleValue)
+        addLockedAndDirty(part, sameVMAAsLast: sameVMAAsLast)
         regionPss.append(part.pss)
         pssFixed.add(part.pssFixed, sameVMAAsLast: sameVMAAsLast)
     }
@@ -107,6 +121,25 @@ public struct Usage: Equatable, Sendable {
         }
         return total
     }
+}
+
+extension Usage {
+    /// Adds a part's Pss_Dirty and Locked (as `add` does Pss).
+    mutating func addLockedAndDirty(_ part: Usage, sameVMAAsLast: Bool) {
+        pssDirty = pssDirty.adding(part.pssDirty) ?? Rational(approximating: pssDirty.doubleValue + part.pssDirty.doubleValue)
+        pssDirtyFixed.add(part.pssDirtyFixed, sameVMAAsLast: sameVMAAsLast)
+        lockedPss = lockedPss.adding(part.lockedPss) ?? Rational(approximating: lockedPss.doubleValue + part.lockedPss.doubleValue)
+        lockedPssFixed.add(part.lockedPssFixed, sameVMAAsLast: sameVMAAsLast)
+    }
+
+    /// Locked in kB as smaps prints it under `linux` (rule 8: each VMA's fixed-point sum `>> 22`).
+    public var smapsLockedKiB: Int { lockedPssFixed.smapsKiB }
+
+    /// Locked in kB as smaps_rollup prints it (all fixed-point sums added, shifted once).
+    public var rollupLockedKiB: Int { lockedPssFixed.rollupKiB }
+
+    /// Pss_Dirty in kB as smaps_rollup prints it.
+    public var rollupPssDirtyKiB: Int { pssDirtyFixed.rollupKiB }
 }
 
 /// Machine-wide figures for the status line and `stats`.
@@ -145,4 +178,10 @@ public struct MachineStats: Equatable, Sendable {
     /// Used frames holding page-table pages (only with `config page-tables LAYOUT frames`;
     /// then anonymous + pageCache + pageTableFrames == used).
     public var pageTableFrames: Int = 0
+    /// TLB entries configured (0: no TLB).
+    public var tlbEntries: Int = 0
+    /// TLB hits, misses and invalidations of all processes ever.
+    public var tlbHits: Int = 0
+    public var tlbMisses: Int = 0
+    public var tlbInvalidations: Int = 0
 }

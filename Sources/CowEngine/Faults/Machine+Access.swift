@@ -46,14 +46,26 @@ extension Machine {
         return (values, nil)
     }
 
-    /// Read by process `i` through address space `space`.
+    /// Read by process `i` through address space `space` (through the TLB when there is one).
     @inline(__always) mutating func readPage(_ i: Int, _ space: Int, _ vpn: Int) -> AccessOutcome {
+        if tlb.isOn { return readThroughTLB(i, space, vpn) }
+        return walkRead(i, space, vpn)
+    }
+
+    /// Write by process `i` through address space `space` (through the TLB when there is one).
+    @inline(__always) mutating func writePage(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
+        if tlb.isOn { return writeThroughTLB(i, space, vpn, value) }
+        return walkWrite(i, space, vpn, value)
+    }
+
+    /// Read by process `i` through address space `space`, from its page table.
+    @inline(__always) mutating func walkRead(_ i: Int, _ space: Int, _ vpn: Int) -> AccessOutcome {
         guard let r = regionIndex(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
         guard !procs[space].regions[r].info.permissions.isEmpty else {
             return kill(i, .segfault(vpn: vpn, .readOfNoAccess))
         }
-        let k = vpn - procs[space].regions[r].info.start
-        let e = procs[space].regions[r].entries[k]
+        let k = vpn - withRegions(space) { $0.start(of: r) }
+        let e = regionEntry(space, r, vpn)
         if e & (Packed.present | Packed.accessed) == Packed.present | Packed.accessed {
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: false) }
             return .value(frames.value(Packed.frame(e)))
@@ -78,15 +90,14 @@ extension Machine {
         return outcome
     }
 
-    /// Write by process `i` through address space `space`. A writable entry implies a writable
+    /// Write by process `i` through address space `space`, from its page table. A writable entry implies a writable
     /// region (mprotect write-protects entries), so the fast path needs no rights check.
-    @inline(__always) mutating func writePage(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
+    @inline(__always) mutating func walkWrite(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
         guard let r = regionIndex(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
         if procs[space].tables.sharedLeaves != 0 && procs[space].regions[r].info.permissions.contains(.write) {
             copySharedLeafBeforeFault(i, space, vpn)     // on-demand fork: the write copies the shared table
         }
-        let k = vpn - procs[space].regions[r].info.start
-        let e = procs[space].regions[r].entries[k]
+        let e = regionEntry(space, r, vpn)
         if e & Packed.fastWrite == Packed.fastWrite {
             frames.values[Packed.frame(e)] = value
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: true) }

@@ -32,7 +32,7 @@ extension Machine {
 
     /// Stores a written value in `frame` and marks the page dirty.
     @inline(__always) mutating func store(_ frame: Int, _ value: Int64) {
-        frames.values[frame] = value
+        if !populating { frames.values[frame] = value }
         frames.dirty[frame] = true
     }
 
@@ -76,8 +76,10 @@ extension Machine {
                 note(.zeroPageMapped(pid: pid, vpn: vpn))
                 return .value(0)
             }
+            if let huge = faultHugePage(at: site, write: nil) { return huge }
             guard let f = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             install(space, r, vpn, frame: f, Packed.accessed | (writable ? Packed.writable : 0))
+            frames.exclusive[f] = true
             countFault(i, major: false)
             note(.demandZero(pid: pid, vpn: vpn, frame: f))
             return .value(0)
@@ -118,6 +120,9 @@ extension Machine {
         for v in windowStart..<windowEnd where v != vpn {
             // Only empty entries: a swap entry (an anonymous copy in swap) is not the file's page.
             guard procs[space].regions[r].entries[v - info.start] == 0 else { continue }
+            // On-demand fork: a leaf table still shared (a layout with leaves smaller than the
+            // window) is left alone; the fault copied only the faulting page's table.
+            if procs[space].tables.sharedLeaves != 0 && sharedLeafID(space, v) != nil { continue }
             let page = procs[space].regions[r].objectPage(v)
             let existing: Int?
             switch source {
@@ -126,6 +131,10 @@ extension Machine {
             case .privateAnonymous: existing = nil
             }
             guard let f = existing else { continue }
+            // A layout with leaves smaller than the window: v's own table (with table frames only
+            // from a free frame; none free: fault-around stops there).
+            if let leafShift = tableShifts.last, procs[space].tables.lastLeaf != v >> leafShift,
+               !allocateTables(space, v) { break }
             install(space, r, v, frame: f, flags)
             mapped += 1
         }
@@ -162,6 +171,7 @@ extension Machine {
             }
             return .value(value)
         }
+        if isHugeMapped(space, r, vpn), let reused = writeProtectedHugePage(at: site, value) { return reused }
         return copyOnWriteFault(at: site, value, from: f)
     }
 
@@ -173,19 +183,22 @@ extension Machine {
         let k = vpn - procs[space].regions[r].info.start
         let writableFlags = Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed
         countFault(i, major: false)
+        if tlb.isOn { invalidateTLB(space, vpn) }     // the writer's read-only entry goes
         if from == frames.zeroFrame {
             guard let g = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             if swap.isOn { swap.hint(g, vpn) }
             frames.mapcount[g] = 1
             procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
             procs[space].regions[r].hadAnonymousFrame = true
+            frames.exclusive[g] = true
             store(g, value)
             note(.demandZero(pid: pid, vpn: vpn, frame: g))
             return .value(value)
         }
         if config.behaviours.reuseSoleSharer && frames.kinds[from] == .anonymous && frames.mapcount[from] == 1
-            && !isSwapCached(from) {
+            && !isSwapCached(from) && !inHugePageMappedElsewhere(from, site) {
             procs[space].regions[r].entries[k] = Packed.make(frame: from, writableFlags)
+            frames.exclusive[from] = true
             store(from, value)
             procs[i].counters.reuses += 1
             note(.copyOnWriteReuse(pid: pid, vpn: vpn, frame: from))
@@ -197,6 +210,7 @@ extension Machine {
         frames.mapcount[g] = 1
         procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
         procs[space].regions[r].hadAnonymousFrame = true
+        frames.exclusive[g] = true
         _ = dropReference(Packed.make(frame: from, Packed.present))
         store(g, value)
         procs[i].counters.copies += 1
@@ -217,9 +231,11 @@ extension Machine {
         }
         switch procs[space].regions[r].source {
         case .privateAnonymous:
+            if let huge = faultHugePage(at: site, write: value) { return huge }
             countFault(i, major: false)
             guard let f = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             install(space, r, vpn, frame: f, flags)
+            frames.exclusive[f] = true
             store(f, value)
             note(.demandZero(pid: pid, vpn: vpn, frame: f))
         case .file(let id) where procs[space].regions[r].info.isShared:
@@ -241,6 +257,7 @@ extension Machine {
             guard let g = allocateFrame(.anonymous, sparing: c) else { return outOfMemory(i, vpn) }
             frames.values[g] = frames.values[c]
             install(space, r, vpn, frame: g, flags)
+            frames.exclusive[g] = true
             store(g, value)
             procs[i].counters.copies += 1
             note(.copyOnWrite(pid: pid, vpn: vpn, from: c, to: g))

@@ -119,6 +119,8 @@ extension Machine {
 
     /// Writes back the dirty cached pages of file `id` (none for tmpfs) and cleans their mappings.
     private mutating func writeBack(file id: FileID) -> Int {
+        let tlbMark = tlbInvalidationMark
+        defer { noteTLB(nil, since: tlbMark, .writeback) }
         guard !fileRecords[id - 1].isTmpfs, fileRecords[id - 1].cachedCount > 0 else { return 0 }
         var cleaned = Set<Int>()
         for page in 0..<fileRecords[id - 1].pages {
@@ -144,7 +146,10 @@ extension Machine {
                 for k in procs[p].regions[r].entries.indices {
                     let e = procs[p].regions[r].entries[k]
                     let changed = change(e)
-                    if changed != e { procs[p].regions[r].entries[k] = changed }
+                    if changed != e {
+                        if tlb.isOn { invalidateTLB(p, procs[p].regions[r].info.start + k) }
+                        procs[p].regions[r].entries[k] = changed
+                    }
                 }
             }
         }
@@ -176,6 +181,8 @@ extension Machine {
             return outcome
         }
         // Unmap every page past the new end, in every address space.
+        let tlbMark = tlbInvalidationMark
+        defer { noteTLB(nil, since: tlbMark, .truncate) }
         for p in procs.indices {
             for r in procs[p].regions.indices where procs[p].regions[r].source == .file(id) {
                 let offset = procs[p].regions[r].objectOffset
@@ -184,6 +191,7 @@ extension Machine {
                 for k in from..<count {
                     let e = procs[p].regions[r].entries[k]
                     guard e != 0 else { continue }      // a swap entry (a private copy in swap) goes too
+                    if tlb.isOn { invalidateTLB(p, procs[p].regions[r].info.start + k) }
                     procs[p].regions[r].entries[k] = 0
                     outcome.entriesUnmapped += 1
                     if dropReference(e) { outcome.framesFreed += 1 }

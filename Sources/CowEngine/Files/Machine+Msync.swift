@@ -21,6 +21,8 @@ extension Machine {
         }
         unshareRange(space, vpn, vpn + pages)      // on-demand fork: shared tables there are copied first
         var cleaned = Set<Int>()
+        let tlbMark = tlbInvalidationMark
+        defer { noteTLB(nil, since: tlbMark, .writeback) }
         for record in procs[space].regions where record.info.isShared {
             guard case .file(let id) = record.source, !fileRecords[id - 1].isTmpfs else { continue }
             let lo = max(vpn, record.info.start), hi = min(vpn + pages, record.info.end)
@@ -41,6 +43,7 @@ extension Machine {
                 for k in procs[p].regions[r].entries.indices {
                     let e = procs[p].regions[r].entries[k]
                     guard Packed.isPresent(e), cleaned.contains(Packed.frame(e)) else { continue }
+                    if tlb.isOn { invalidateTLB(p, procs[p].regions[r].info.start + k) }
                     procs[p].regions[r].entries[k] = e & ~clear
                 }
             }

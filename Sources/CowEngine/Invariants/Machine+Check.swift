@@ -37,6 +37,7 @@ extension Machine {
                 for (k, e) in record.entries.enumerated() where Packed.isPresent(e) {
                     checkEntry(procs[i].pid, record, k, e, &counted, &problems)
                 }
+                if !record.hugeBlocks.isEmpty { checkHugeBlocks(procs[i].pid, record, &problems) }
             }
         }
         let live = procs.reduce(0) { $0 + ($1.state.isAlive ? 1 : 0) }
@@ -46,6 +47,8 @@ extension Machine {
         if latest != pidsByName { problems.append("the name index does not give the latest pid of every process name") }
         if entries != entryCount { problems.append("entry count is \(entryCount) but regions hold \(entries)") }
         checkMapcounts(counted, &problems)
+        checkTLB(&problems)
+        checkHugeFolios(&problems)
         checkFrames(&problems)
         checkPageCache(&problems)
         checkShmem(shmemRefs, &problems)

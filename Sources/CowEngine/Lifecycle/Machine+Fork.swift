@@ -77,26 +77,35 @@ extension Machine {
         var childRegions: [RegionRecord] = []
         var childNames: [String: Int] = [:]
         var entriesCopied = 0, framesCopied = 0
+        let tlbMark = tlbInvalidationMark
         var copiedSpans: [Range<Int>] = []
         let shareable = onDemand ? shareableLeaves(space, plans) : []
         if onDemand && procs[space].tables.sharedLeaves != 0 { unshareLeaves(space, except: shareable) }
         for (r, plan) in plans.enumerated() {
             var child = procs[space].regions[r]
+            child.info.locked = false      // mlock is not inherited by fork
             if case .copy = plan { copiedSpans.append(child.info.start..<child.info.end) }
             switch plan {
             case .omit: continue
             case .empty:
                 child.entries = Array(repeating: 0, count: child.info.pages)
                 child.hadAnonymousFrame = false
+                child.hugeBlocks = []
             case .copy where eager && !child.info.isShared:
                 let (entries, copied, duplicated) = copyEagerly(space, r)
                 child.entries = entries
                 entriesCopied += copied
+                child.hugeBlocks = []     // eager copies are 4 KiB frames
                 framesCopied += duplicated
             case .copy where onDemand:
+                if tlb.isOn { invalidateTLBForOnDemandFork(space, r, shareable) }
                 entriesCopied += shareEntriesOutside(space, r, shareable)
                 child.entries = procs[space].regions[r].entries
             case .copy:
+                if tlb.isOn && !child.info.isShared {
+                    // The parent's writable pages become read-only: their TLB entries go.
+                    invalidateTLB(space, child.info.start..<child.info.end, writableOnly: true)
+                }
                 entriesCopied += shareEntries(space, r)
                 child.entries = procs[space].regions[r].entries
             }
@@ -116,6 +125,7 @@ extension Machine {
         note(.forked(parent: pid, child: childPid, entriesCopied: entriesCopied, framesCopied: framesCopied, vfork: false,
                      tablePages: showsPageTables || onDemand ? childTables.belowTop - shareable.count : nil,
                      tablesShared: onDemand ? shareable.count : nil))
+        noteTLB(procs[space].pid, since: tlbMark, .fork, always: true)
         return childPid
     }
 
@@ -142,6 +152,26 @@ extension Machine {
             vpn = next
         }
         return present
+    }
+
+    /// On-demand fork of region `r` with a TLB: the parent's writable TLB entries go where its
+    /// pages become read-only: under the shared leaf tables `shared` (write-protected at the
+    /// level above, for every page, shared mappings too) and, in a private region, everywhere
+    /// else as a copy-on-write fork does.
+    mutating func invalidateTLBForOnDemandFork(_ space: Int, _ r: Int, _ shared: [Int]) {
+        let info = procs[space].regions[r].info
+        guard !info.isShared else {
+            guard let leafShift = tableShifts.last else { return }
+            var vpn = info.start
+            while vpn < info.end {
+                let key = vpn >> leafShift
+                let next = min((key + 1) << leafShift, info.end)
+                if Machine.sortedContains(shared, key) { invalidateTLB(space, vpn..<next, writableOnly: true) }
+                vpn = next
+            }
+            return
+        }
+        invalidateTLB(space, info.start..<info.end, writableOnly: true)
     }
 
     /// Whether sorted `keys` holds `key` (binary search).
@@ -196,6 +226,7 @@ extension Machine {
         var swapped = 0
         procs[space].regions[r].entries.withUnsafeMutableBufferPointer { entries in
             frames.mapcount.withUnsafeMutableBufferPointer { mapcount in
+              frames.exclusive.withUnsafeMutableBufferPointer { exclusive in
                 for k in range {
                     let e = entries[k]
                     if e & Packed.present == 0 {
@@ -204,11 +235,15 @@ extension Machine {
                     }
                     present &+= 1
                     let f = e >> Packed.frameShift
-                    if f != zero { mapcount[Int(f)] &+= 1 }
+                    if f != zero {
+                        mapcount[Int(f)] &+= 1
+                        exclusive[Int(f)] = false      // rule 10: fork clears the mark in both
+                    }
                     if isPrivate && e & Packed.writable != 0 {
                         entries[k] = (e & ~Packed.writable) | Packed.copyOnWrite
                     }
                 }
+              }
             }
         }
         if swapped > 0 { retainSwapEntries(Array(procs[space].regions[r].entries[range])) }
@@ -236,6 +271,7 @@ extension Machine {
             frames.values[g] = frames.values[f]
             frames.dirty[g] = frames.dirty[f]
             frames.mapcount[g] = 1
+            frames.exclusive[g] = true
             var flags = e & Packed.flagMask & ~(Packed.copyOnWrite | Packed.writable)
             if writable { flags |= Packed.writable }
             entries[k] = Packed.make(frame: g, flags)

@@ -28,6 +28,13 @@ public enum Event: Equatable, Sendable {
     /// rule 14); `read` of them were not cached before (the rest already were). Recorded just
     /// before the fault's own `fileRead` event.
     case readAhead(pid: PID, file: FileID, first: Int, pages: Int, read: Int)
+    /// A fault in a region advised `hugepage` mapped the whole 512-page block starting at `vpn`
+    /// as one transparent huge page (rule 17): frames `frame ..< frame + pages`, one fault.
+    case hugePageMapped(pid: PID, vpn: Int, frame: Int, pages: Int)
+    /// The huge mapping of the block starting at `vpn` was split into ordinary page-table
+    /// entries (a copy-on-write fault on it, or munmap / mprotect / madvise / mremap of part of
+    /// it, or reclaim); the entries and frames stay as they were.
+    case hugePageSplit(pid: PID, vpn: Int)
     /// A process was created with an empty address space.
     case spawned(pid: PID)
     /// A fork (or vfork) made `child`; counts what was duplicated. `tablePages`: the child's
@@ -57,6 +64,29 @@ public enum Event: Equatable, Sendable {
     /// Memory and swap were both full when `pid` faulted at `vpn`: the out-of-memory killer
     /// killed `victim`, the process with the largest `score`.
     case oomKilled(victim: PID, score: OOMScore, pid: PID, vpn: Int)
+    /// `entries` TLB entries were invalidated because of `cause` (only with a TLB, `config tlb
+    /// N`): of process `pid`, or of every process mapping the pages (nil: a shootdown).
+    case tlbInvalidated(pid: PID?, entries: Int, cause: TLBCause)
+}
+
+/// What made TLB entries stale.
+public enum TLBCause: String, Equatable, Sendable {
+    /// Fork write-protected the parent's private writable pages.
+    case fork
+    /// munmap.
+    case unmap
+    /// mprotect.
+    case protect
+    /// madvise dontneed / free.
+    case madvise
+    /// mremap moved the pages.
+    case mremap
+    /// truncate removed the pages past the new end from every mapping.
+    case truncate
+    /// Writeback (fsync, sync, msync) made clean shared pages read-only again.
+    case writeback
+    /// Reclaim took the frame from every mapping.
+    case reclaim
 }
 
 /// What a reclaimed frame held and where its page went.

@@ -22,6 +22,13 @@ public struct Machine: Sendable {
     var entryCount = 0
     /// Swap space, the swap cache and reclaim's bookkeeping (Reclaim/); inert without swap.
     var swap: SwapSpace
+    /// The TLB (TLB/); inert with `config tlb 0`, the default.
+    var tlb: TLB
+    /// Set while `populate` touches pages: a write fault then keeps the page's value (it only
+    /// breaks copy-on-write and dirties, as the kernel's FOLL_WRITE does).
+    var populating = false
+    /// Some region was ever mlock'd: reclaim then checks whether a frame is locked.
+    var everLocked = false
     /// Whether operations record `Event`s; benchmarks switch it off.
     public var recordsEvents = true
     /// The page-table layout in force (PageTables/).
@@ -61,6 +68,7 @@ public struct Machine: Sendable {
         tableShifts = (1..<max(layout.levels, 1)).map { layout.shift(level: $0) }
         frames = FrameTable(count: c.frames)
         swap = SwapSpace(capacity: c.swapPages)
+        tlb = TLB(capacity: c.tlbEntries)
         // With swap, reclaim asks the replacement policy, which must see every frame and access.
         if swap.isOn { trackReplacement(true) }
     }
@@ -138,12 +146,12 @@ extension Machine {
 
     /// Index of the region of address space `space` containing `vpn`, by binary search.
     @inline(__always) func regionIndex(_ space: Int, _ vpn: Int) -> Int? {
-        Machine.regionIndex(in: procs[space].regions, vpn)
+        withRegions(space) { Machine.regionIndex(in: $0, vpn) }
     }
 
     static func regionIndex(in regions: OrderedTree<RegionRecord>, _ vpn: Int) -> Int? {
         let r = regions.countAtMost(vpn) - 1
-        guard r >= 0, regions[r].info.contains(vpn) else { return nil }
+        guard r >= 0, regions.withElement(at: r, { $0.info.contains(vpn) }) else { return nil }
         return r
     }
 

@@ -98,6 +98,8 @@ public struct MachineConfig: Equatable, Sendable {
     /// Readahead window of a major fault on a file mapping, in pages, under `profile linux`
     /// (rule 14; Linux: the disk's read_ahead_kb, 128 KiB = 32 pages by default). 0 or 1: none.
     public var readaheadPages: Int = 32
+    /// TLB entries (`config tlb N`; 0 = no TLB, the default). See TLB/TLB.swift.
+    public var tlbEntries: Int = 0
     /// The page-table layout the script chose (`config page-tables`); nil: the standard one for
     /// the page size (`PageTableLayout.standard`), whose figures are not shown unless asked.
     /// A chosen layout fixes the page size (`pageSize` follows it).
@@ -147,6 +149,7 @@ public struct MachineConfig: Equatable, Sendable {
         let size = min(max(pageSize, MachineConfig.pageSizes.lowerBound), MachineConfig.pageSizes.upperBound)
         c.pageSize = 1 << (Int.bitWidth - 1 - size.leadingZeroBitCount)
         c.swapPages = min(max(swapPages, 0), MachineConfig.maxFrames)
+        c.tlbEntries = min(max(tlbEntries, 0), TLB.maxEntries)
         if let layout = pageTables {
             if (try? layout.validate()) == nil { c.pageTables = nil } else { c.pageSize = layout.pageSize }
         }

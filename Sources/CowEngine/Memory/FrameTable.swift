@@ -23,6 +23,10 @@ struct FrameTable: Sendable {
     var kinds: [Kind] = []
     /// Dirty bit of the page itself (any write through any entry sets it).
     var dirty: [Bool] = []
+    /// PageAnonExclusive (conformance rule 10): an anonymous frame its one mapper got by a fault of
+    /// its own (a new page, or a reuse on a write fault); fork clears it. Only the `linux` profile
+    /// reads it (mprotect back to writable re-enables writes only on marked pages).
+    var exclusive: [Bool] = []
     /// For page-cache frames: file id; for shmem frames: object id. 0 otherwise.
     var owner: [Int32] = []
     /// Page index within the owner.
@@ -33,6 +37,13 @@ struct FrameTable: Sendable {
     var freeHint: Int = 0
     /// Number of free frames (materialised or not).
     private(set) var freeCount: Int
+    /// The transparent huge pages allocated (`allocateBlock`), Linux's large folios: by first
+    /// frame, a bitmap (8 words) of the frames still in use as part of it. A huge page stays
+    /// one folio after its mappings split; a frame of it that is released leaves it (and may be
+    /// allocated again as an ordinary page); the folio is gone with its last frame.
+    var hugeFolios: [Int: [UInt64]] = [:]
+    /// Frames of one huge page (a page-table page's worth of pages).
+    static let hugeFolioFrames = 512
     /// The replacement policy's bookkeeping: told of every allocation and release here (a no-op
     /// unless it is tracking, see `ReplacementState`).
     var replacement = ReplacementState()
@@ -68,6 +79,7 @@ struct FrameTable: Sendable {
         mapcount.append(contentsOf: repeatElement(0, count: new))
         kinds.append(contentsOf: repeatElement(.free, count: new))
         dirty.append(contentsOf: repeatElement(false, count: new))
+        exclusive.append(contentsOf: repeatElement(false, count: new))
         owner.append(contentsOf: repeatElement(0, count: new))
         ownerPage.append(contentsOf: repeatElement(0, count: new))
         // `old` is a multiple of 64 (or `count`, and then nothing grows): whole words only.
@@ -103,26 +115,71 @@ struct FrameTable: Sendable {
         return f
     }
 
+    /// Takes `n` (a multiple of 64) consecutive free frames starting at a multiple of `n`, the
+    /// lowest such block, as anonymous frames (zero-filled, clean, mapcount 0): the frames of a
+    /// transparent huge page (rule 17). Returns the first frame; nil (nothing taken) when no
+    /// aligned block is wholly free.
+    mutating func allocateBlock(_ n: Int) -> Int? {
+        guard n > 0, n % 64 == 0, freeCount >= n else { return nil }
+        let words = n / 64
+        var first = 0
+        while first + n <= count {
+            while first + n > kinds.count && kinds.count < count { grow() }
+            guard first + n <= kinds.count else { return nil }
+            let w = first / 64
+            if (w..<(w + words)).allSatisfy({ freeBits[$0] == ~UInt64(0) }) {
+                for k in w..<(w + words) { freeBits[k] = 0 }
+                freeCount -= n
+                for f in first..<(first + n) {
+                    kinds[f] = .anonymous
+                    replacement.inserted(f)
+                }
+                if n == Self.hugeFolioFrames { hugeFolios[first] = Array(repeating: ~0, count: n / 64) }
+                return first
+            }
+            first += n
+        }
+        return nil
+    }
+
     /// Whether frame `f`, which is free, is in the state `allocate` relies on: value 0, mapcount
     /// 0, clean, no owner.
     func isCleared(_ f: Int) -> Bool {
-        values[f] == 0 && mapcount[f] == 0 && !dirty[f] && owner[f] == 0 && ownerPage[f] == 0
+        values[f] == 0 && mapcount[f] == 0 && !dirty[f] && !exclusive[f] && owner[f] == 0 && ownerPage[f] == 0
     }
 
     /// Returns `frame` to the free pool (callers make sure nothing refers to it any more).
     mutating func release(_ frame: Int) {
         guard isUsed(frame) else { return }
+        if !hugeFolios.isEmpty { leaveHugeFolio(frame) }
         replacement.removed(frame)
         kinds[frame] = .free
         mapcount[frame] = 0
         values[frame] = 0
         dirty[frame] = false
+        exclusive[frame] = false
         owner[frame] = 0
         ownerPage[frame] = 0
         let w = frame / 64
         freeBits[w] |= UInt64(1) << UInt64(frame % 64)
         if w < freeHint { freeHint = w }
         freeCount += 1
+    }
+
+    /// Takes `frame` out of its huge page's folio, if it is in one.
+    private mutating func leaveHugeFolio(_ frame: Int) {
+        let first = frame - frame % Self.hugeFolioFrames
+        guard var members = hugeFolios[first] else { return }
+        let k = frame - first
+        members[k / 64] &= ~(UInt64(1) << UInt64(k % 64))
+        hugeFolios[first] = members.allSatisfy { $0 == 0 } ? nil : members
+    }
+
+    /// Whether `frame` is (still) part of a huge page's folio.
+    func inHugeFolio(_ frame: Int) -> Bool {
+        guard !hugeFolios.isEmpty, let members = hugeFolios[frame - frame % Self.hugeFolioFrames] else { return false }
+        let k = frame % Self.hugeFolioFrames
+        return members[k / 64] & (UInt64(1) << UInt64(k % 64)) != 0
     }
 
     /// True when the free bitmap says `frame` is free.

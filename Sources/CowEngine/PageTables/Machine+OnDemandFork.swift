@@ -70,7 +70,10 @@ extension Machine {
                 let e = procs[owner].regions[r].entries[k]
                 if Packed.isPresent(e) {
                     let f = Packed.frame(e)
-                    if f != zero { frames.mapcount[f] += Int32(missing) }
+                    if f != zero {
+                        frames.mapcount[f] += Int32(missing)
+                        frames.exclusive[f] = false     // rule 10: shared by fork, as a cow fork clears it
+                    }
                 } else if Packed.isSwap(e) {
                     swap.count[Packed.slot(e)] += Int32(missing)
                 }
@@ -95,6 +98,12 @@ extension Machine {
                 for k in range {
                     let e = procs[s].regions[r].entries[k]
                     if e & Packed.present != 0 && e & Packed.writable != 0 {
+                        // No TLB caches these writable (fork dropped them, fills under a shared
+                        // table are read-only); dropped here too should one be.
+                        if tlb.isOn {
+                            let v = procs[s].regions[r].info.start + k
+                            invalidateTLB(s, v..<(v + 1), writableOnly: true)
+                        }
                         procs[s].regions[r].entries[k] = (e & ~Packed.writable) | Packed.copyOnWrite
                     }
                 }
@@ -225,6 +234,22 @@ extension Machine {
     /// Whether `stats` should show the on-demand-fork figures (odf chosen, or used).
     public var showsOnDemandFork: Bool { config.forkMode == .onDemand || tablesSharedAtForks > 0 }
 
+    /// What leaf table `key` of `space` holds: its non-empty entries with their pages, in order.
+    /// Pages no region covers read as empty entries, as in a real table, so a sharer that maps
+    /// a new region there (mmap fills no entry) or splits one (mprotect of other rights copies
+    /// the table first, mlock and madvise change no entry) still sees the same table.
+    func leafContents(_ space: Int, key: Int) -> [(vpn: Int, entry: PackedEntry)] {
+        var contents: [(vpn: Int, entry: PackedEntry)] = []
+        for (r, range) in leafSpans(space, key: key) {
+            let start = procs[space].regions[r].info.start
+            for k in range {
+                let e = procs[space].regions[r].entries[k]
+                if e != 0 { contents.append((start + k, e)) }
+            }
+        }
+        return contents
+    }
+
     /// Checks of the sharing bookkeeping, part of `check()`.
     func checkSharedLeaves(_ problems: inout [String]) {
         var perSpace = Array(repeating: 0, count: procs.count)
@@ -235,14 +260,14 @@ extension Machine {
                 problems.append("shared page table \(id) counts \(leaf.counted) of \(leaf.sharers.count) sharers")
             }
             missing += leaf.sharers.count - leaf.counted
-            var first: [PackedEntry]?
+            var first: [(vpn: Int, entry: PackedEntry)]?
             for s in leaf.sharers {
                 perSpace[s] += 1
                 if procs[s].tables.levels.last?[leaf.key] != id {
                     problems.append("process \(procs[s].pid) shares page table \(id) but its tree has another")
                 }
-                let mine = leafSpans(s, key: leaf.key).flatMap { Array(procs[s].regions[$0.r].entries[$0.range]) }
-                if let first, first != mine {
+                let mine = leafContents(s, key: leaf.key)
+                if let first, !first.elementsEqual(mine, by: { $0.vpn == $1.vpn && $0.entry == $1.entry }) {
                     problems.append("process \(procs[s].pid) sees other entries than its sharers under shared page table \(id)")
                 }
                 if first == nil { first = mine }

@@ -108,8 +108,10 @@ extension Machine {
         try validateRange(vpn, pages)
         let space = spaceIndex(i)
         guard firstOverlap(space, vpn, vpn + pages) != nil else { return }
+        let tlbMark = tlbInvalidationMark
         unshareRange(space, vpn, vpn + pages)      // on-demand fork: shared tables there are copied first
         _ = removeRegions(space, isolate(space, vpn, vpn + pages))
+        noteTLB(procs[space].pid, since: tlbMark, .unmap)
     }
 
     /// Changes the rights of [vpn, vpn + pages), which must be mapped entirely; splits regions
@@ -129,7 +131,10 @@ extension Machine {
             let info = procs[space].regions[r].info
             changing.append((max(vpn, info.start), min(vpn + pages, info.end)))
         }
+        let tlbMark = tlbInvalidationMark
+        defer { noteTLB(procs[space].pid, since: tlbMark, .protect) }
         for (start, end) in changing {
+            invalidateTLB(space, start..<end)
             for r in isolate(space, start, end) {
                 procs[space].regions[r].info.permissions = permissions
                 reprotectEntries(space, r)
@@ -155,7 +160,11 @@ extension Machine {
                 if notifiesWrites(info.backing), e & Packed.dirty == 0 { notify = true }
                 if !notify { flags |= Packed.writable }
             } else if writable {
-                let exclusive = mapsAnonymousFrame(e) && frames.mapcount[f] == 1 && !isSwapCached(f)
+                // Rule 10 (linux profile): only pages marked exclusive; textbook: any anonymous
+                // page nobody else maps.
+                let exclusive = mapsAnonymousFrame(e)
+                    && (config.profile == .linux ? frames.exclusive[f]
+                                                         : frames.mapcount[f] == 1 && !isSwapCached(f))
                 flags |= exclusive ? Packed.writable : Packed.copyOnWrite
             }
             procs[space].regions[r].entries[k] = Packed.make(frame: f, flags)

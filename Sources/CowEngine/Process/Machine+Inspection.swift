@@ -66,11 +66,20 @@ extension Machine {
         guard pid >= 1, pid <= procs.count else { return [] }
         var pages: [MappedPage] = []
         for record in procs[spaceIndex(pid - 1)].regions {
+            let huge = Set(record.hugeBlocks)
             for (k, e) in record.entries.enumerated() where Packed.isPresent(e) {
-                pages.append(MappedPage(vpn: record.info.start + k, region: record.info.name, entry: Packed.unpack(e)))
+                let vpn = record.info.start + k
+                pages.append(MappedPage(vpn: vpn, region: record.info.name, entry: Packed.unpack(e),
+                                        huge: !huge.isEmpty && huge.contains(Machine.hugeBlock(vpn))))
             }
         }
         return pages
+    }
+
+    /// Whether `frame` is an anonymous page marked exclusive (rule 10, PageAnonExclusive): its one
+    /// mapper got it by a fault of its own, and no fork shared it since.
+    public func isExclusive(frame: Int) -> Bool {
+        frames.isUsed(frame) && frames.kinds[frame] == .anonymous && frames.exclusive[frame]
     }
 
     /// The present entry for `vpn` in the address space `pid` uses, or nil.

@@ -19,9 +19,13 @@ extension Machine {
         }
         unshareRange(space, vpn, vpn + pages)      // on-demand fork: shared tables there are copied first
         unshareRange(space, newVpn, newVpn + pages)
+        let tlbMark = tlbInvalidationMark
+        invalidateTLB(space, vpn..<(vpn + pages))
+        noteTLB(procs[space].pid, since: tlbMark, .mremap)
         let inside = isolate(space, vpn, vpn + pages)
         var record = procs[space].regions.remove(at: inside.lowerBound)
         record.info.start = newVpn
+        moveHugeBlocks(&record, by: newVpn - vpn, pid: procs[space].pid)
         let at = procs[space].regions.firstIndex { $0.info.start > newVpn } ?? procs[space].regions.count
         procs[space].regions.insert(record, at: at)
         moveTables(space, from: vpn, to: newVpn, pages: pages)

@@ -41,6 +41,7 @@ extension Machine {
         releaseTables(space, spans: removed.map { $0.info.start..<$0.info.end })
         var freed = 0
         for record in removed.reversed() {
+            if tlb.isOn { invalidateTLB(space, record.info.start..<record.info.end) }
             for e in record.entries where dropReference(e) { freed += 1 }
             if case .shmem(let id) = record.source { freed += releaseShmem(id) }
             entryCount -= record.info.pages
@@ -58,6 +59,7 @@ extension Machine {
     /// Unmaps every region of `space`; returns the frames freed.
     mutating func tearDown(_ space: Int) -> Int {
         releaseShares(space)
+        dropTLB(space)      // the address space is gone: not counted as invalidations
         let freed = removeRegions(space, 0..<procs[space].regions.count)
         freeAllTables(space)
         return freed
@@ -77,6 +79,12 @@ extension Machine {
         right.info.pages = old.info.pages - k
         right.entries = Array(old.entries[k...])
         right.objectOffset = old.objectOffset + k
+        if !old.hugeBlocks.isEmpty {
+            // A huge mapping the cut goes through is split; the others go with their half.
+            left.hugeBlocks = old.hugeBlocks.filter { $0 + Machine.hugePagePages <= vpn }
+            right.hugeBlocks = old.hugeBlocks.filter { $0 >= vpn }
+            for b in old.hugeBlocks where b < vpn && b + Machine.hugePagePages > vpn { note(.hugePageSplit(pid: procs[space].pid, vpn: b)) }
+        }
         if case .file(let id, let offset) = old.info.backing { right.info.backing = .file(id, offset: offset + k) }
         if case .shmem(let id) = old.source { retainShmem(id) }
         procs[space].regions[r] = left

@@ -47,11 +47,14 @@ public struct MappedPage: Equatable, Sendable {
     public var region: String
     /// The entry itself.
     public var entry: PageTableEntry
+    /// The page is part of a transparent huge page (its block is mapped as one, rule 17).
+    public var huge: Bool
     /// A mapped page, for building expectations.
-    public init(vpn: Int, region: String, entry: PageTableEntry) {
+    public init(vpn: Int, region: String, entry: PageTableEntry, huge: Bool = false) {
         self.vpn = vpn
         self.region = region
         self.entry = entry
+        self.huge = huge
     }
 }
 

@@ -73,6 +73,13 @@ public struct ProcessCounters: Equatable, Sendable {
     public var reuses: Int
     /// All faults, as getrusage's ru_minflt + ru_majflt.
     public var faults: Int { minorFaults + majorFaults }
+    /// Accesses the TLB answered (0 without a TLB, `config tlb N`).
+    public var tlbHits = 0
+    /// Accesses the TLB could not answer (no entry, or a write to a read-only entry): page walks.
+    public var tlbMisses = 0
+    /// Entries of this address space's TLB dropped because what they cached changed (fork
+    /// write-protection, copy-on-write, unmap, mprotect, madvise, mremap, truncate, reclaim...).
+    public var tlbInvalidations = 0
 
     /// Counters with given values (all zero by default).
     public init(minorFaults: Int = 0, majorFaults: Int = 0, copies: Int = 0, reuses: Int = 0) {
@@ -86,6 +93,17 @@ public struct ProcessCounters: Equatable, Sendable {
     static func + (a: ProcessCounters, b: ProcessCounters) -> ProcessCounters {
         ProcessCounters(minorFaults: a.minorFaults + b.minorFaults, majorFaults: a.majorFaults + b.majorFaults,
                         copies: a.copies + b.copies, reuses: a.reuses + b.reuses)
+            .withTLB(hits: a.tlbHits + b.tlbHits, misses: a.tlbMisses + b.tlbMisses,
+                     invalidations: a.tlbInvalidations + b.tlbInvalidations)
+    }
+
+    /// The same counters with these TLB figures.
+    func withTLB(hits: Int, misses: Int, invalidations: Int) -> ProcessCounters {
+        var c = self
+        c.tlbHits = hits
+        c.tlbMisses = misses
+        c.tlbInvalidations = invalidations
+        return c
     }
 }
 

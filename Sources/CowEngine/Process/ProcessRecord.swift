@@ -17,6 +17,11 @@ struct RegionRecord: Sendable {
     /// when the frames go and when the region splits; fork-skip leaves a private anonymous
     /// region without it out of fork (conformance rule 11).
     var hadAnonymousFrame = false
+    /// First pages of the 512-page blocks this region maps as transparent huge pages (rule 17),
+    /// ascending: each block lies inside the region, starts at a multiple of 512 and maps 512
+    /// consecutive anonymous frames starting at a multiple of 512 (one PMD entry in Linux).
+    /// Removing a block start is splitting the huge mapping: its 512 entries stay as they are.
+    var hugeBlocks: [Int] = []
 
     /// Object page behind virtual page `vpn` of this region.
     @inline(__always) func objectPage(_ vpn: Int) -> Int { objectOffset + (vpn - info.start) }

@@ -78,6 +78,8 @@ public struct Region: Equatable, Sendable {
     public var readahead: ReadaheadHint = .normal
     /// MADV_HUGEPAGE / MADV_NOHUGEPAGE; `.unset` unless advised.
     public var hugePages: HugePageHint = .unset
+    /// mlock'd (VM_LOCKED): its pages are never reclaimed; smaps `Locked`. Not inherited by fork.
+    public var locked = false
     /// One past the last virtual page number.
     public var end: Int { start + pages }
 

@@ -70,6 +70,7 @@ extension Machine {
     /// handled is working on, never shmem or a tmpfs page (they would need swap, not modelled).
     func isReclaimable(_ f: Int) -> Bool {
         guard f >= 0, f < frames.materialized, f != swap.pinned.0, f != swap.pinned.1 else { return false }
+        if everLocked && isLocked(f) { return false }
         switch frames.kinds[f] {
         case .pageCache: return !fileRecords[Int(frames.owner[f]) - 1].isTmpfs     // tmpfs pages have no disk to go to
         case .anonymous: return swap.slot(cachedIn: f) != nil || swap.used < swap.capacity
@@ -81,6 +82,8 @@ extension Machine {
 
     /// Frees frame `f` (which `isReclaimable`), recording why it was chosen.
     mutating func reclaim(_ f: Int, why: String) {
+        let tlbMark = tlbInvalidationMark
+        defer { noteTLB(nil, since: tlbMark, .reclaim) }
         switch frames.kinds[f] {
         case .anonymous:
             let slot: Int
@@ -98,6 +101,7 @@ extension Machine {
                 swap.value[s] = frames.values[f]
                 swap.pagesOut += 1
             }
+            splitHugeMappings(ofFrame: f)     // a huge page is split before a page of it goes to swap
             let n = replaceMappings(of: f, with: Packed.swapEntry(slot))
             swap.count[slot] += Int32(n)
             frames.mapcount[f] = 0
@@ -130,9 +134,10 @@ extension Machine {
         if vpn >= 0 {
             for space in procs.indices where procs[space].state.isAlive && procs[space].borrowsFrom == nil {
                 guard let r = regionIndex(space, vpn) else { continue }
-                let k = vpn - procs[space].regions[r].info.start
-                let e = procs[space].regions[r].entries[k]
+                let k = vpn - withRegions(space) { $0.start(of: r) }
+                let e = regionEntry(space, r, vpn)
                 guard Packed.isPresent(e), Packed.frame(e) == f else { continue }
+                if tlb.isOn { invalidateTLB(space, vpn) }
                 procs[space].regions[r].entries[k] = replacement
                 n += 1
                 left -= 1
@@ -145,6 +150,7 @@ extension Machine {
                 for k in procs[space].regions[r].entries.indices {
                     let e = procs[space].regions[r].entries[k]
                     guard Packed.isPresent(e), Packed.frame(e) == f else { continue }
+                    if tlb.isOn { invalidateTLB(space, procs[space].regions[r].info.start + k) }
                     procs[space].regions[r].entries[k] = replacement
                     n += 1
                     left -= 1
@@ -167,6 +173,7 @@ extension Machine {
                 let e = procs[space].regions[r].entries[k]
                 guard Packed.isPresent(e), Packed.frame(e) == f else { continue }
                 if e & Packed.dirty != 0 { dirty = true }
+                if tlb.isOn { invalidateTLB(space, procs[space].regions[r].info.start + k) }
                 procs[space].regions[r].entries[k] = 0
                 n += 1
             }

@@ -9,7 +9,7 @@ extension Machine {
     mutating func readFaultWithSwap(at site: FaultSite) -> AccessOutcome {
         swap.faulting = (site.process, site.space, site.vpn)
         defer { swap.faulting = nil }
-        let e = procs[site.space].regions[site.region].entries[site.vpn - procs[site.space].regions[site.region].info.start]
+        let e = regionEntry(site.space, site.region, site.vpn)
         if Packed.isSwap(e) { return swapIn(at: site, slot: Packed.slot(e), write: nil) }
         return readFault(at: site)
     }
@@ -18,9 +18,9 @@ extension Machine {
     mutating func writeSlowWithSwap(at site: FaultSite, _ value: Int64) -> AccessOutcome {
         swap.faulting = (site.process, site.space, site.vpn)
         defer { swap.faulting = nil }
-        let record = procs[site.space].regions[site.region]
-        let e = record.entries[site.vpn - record.info.start]
-        if Packed.isSwap(e) && record.info.permissions.contains(.write) {
+        // Fields read in place (a copy of the whole record would retain and release its arrays).
+        let e = regionEntry(site.space, site.region, site.vpn)
+        if Packed.isSwap(e) && withRegions(site.space, { $0.isWritable(site.region) }) {
             return swapIn(at: site, slot: Packed.slot(e), write: value)
         }
         return writeSlow(at: site, value)
@@ -51,13 +51,11 @@ extension Machine {
             f = g
         }
         countFault(i, major: major)
-        let info = procs[space].regions[r].info
-        let k = vpn - info.start
+        let (k, writable) = withRegions(space) { (vpn - $0.start(of: r), $0.isWritable(r)) }
         // This entry's reference moves from the slot to the frame.
         swap.count[slot] -= 1
         frames.mapcount[f] += 1
         swap.hint(f, vpn)
-        procs[space].regions[r].hadAnonymousFrame = true
         var slotFreed = false
         if swap.count[slot] == 0 {
             swap.unlink(slot)
@@ -66,13 +64,22 @@ extension Machine {
             slotFreed = true
         }
         let exclusive = slotFreed && frames.mapcount[f] == 1
+        if exclusive { frames.exclusive[f] = true }
         var flags = Packed.present | Packed.user | Packed.accessed
-        if info.permissions.contains(.write) { flags |= exclusive ? Packed.writable : Packed.copyOnWrite }
-        procs[space].regions[r].entries[k] = Packed.make(frame: f, flags)
+        if writable { flags |= exclusive ? Packed.writable : Packed.copyOnWrite }
+        // One modification of the region record for its flag and the entry (each goes down the
+        // region tree); a write to an exclusive page sets the dirty bit in the same store.
+        let dirtyNow = write != nil && exclusive
+        do {
+            let entry = Packed.make(frame: f, flags) | (dirtyNow ? Packed.dirty : 0)
+            modifyRegion(space, r) { record in
+                record.hadAnonymousFrame = true
+                record.entries[k] = entry
+            }
+        }
         note(.swappedIn(pid: pid, vpn: vpn, slot: slot, frame: f, major: major, slotFreed: slotFreed))
         guard let value = write else { return .value(frames.values[f]) }
         if exclusive {
-            procs[space].regions[r].entries[k] |= Packed.dirty
             store(f, value)
             return .value(value)
         }
@@ -82,6 +89,7 @@ extension Machine {
         guard let g = allocateFrame(.anonymous, sparing: f) else { return outOfMemory(i, vpn) }
         frames.values[g] = frames.values[f]
         frames.mapcount[g] = 1
+        frames.exclusive[g] = true
         procs[space].regions[r].entries[k] = Packed.make(frame: g, Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed)
         swap.hint(g, vpn)
         _ = dropReference(Packed.make(frame: f, Packed.present))
@@ -228,4 +236,39 @@ public struct SwapSlotInfo: Equatable, Sendable {
         self.cachedIn = cachedIn
         self.referrers = referrers
     }
+}
+
+extension Machine {
+    /// Runs `body` on region record `r` of address space `space` in place: one walk down the
+    /// region tree for several changes to the record (the swap-in path, issue 14).
+    @inline(__always) mutating func modifyRegion<T>(_ space: Int, _ r: Int, _ body: (inout RegionRecord) -> T) -> T {
+        body(&procs[space].regions[r])
+    }
+}
+
+extension Machine {
+    /// Calls `body` with the region tree of address space `space`, borrowed where it is stored:
+    /// reading `procs[space].regions` through the array's subscript copies the process record
+    /// (retaining and releasing everything in it), several times per trace miss (issue 14).
+    @inline(__always) func withRegions<R>(_ space: Int, _ body: (OrderedTree<RegionRecord>) -> R) -> R {
+        procs.withUnsafeBufferPointer { body($0[space].regions) }
+    }
+
+    /// The entry of page `vpn` in region `r` of address space `space`, read in place.
+    @inline(__always) func regionEntry(_ space: Int, _ r: Int, _ vpn: Int) -> PackedEntry {
+        withRegions(space) { $0.entry(r, vpn: vpn) }
+    }
+}
+
+extension OrderedTree where Element == RegionRecord {
+    /// First page of region `r`, read in place.
+    @inline(__always) func start(of r: Int) -> Int { withElement(at: r) { $0.info.start } }
+
+    /// The entry of page `vpn` (inside region `r`), read in place.
+    @inline(__always) func entry(_ r: Int, vpn: Int) -> PackedEntry {
+        withElement(at: r) { $0.entries[vpn - $0.info.start] }
+    }
+
+    /// Whether region `r` may be written, read in place.
+    @inline(__always) func isWritable(_ r: Int) -> Bool { withElement(at: r) { $0.info.permissions.contains(.write) } }
 }

@@ -28,7 +28,8 @@ extension Machine {
     /// The frame reclaim should take and why, as the policy chooses (nil: nothing tracked).
     /// Reclaim then frees it (which tells the policy) or calls `passOverVictim`.
     mutating func chooseReplacementVictim() -> (frame: Int, why: String)? {
-        frames.replacement.victim()
+        frames.replacement.describesVictims = recordsEvents
+        return frames.replacement.victim()
     }
 
     /// Reclaim could not take `frame`: the policy keeps it and chooses it last.
@@ -57,7 +58,7 @@ extension Machine {
     /// mapped frame (a frame the fault allocated already counts, see `ReplacementState.touch`).
     mutating func referenceAfterFault(_ space: Int, _ vpn: Int, write: Bool) {
         guard let r = regionIndex(space, vpn) else { return }
-        let e = procs[space].regions[r].entries[vpn - procs[space].regions[r].info.start]
+        let e = regionEntry(space, r, vpn)
         guard Packed.isPresent(e) else { return }
         frames.replacement.referencedAfterFault(Packed.frame(e), write: write)
     }

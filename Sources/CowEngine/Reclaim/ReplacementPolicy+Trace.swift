@@ -114,6 +114,22 @@ extension Machine {
     /// none). One pass from the end with a dictionary of last-seen positions.
     static func nextUses(_ pages: [Int]) -> [Int?] {
         var next = [Int?](repeating: nil, count: pages.count)
+        // Page numbers up to a bound proportional to the length (the usual case): an array of
+        // last-seen positions instead of a dictionary (a hash per reference; issue 14).
+        var highest = -1, lowest = 0
+        for page in pages {
+            if page > highest { highest = page }
+            if page < lowest { lowest = page }
+        }
+        if lowest == 0, highest >= 0, highest < 2 * pages.count + (1 << 16) {
+            var last = [Int](repeating: -1, count: highest + 1)
+            for t in pages.indices.reversed() {
+                let page = pages[t]
+                if last[page] >= 0 { next[t] = last[page] }
+                last[page] = t
+            }
+            return next
+        }
         var seen: [Int: Int] = [:]
         seen.reserveCapacity(min(pages.count, 1 << 16))
         for t in pages.indices.reversed() {
@@ -176,7 +192,7 @@ extension Machine {
     static func isAccessEvent(_ event: Event) -> Bool {
         switch event {
         case .demandZero, .zeroPageMapped, .fileRead, .sharedMapped, .writeNotified, .copyOnWrite, .copyOnWriteReuse,
-             .swappedIn, .readAhead:
+             .swappedIn, .readAhead, .hugePageMapped, .hugePageSplit:
             return true
         default:
             return false

@@ -59,6 +59,10 @@ public struct ReplacementState: Sendable {
     /// accessed next, `Int.max` when never again or when no future is known (outside `trace`).
     /// The trace driver sets it before each access.
     public var upcoming = Int.max
+    /// Whether `victim()` must say in full why it chose its frame (the reason goes into the
+    /// reclaim event); the machine clears it while it records no events, and CLOCK then leaves
+    /// out the count of reference bits it cleared (no string is built per miss, issue 14).
+    var describesVictims = true
     /// Whether a trace is giving OPT its future (only changes the wording of OPT's reasons).
     public var knowsFuture = false
 

@@ -23,13 +23,19 @@ struct OrderedTree<Element: TreeKeyed & Sendable>: Sendable {
 
     /// A node. Mutated only when uniquely referenced (the tree copies shared nodes first), which
     /// is what makes the unchecked Sendable conformance sound.
+    ///
+    /// Its stored properties opt out of the runtime's dynamic exclusivity checks
+    /// (`@exclusivity(unchecked)`): every access is made by the tree's own code on a path it owns
+    /// (a node is reached from the root through unique references before it is mutated, and no
+    /// access to a node overlaps another to the same node), and the checks (`swift_beginAccess`)
+    /// were a fifth of the time of a trace's miss path (issue 14).
     final class Node: @unchecked Sendable {
         let isLeaf: Bool
-        var items: [Element]
-        var children: [Node]
-        var keys: [Int]
-        var counts: [Int]
-        var count: Int
+        @exclusivity(unchecked) var items: [Element]
+        @exclusivity(unchecked) var children: [Node]
+        @exclusivity(unchecked) var keys: [Int]
+        @exclusivity(unchecked) var counts: [Int]
+        @exclusivity(unchecked) var count: Int
 
         init(leaf items: [Element]) {
             isLeaf = true
@@ -113,14 +119,8 @@ struct OrderedTree<Element: TreeKeyed & Sendable>: Sendable {
         // `_read`, not `get`: reading one field (`regions[r].info.start`) borrows the element in
         // its leaf instead of copying it whole (a copy retains and releases every array in it).
         _read {
-            var node = root
-            var i = i
-            while !node.isLeaf {
-                var c = 0
-                while i >= node.counts[c] { i -= node.counts[c]; c += 1 }
-                node = node.children[c]
-            }
-            yield node.items[i]
+            let (node, k) = leaf(containing: i)
+            yield node.items[k]
         }
         _modify {
             makeRootUnique()
@@ -303,6 +303,28 @@ struct OrderedTree<Element: TreeKeyed & Sendable>: Sendable {
             return total == n.count ? nil : "inner count \(n.count) for \(total) elements"
         }
         return visit(root, depth: 0, isRoot: true)
+    }
+}
+
+extension OrderedTree {
+    /// Calls `body` with the element at position `i` (0 ..< count) borrowed in its leaf. Reading
+    /// through the subscript copies the element out of the leaf's array (retaining and releasing
+    /// every array in it); this does not, which is what the trace's miss path needs (issue 14).
+    @inline(__always) func withElement<R>(at i: Int, _ body: (Element) -> R) -> R {
+        let (node, k) = leaf(containing: i)
+        return node.items.withUnsafeBufferPointer { body($0[k]) }
+    }
+
+    /// The leaf holding position `i` (0 ..< count) and the position inside that leaf.
+    @inline(__always) func leaf(containing i: Int) -> (Node, Int) {
+        var node = root
+        var i = i
+        while !node.isLeaf {
+            var c = 0
+            while i >= node.counts[c] { i -= node.counts[c]; c += 1 }
+            node = node.children[c]
+        }
+        return (node, i)
     }
 }
 

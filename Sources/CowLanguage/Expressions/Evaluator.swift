@@ -164,6 +164,9 @@ extension Interpreter {
             case "private_dirty": return .number(Rational(usage.privateDirty))
             case "swap": return .number(Rational(usage.swap))
             case "swap_pss": return .number(usage.swapPss)
+            case "pss_dirty": return .number(usage.pssDirty)
+            case "locked": return .number(usage.lockedPss)
+            case "anon_huge_pages": return .number(Rational(usage.anonHugePages &* figures.pageSize / 1024))
             default: return .number(Rational(usage.anonymous))
             }
         }
@@ -177,6 +180,9 @@ extension Interpreter {
             case "major_faults": return .number(Rational(c.majorFaults))
             case "copies": return .number(Rational(c.copies))
             case "reuses": return .number(Rational(c.reuses))
+            case "tlb_hits": return .number(Rational(c.tlbHits))
+            case "tlb_misses": return .number(Rational(c.tlbMisses))
+            case "tlb_invalidations": return .number(Rational(c.tlbInvalidations))
             case "alive": return .boolean(info.isAlive)
             default: return .number(Rational(info.pid))
             }
@@ -189,6 +195,13 @@ extension Interpreter {
         case "cached":
             try arity(1...1)
             return .number(Rational(try fileArgument(arguments[0]).cachedPages))
+        case "exclusive":
+            try arity(2...2)
+            let info = try processArgument(arguments[0])
+            let address = try self.address(arguments[1])
+            let figures = self.figures
+            guard info.isAlive, let entry = figures.entry(info.pid, vpn: address / figures.pageSize) else { return .boolean(false) }
+            return .boolean(figures.isExclusive(frame: entry.frame))
         case "frame", "mapcount", "value":
             try arity(2...2)
             let info = try processArgument(arguments[0])

@@ -18,9 +18,10 @@ public struct FunctionSpec: Sendable {
 public enum FunctionCatalog {
     /// Usage functions: the smaps figures, in pages (Pss exact).
     public static let usageNames = ["rss", "pss", "uss", "shared_clean", "shared_dirty", "private_clean", "private_dirty", "anonymous", "size",
-                                    "swap", "swap_pss"]
+                                    "swap", "swap_pss", "pss_dirty", "locked",
+                                    "anon_huge_pages"]
     /// Per-process counters.
-    public static let counterNames = ["faults", "minor_faults", "major_faults", "copies", "reuses"]
+    public static let counterNames = ["faults", "minor_faults", "major_faults", "copies", "reuses", "tlb_hits", "tlb_misses", "tlb_invalidations"]
 
     /// Every function, in help order.
     public static let all: [FunctionSpec] = [
@@ -35,13 +36,20 @@ public enum FunctionCatalog {
         FunctionSpec(name: "size", arguments: "P [, REGION]", summary: "mapped pages (smaps Size), present or not", group: "memory"),
         FunctionSpec(name: "swap", arguments: "P [, REGION]", summary: "pages in swap (swap entries; smaps Swap)", group: "memory"),
         FunctionSpec(name: "swap_pss", arguments: "P [, REGION]", summary: "proportional swap in pages, exact: each swap entry counts 1 / its slot's swap count (smaps SwapPss)", group: "memory"),
+        FunctionSpec(name: "pss_dirty", arguments: "P [, REGION]", summary: "Pss of the dirty pages in pages, exact (smaps_rollup Pss_Dirty, which prints it in kB in fixed point)", group: "memory"),
+        FunctionSpec(name: "locked", arguments: "P [, REGION]", summary: "Pss of the mlock'd regions in pages, exact (smaps Locked, the kernel's pss_locked)", group: "memory"),
+        FunctionSpec(name: "anon_huge_pages", arguments: "P [, REGION]", summary: "kB (not pages) mapped by transparent huge pages, as smaps AnonHugePages: 2048 per huge page (4 KiB pages)", group: "memory"),
         FunctionSpec(name: "faults", arguments: "P", summary: "page faults taken (minor + major)", group: "counters"),
         FunctionSpec(name: "minor_faults", arguments: "P", summary: "minor faults taken", group: "counters"),
         FunctionSpec(name: "major_faults", arguments: "P", summary: "major faults (page read from disk)", group: "counters"),
         FunctionSpec(name: "copies", arguments: "P", summary: "copy-on-write copies made", group: "counters"),
         FunctionSpec(name: "reuses", arguments: "P", summary: "copy-on-write faults that kept the frame (sole user)", group: "counters"),
+        FunctionSpec(name: "tlb_hits", arguments: "P", summary: "accesses the TLB answered (0 without a TLB, `config tlb N`)", group: "counters"),
+        FunctionSpec(name: "tlb_misses", arguments: "P", summary: "accesses the TLB did not answer (no entry, or a write to a read-only entry): page-table walks", group: "counters"),
+        FunctionSpec(name: "tlb_invalidations", arguments: "P", summary: "TLB entries of the process's address space invalidated because what they cached changed (fork, copy-on-write, unmap, protect, advise, mremap, truncate, writeback, reclaim)", group: "counters"),
         FunctionSpec(name: "frame", arguments: "P, ADDR", summary: "frame number mapped at ADDR, `none` if no page is present", group: "pages"),
         FunctionSpec(name: "mapcount", arguments: "P, ADDR", summary: "how many page-table entries map the frame at ADDR (0 if none)", group: "pages"),
+        FunctionSpec(name: "exclusive", arguments: "P, ADDR", summary: "true when the page at ADDR is an anonymous page marked exclusive (rule 10: got by a fault of this process, not shared by a fork since; `dump` flag E)", group: "pages"),
         FunctionSpec(name: "value", arguments: "P, ADDR", summary: "value stored in the page at ADDR (0 for the zero page), `none` if not present; does not fault", group: "pages"),
         FunctionSpec(name: "alive", arguments: "P", summary: "true while the process has not exited or been killed", group: "pages"),
         FunctionSpec(name: "pid", arguments: "P", summary: "the process id", group: "pages"),

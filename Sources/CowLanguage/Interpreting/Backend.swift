@@ -36,6 +36,12 @@ public enum MemoryOperation: Sendable, Equatable {
     case advise(PID, vpn: Int, pages: Int, advice: MemoryAdvice)
     case msync(PID, vpn: Int, pages: Int)
     case mremap(PID, vpn: Int, pages: Int, to: Int)
+    /// `mremap P RANGE size N`: the region at `vpn` resized in place to `newPages`.
+    case mremapResize(PID, vpn: Int, pages: Int, newPages: Int)
+    /// `map ... populate`: the new mapping's pages faulted in (write faults if `write`).
+    case populate(PID, vpn: Int, pages: Int, write: Bool)
+    /// `mlock` (`lock`) / `munlock`.
+    case mlock(PID, vpn: Int, pages: Int, lock: Bool)
     case fork(PID, child: PID)
     case vfork(PID, child: PID)
     case exec(PID)

@@ -248,6 +248,10 @@ extension Interpreter {
             }
             try mirror(.mremap(info.pid, vpn: vpns.lowerBound, pages: vpns.count, to: target), at: keyword)
             say("\(info.name): moved \(rangeText(vpns)) (\(Format.pages(vpns.count))) to \(rangeText(target..<target + vpns.count)) with its page-table entries", style: .dim)
+        case .mremapResize(let ref, let range, let size):
+            try runMremapResize(ref, range, size, keyword: keyword)
+        case .mlock(let ref, let range, let lock):
+            try runMlock(ref, range, lock: lock, keyword: keyword)
         case .msync(let ref, let range):
             var written = 0
             let (info, vpns) = try changeMapping(ref, range, keyword: keyword) { (m: inout Machine, pid: PID, pages: Range<Int>) throws(EngineError) in
@@ -355,6 +359,8 @@ extension Interpreter {
             say("check: ok, every invariant holds", style: .success)
         case .pwrite, .fsync, .sync, .truncate, .tmpfsFile, .configReadahead:
             try runFileCommand(command, keyword: keyword)
+        case .configTLB, .dump(.tlb, _):
+            try runTLBCommand(command, keyword: keyword)
         case .dropCaches:
             let before = machine.stats.pageCache
             withMachine { $0.dropCaches() }
@@ -502,6 +508,7 @@ extension Interpreter {
         let kind = fileName.map { "\(m.shared ? "shared" : "private") file \($0)" + (offset > 0 ? " from page \(offset)" : "") }
             ?? "\(m.shared ? "shared" : "private") anonymous"
         say("\(info.name): mapped \(finalName) \(rangeText(vpns)) (\(Format.pages(vpns.count)), \(permissions), \(kind))", style: .dim)
+        if m.populate { try populate(info, vpns, write: permissions.contains(.write) && !shared, keyword: keyword) }
     }
 
     /// Prints the values of a range read, one line per run of equal values.

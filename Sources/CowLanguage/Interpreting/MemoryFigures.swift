@@ -26,6 +26,8 @@ public protocol MemoryFigures {
     func entry(_ pid: PID, vpn: Int) -> PageTableEntry?
     /// A frame's state.
     func frame(_ number: Int) -> FrameInfo?
+    /// Whether a frame is an anonymous page marked exclusive (rule 10; `exclusive()`).
+    func isExclusive(frame: Int) -> Bool
     /// Whether smaps prints Pss in kB in fixed point, as Linux does (conformance rule 8: the
     /// `linux` profile), rather than the exact Pss truncated per region (`textbook`).
     var smapsPssIsFixedPoint: Bool { get }
@@ -49,6 +51,8 @@ extension MemoryFigures {
     /// Everything can be answered (the simulator's case).
     public func unavailable(_ figure: String, of pid: PID?) -> String? { nil }
 
+    /// No page is known to be exclusive (a backend that cannot see the mark says so in `unavailable`).
+    public func isExclusive(frame: Int) -> Bool { false }
     /// Not known unless the figures say (the simulator does).
     public func pageTableBytes(of pid: PID) -> Int? { nil }
     public var pageTableBytesTotal: Int? { nil }

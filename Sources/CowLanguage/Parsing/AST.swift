@@ -209,6 +209,8 @@ public enum DumpTarget: Sendable {
     case process(ProcessReference)
     /// The swap slots in use and the entries naming each (`dump swap`).
     case swap
+    /// The TLB entries of a process's address space (`dump P tlb`, Interpreter+TLB.swift).
+    case tlb(ProcessReference)
     /// A process's page-table pages as a tree (`dump P tables`, issue 13).
     case tables(ProcessReference)
 }
@@ -235,6 +237,8 @@ public struct MapCommand: Sendable {
     public var shared: Bool
     /// `as NAME`.
     public var name: NameArgument?
+    /// `populate` (MAP_POPULATE): every page is faulted in at once.
+    public var populate = false
 }
 
 /// `config page-tables x86_64|two-level|custom [levels N bits BITS] [page-size BYTES]`.
@@ -286,6 +290,10 @@ public indirect enum Command: Sendable {
     case unmap(ProcessReference, RangeArgument)
     case msync(ProcessReference, RangeArgument)
     case mremap(ProcessReference, RangeArgument, to: Expr)
+    /// `mremap P RANGE size N`: grows or shrinks one whole region in place.
+    case mremapResize(ProcessReference, RangeArgument, size: Expr)
+    /// `mlock P RANGE` / `munlock P RANGE`.
+    case mlock(ProcessReference, RangeArgument, lock: Bool)
     case protect(ProcessReference, RangeArgument, Permissions)
     case advise(ProcessReference, RangeArgument, MemoryAdvice)
     case fork(ProcessReference, childName: NameArgument?)
@@ -308,6 +316,8 @@ public indirect enum Command: Sendable {
     case truncate(NameArgument, pages: Expr)
     case tmpfsFile(NameArgument, pages: Expr)
     case configReadahead(Expr)
+    /// `config tlb N` (Interpreter+TLB.swift).
+    case configTLB(Expr)
     /// `config page-tables ...` (issue 13, Interpreter+PageTables.swift).
     case configPageTables(PageTablesConfig)
     /// `translate P ADDR [read|write]` (issue 13).

@@ -41,6 +41,7 @@ extension Parser {
             target = .frame(try parseOperand(after: previousToken))
         } else {
             let process = try parseProcess(after: k, what: "a process name, `frames` or `swap`")
+            if acceptWord("tlb") { return .dump(.tlb(process), everyPage: false) }
             if acceptWord("tables") { return .dump(.tables(process), everyPage: false) }
             target = .process(process)
         }
@@ -154,9 +155,9 @@ extension Parser {
                 advance()
                 continue
             }
-            let allowed = fileName == nil ? ["shared", "as"] : ["shared", "as", "offset"]
+            let allowed = fileName == nil ? ["shared", "as", "populate"] : ["shared", "as", "offset", "populate"]
             guard let word = word(clause), allowed.contains(word) else {
-                let list = fileName == nil ? "`shared`, `as NAME`" : "`shared`, `as NAME`, `offset N`"
+                let list = fileName == nil ? "`shared`, `as NAME`, `populate`" : "`shared`, `as NAME`, `offset N`, `populate`"
                 var notes: [String] = []
                 if let w = word(clause), let near = Suggestions.nearest(to: w, in: allowed + PermissionWords.shown.filter { $0 != "none" }) {
                     notes.append("did you mean `\(near)`?")
@@ -168,6 +169,7 @@ extension Parser {
             advance()
             switch word {
             case "shared": command.shared = true
+            case "populate": command.populate = true
             case "as": command.name = try parseNameArgument(what: "a region name", after: clause)
             default:
                 guard !current.endsStatement else { throw expected("a page offset into the file", after: clause) }

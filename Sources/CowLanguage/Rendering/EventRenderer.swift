@@ -194,6 +194,17 @@ enum EventRenderer {
                 text.append(string: "ahead  \(name(pid)): \(read) pages of \(fileName) read from disk in one I/O (readahead window: \(window), the rest was cached)")
             }
             return .fault
+        case .hugePageMapped(let pid, let vpn, let frame, let count):
+            faultHead("fault  ", pid, vpn, count, machine, into: &text)
+            text.append(string: "huge page (\(count &* pageSize / 1024) kB), new frames \(frame)-\(frame + count - 1) in one fault")
+            return .fault
+        case .hugePageSplit(let pid, let vpn):
+            text.append("split  ")
+            text.append(string: name(pid))
+            text.append(" ")
+            pages(vpn, Machine.hugePagePages, pageSize: pageSize, into: &text)
+            text.append(": huge page mapping split into ordinary page-table entries (the frames stay)")
+            return .event
         case .spawned(let pid):
             text.append("spawn  ")
             text.append(string: name(pid))
@@ -240,6 +251,9 @@ enum EventRenderer {
         case .oomKilled(let victim, let score, let pid, let vpn):
             text.append(string: SwapText.oomKilled(victim: victim, score: score, pid: pid, vpn: vpn, machine: machine))
             return .fault
+        case .tlbInvalidated(let pid, let entries, let cause):
+            text.append(string: TLBText.invalidated(pid: pid, entries: entries, cause: cause, machine: machine))
+            return .event
         }
     }
 }

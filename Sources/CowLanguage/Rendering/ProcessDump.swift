@@ -14,6 +14,24 @@ public struct ProcessDump {
 
     /// The legend printed under every page table.
     public static let legend = "flags: P present, W writable, U user, C copy-on-write, D dirty, A accessed, - clear; frame `zero` is the shared zero page; mapcount: entries mapping the frame"
+    /// The legend with the exclusive mark, under the `linux` profile.
+    public static let exclusiveLegend = "flags: P present, W writable, U user, C copy-on-write, D dirty, A accessed, E exclusive anonymous page (rule 10), - clear; frame `zero` is the shared zero page; mapcount: entries mapping the frame"
+
+    /// Whether the dump marks exclusive pages (only under the `linux` profile, whose rule 10 they
+    /// belong to, so the textbook profile's dumps are unchanged).
+    private var showsExclusive: Bool { machine.config.profile == .linux }
+
+    /// The flag letters of `page`: "PWU-DA", plus "E" when its page is marked exclusive.
+    func flagText(_ page: MappedPage) -> String {
+        page.entry.flags.description + (isExclusive(page) ? "E" : "")
+    }
+
+    private func isExclusive(_ page: MappedPage) -> Bool {
+        showsExclusive && machine.isExclusive(frame: page.entry.frame)
+    }
+
+    /// The line under the legend when some row is part of a transparent huge page.
+    public static let hugeLegend = "H: part of a transparent huge page (a block of \(Machine.hugePagePages) pages mapped as one)"
 
     /// The most names a cell lists before it says "and N more" (the rest: `dump frame N`).
     static let namesShown = 8
@@ -85,7 +103,8 @@ public struct ProcessDump {
         out.append("page table: \(entries.count) of \(Format.pages(mapped)) present")
         if !entries.isEmpty {
             out += pageTable(everyPage: everyPage, entries: entries).table.render()
-            out.append(Self.legend)
+            out.append(showsExclusive ? Self.exclusiveLegend : Self.legend)
+            if entries.contains(where: \.huge) { out.append(Self.hugeLegend) }
         }
         out += swapLines(everyPage: everyPage)
         return out
@@ -120,7 +139,7 @@ public struct ProcessDump {
             let where_ = n == 1 ? address(first.vpn) : "\(address(first.vpn))..\(address(last.vpn + 1))"
             let isZero = first.entry.frame == zero
             let names = firstSharing.with.map { machine.processName($0) ?? "pid \($0)" }
-            table.add([where_, "\(n)", frameText(first.entry.frame, last.entry.frame, n), first.entry.flags.description,
+            table.add([where_, "\(n)", frameText(first.entry.frame, last.entry.frame, n), flagText(first) + (first.huge ? "H" : ""),
                        isZero ? "-" : "\(firstSharing.mapcount)", names.isEmpty ? "-" : Self.summarised(names), first.region])
             regions.append(first.region)
             i = j
@@ -136,7 +155,9 @@ public struct ProcessDump {
 
     /// Whether `b` continues the row that `a` ends.
     private func continues(_ a: MappedPage, _ b: MappedPage) -> Bool {
-        guard b.vpn == a.vpn + 1, b.region == a.region, b.entry.flags == a.entry.flags else { return false }
+        guard b.vpn == a.vpn + 1, b.region == a.region, b.entry.flags == a.entry.flags,
+              isExclusive(a) == isExclusive(b) else { return false }
+        guard a.huge == b.huge, !(b.huge && b.vpn % Machine.hugePagePages == 0) else { return false }
         let zero = machine.zeroPageFrame
         if a.entry.frame == zero { return b.entry.frame == zero }
         return b.entry.frame == a.entry.frame + 1
@@ -166,11 +187,12 @@ public struct ProcessDump {
             return .object([
                 ("vpn", .int(p.vpn)), ("address", .int(p.vpn &* ps)),
                 ("frame", isZero ? .string("zero") : .int(p.entry.frame)),
-                ("flags", .array(names.filter { p.entry.flags.contains($0.0) }.map { .string($0.1) })),
+                ("flags", .array(names.filter { p.entry.flags.contains($0.0) }.map { .string($0.1) }
+                                 + (isExclusive(p) ? [.string("exclusive")] : []))),
                 ("mapcount", .int(isZero ? 0 : machine.mapcount(ofFrame: p.entry.frame))),
                 ("sharedWith", .array(with.map { .object([("pid", .int($0)), ("process", .string(machine.processName($0) ?? ""))]) })),
                 ("region", .string(p.region)),
-            ])
+            ] + (p.huge ? [("huge", .bool(true))] : []))
         }
         return .object([
             ("pid", .int(info.pid)), ("name", .string(info.name)), ("state", .string(info.state.description)),

@@ -37,3 +37,20 @@ extension SmapsReport {
         zip(Self.swapTitles, cells).map { ($0, .int(Int($1) ?? 0)) }
     }
 }
+
+/// smaps' `AnonHugePages` column (transparent huge pages, rule 17): shown only when some region
+/// of the process is advised `hugepage` or maps a huge page, so every other report is unchanged.
+extension SmapsReport {
+    /// Whether the report shows it.
+    func showsHugePages(_ rows: [Row]) -> Bool {
+        rows.contains { $0.usage.anonHugePages > 0 } || info.regions.contains { $0.hugePages == .hugepage }
+    }
+
+    /// The column's titles, if shown.
+    func hugePageTitles(_ rows: [Row]) -> [String] { showsHugePages(rows) ? ["AnonHugePages"] : [] }
+
+    /// The column's cell (kB) for usage `u`, if shown.
+    func hugePageCells(_ u: Usage, _ shown: Bool) -> [String] {
+        shown ? ["\(u.anonHugePages &* machine.pageSize / 1024)"] : []
+    }
+}

@@ -85,8 +85,10 @@ public struct SmapsReport {
         }
         let ps = machine.pageSize
         let showsSwap = Self.showsSwap(rows)
+        let showsLocked = self.showsLocked
+        let showsHuge = showsHugePages(rows)
         let titles = ["Size", "Rss", "Pss", "Pss pages", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "Anonymous"]
-            + (showsSwap ? Self.swapTitles : [])
+            + hugePageTitles(rows) + (showsSwap ? Self.swapTitles : []) + (showsLocked ? ["Locked"] : [])
         let lineCount = (titles.count + 2) / 3
         var headings: [String] = []
         var table = TextTable([.init(""), .init("", .right), .init(""), .init("", .right), .init(""), .init("", .right)],
@@ -105,13 +107,14 @@ public struct SmapsReport {
         for row in rows {
             let pssKiB = regionPssKiB(row.usage)
             add("  \(row.name)  \(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))",
-                cells(row.pages, row.usage, pssKiB) + (showsSwap ? swapCells(row.usage) : []))
+                cells(row.pages, row.usage, pssKiB) + hugePageCells(row.usage, showsHuge) + (showsSwap ? swapCells(row.usage) : [])
+                    + (showsLocked ? [lockedCell(row.usage)] : []))
             totalPages += row.pages
             totalPssKiB += pssKiB
             total.add(row.usage)
         }
         add("  total", cells(totalPages, total, totalRowPssKiB(total, summed: totalPssKiB))
-                + (showsSwap ? swapCells(total, rows: rows) : []))
+                + hugePageCells(total, showsHuge) + (showsSwap ? swapCells(total, rows: rows) : []) + (showsLocked ? [lockedCell(total, rows: rows)] : []))
         let figures = table.render()
         for (k, heading) in headings.enumerated() {
             out.append(heading)
@@ -138,8 +141,10 @@ public struct SmapsReport {
         let rows = rows()
         if rows.isEmpty { return nil }
         let showsSwap = Self.showsSwap(rows)
+        let showsLocked = self.showsLocked
+        let showsHuge = showsHugePages(rows)
         let titles = ["Size", "Rss", "Pss", "Pss pages", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "Anonymous"]
-            + (showsSwap ? Self.swapTitles : [])
+            + hugePageTitles(rows) + (showsSwap ? Self.swapTitles : []) + (showsLocked ? ["Locked"] : [])
         var table = TextTable([.init("region"), .init("range")] + titles.map { .init($0, .right) }, indent: "  ")
         let ps = machine.pageSize
         var total = Usage()
@@ -149,13 +154,13 @@ public struct SmapsReport {
             let u = row.usage
             let pssKiB = regionPssKiB(u)
             table.add([row.name, "\(Format.hex(row.start &* ps))..\(Format.hex(row.end &* ps))"] + cells(row.pages, u, pssKiB)
-                      + (showsSwap ? swapCells(u) : []))
+                      + hugePageCells(u, showsHuge) + (showsSwap ? swapCells(u) : []) + (showsLocked ? [lockedCell(u)] : []))
             totalPages += row.pages
             totalPssKiB += pssKiB
             total.add(u)
         }
         table.add(["total", ""] + cells(totalPages, total, totalRowPssKiB(total, summed: totalPssKiB))
-                  + (showsSwap ? swapCells(total, rows: rows) : []))
+                  + hugePageCells(total, showsHuge) + (showsSwap ? swapCells(total, rows: rows) : []) + (showsLocked ? [lockedCell(total, rows: rows)] : []))
         return (table, rows.map(\.name) + [nil])
     }
 
@@ -187,15 +192,22 @@ public struct SmapsReport {
         }
         let rows = rows()
         let showsSwap = Self.showsSwap(rows)
+        let showsLocked = self.showsLocked
+        let showsHuge = showsHugePages(rows)
+        func hugeFields(_ u: Usage) -> [(String, JSON)] {
+            showsHuge ? [("AnonHugePages", .int(u.anonHugePages &* ps / 1024))] : []
+        }
         let regions = rows.map { row -> JSON in
             .object([("name", .string(row.name)), ("start", .int(row.start &* ps)), ("end", .int(row.end &* ps))] + fields(row.pages, row.usage)
-                    + (showsSwap ? swapFields(swapCells(row.usage)) : []))
+                    + hugeFields(row.usage) + (showsSwap ? swapFields(swapCells(row.usage)) : [])
+                    + (showsLocked ? [("Locked", .int(Int(lockedCell(row.usage)) ?? 0))] : []))
         }
         let whole = machine.usage(of: info.pid) ?? Usage()
         let pages = rows.reduce(0) { $0 + $1.pages }
         return .object([("pid", .int(info.pid)), ("name", .string(info.name)), ("unit", .string("kB")),
                         ("regions", .array(regions)),
-                        ("total", .object(fields(pages, whole, whole: true) + (showsSwap ? swapFields(swapCells(whole, rows: rows)) : [])))])
+                        ("total", .object(fields(pages, whole, whole: true) + hugeFields(whole) + (showsSwap ? swapFields(swapCells(whole, rows: rows)) : [])
+                                          + (showsLocked ? [("Locked", .int(Int(lockedCell(whole, rows: rows)) ?? 0))] : [])))])
     }
 }
 
@@ -230,6 +242,9 @@ public struct StatsReport {
             let traffic = machine.swapTraffic
             table.add(["swap", "\(s.swapUsed) of \(Format.count(s.swapSlots, "slot")) used; \(Format.count(traffic.pagesOut, "page")) written to swap, \(traffic.pagesIn) read back"])
         }
+        if s.tlbEntries > 0 {
+            table.add(["tlb", "\(Format.count(s.tlbEntries, "entry", "entries")) (\(machine.tlbCount) in use): \(Format.count(s.tlbHits, "hit")), \(Format.count(s.tlbMisses, "miss", "misses")), \(Format.count(s.tlbInvalidations, "invalidation"))"])
+        }
         if machine.showsPageTables { table.add(["page tables", PageTableText.statsLine(machine)]) }
         if machine.showsOnDemandFork { table.add(["on-demand fork", PageTableText.onDemandLine(machine)]) }
         return table
@@ -247,6 +262,8 @@ public struct StatsReport {
             ("minorFaults", .int(s.minorFaults)), ("majorFaults", .int(s.majorFaults)), ("copies", .int(s.copies)),
             ("reuses", .int(s.reuses)), ("savedBySharing", .int(s.savedBySharing)),
         ] + (s.swapSlots > 0 ? [("swapSlots", .int(s.swapSlots)), ("swapUsed", .int(s.swapUsed))] : [])
+          + (s.tlbEntries > 0 ? [("tlbEntries", .int(s.tlbEntries)), ("tlbHits", .int(s.tlbHits)), ("tlbMisses", .int(s.tlbMisses)),
+                                 ("tlbInvalidations", .int(s.tlbInvalidations))] : [])
           + (machine.showsPageTables ? PageTableText.statsJSON(machine) : [])
           + (machine.showsOnDemandFork ? PageTableText.onDemandJSON(machine) : []))
     }

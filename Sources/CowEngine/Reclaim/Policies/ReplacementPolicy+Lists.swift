@@ -35,7 +35,8 @@ extension ReplacementState {
             f = next[Int(f)] >= 0 ? next[Int(f)] : head.1
         }
         hand = f
-        let why = cleared == 0
+        // Nobody reads the reason while events are off (a trace's miss path): no string built.
+        let why = cleared == 0 || !describesVictims
             ? "clock hand found its reference bit clear (CLOCK)"
             : "clock hand found its reference bit clear after clearing \(cleared) (CLOCK)"
         return (Int(f), why)
