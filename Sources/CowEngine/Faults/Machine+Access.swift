@@ -79,15 +79,14 @@ extension Machine {
         guard frames.replacement.isTracking else { return swap.isOn ? readFaultWithSwap(at: site) : readFault(at: site) }
         frames.replacement.faultBegins()
         let outcome = swap.isOn ? readFaultWithSwap(at: site) : readFault(at: site)
-        if case .value = outcome { referenceAfterFault(space, vpn, write: false) }
+        if case .value = outcome { referenceAfterFault(space, vpn, write: false, region: r) }
         return outcome
     }
 
     /// Write by process `i` through address space `space`, from its page table. A writable entry implies a writable
     /// region (mprotect write-protects entries), so the fast path needs no rights check.
     @inline(__always) mutating func walkWrite(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
-        guard let r = regionIndex(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
-        let e = regionEntry(space, r, vpn)
+        guard let (r, e) = regionAndEntry(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
         if e & Packed.fastWrite == Packed.fastWrite {
             frames.values[Packed.frame(e)] = value
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: true) }
@@ -97,7 +96,7 @@ extension Machine {
         guard frames.replacement.isTracking else { return swap.isOn ? writeSlowWithSwap(at: site, value) : writeSlow(at: site, value) }
         frames.replacement.faultBegins()
         let outcome = swap.isOn ? writeSlowWithSwap(at: site, value) : writeSlow(at: site, value)
-        if case .value = outcome { referenceAfterFault(space, vpn, write: true) }
+        if case .value = outcome { referenceAfterFault(space, vpn, write: true, region: r) }
         return outcome
     }
 }

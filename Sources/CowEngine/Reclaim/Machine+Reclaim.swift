@@ -133,10 +133,8 @@ extension Machine {
         let vpn = swap.hintedVPN(f)
         if vpn >= 0 {
             for space in procs.indices where procs[space].state.isAlive && procs[space].borrowsFrom == nil {
-                guard let r = regionIndex(space, vpn) else { continue }
+                guard let (r, e) = regionAndEntry(space, vpn), Packed.isPresent(e), Packed.frame(e) == f else { continue }
                 let k = vpn - withRegions(space) { $0.start(of: r) }
-                let e = regionEntry(space, r, vpn)
-                guard Packed.isPresent(e), Packed.frame(e) == f else { continue }
                 if tlb.isOn { invalidateTLB(space, vpn) }
                 procs[space].regions[r].entries[k] = replacement
                 n += 1

@@ -19,8 +19,10 @@ extension Machine {
         swap.faulting = (site.process, site.space, site.vpn)
         defer { swap.faulting = nil }
         // Fields read in place (a copy of the whole record would retain and release its arrays).
-        let e = regionEntry(site.space, site.region, site.vpn)
-        if Packed.isSwap(e) && withRegions(site.space, { $0.isWritable(site.region) }) {
+        let (e, writable) = withRegions(site.space) { regions in
+            regions.withElement(at: site.region) { ($0.entries[site.vpn - $0.info.start], $0.info.permissions.contains(.write)) }
+        }
+        if Packed.isSwap(e) && writable {
             return swapIn(at: site, slot: Packed.slot(e), write: value)
         }
         return writeSlow(at: site, value)
@@ -51,7 +53,9 @@ extension Machine {
             f = g
         }
         countFault(i, major: major)
-        let (k, writable) = withRegions(space) { (vpn - $0.start(of: r), $0.isWritable(r)) }
+        let (k, writable) = withRegions(space) { regions in
+            regions.withElement(at: r) { (vpn - $0.info.start, $0.info.permissions.contains(.write)) }
+        }
         // This entry's reference moves from the slot to the frame.
         swap.count[slot] -= 1
         frames.mapcount[f] += 1
@@ -251,6 +255,25 @@ extension Machine {
     /// (retaining and releasing everything in it), several times per trace miss (issue 14).
     @inline(__always) func withRegions<R>(_ space: Int, _ body: (OrderedTree<RegionRecord>) -> R) -> R {
         procs.withUnsafeBufferPointer { body($0[space].regions) }
+    }
+
+    /// The region of address space `space` holding `vpn` and the page's entry: one search and
+    /// one read of the record in place (issue 14: the access path's lookup).
+    @inline(__always) func regionAndEntry(_ space: Int, _ vpn: Int) -> (r: Int, entry: PackedEntry)? {
+        withRegions(space) { regions in
+            let r = regions.countAtMost(vpn) - 1
+            guard r >= 0 else { return nil }
+            return regions.withElement(at: r) { $0.info.contains(vpn) ? (r, $0.entries[vpn - $0.info.start]) : nil }
+        }
+    }
+
+    /// The entry of page `vpn` if region `r` of address space `space` (still) holds it, read in
+    /// place; nil if there is no region `r` or it does not hold `vpn`.
+    @inline(__always) func entryIfInRegion(_ space: Int, _ r: Int, _ vpn: Int) -> PackedEntry? {
+        withRegions(space) { regions in
+            guard r >= 0, r < regions.count else { return nil }
+            return regions.withElement(at: r) { $0.info.contains(vpn) ? $0.entries[vpn - $0.info.start] : nil }
+        }
     }
 
     /// The entry of page `vpn` in region `r` of address space `space`, read in place.
