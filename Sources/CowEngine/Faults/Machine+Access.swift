@@ -86,7 +86,7 @@ extension Machine {
     /// Write by process `i` through address space `space`, from its page table. A writable entry implies a writable
     /// region (mprotect write-protects entries), so the fast path needs no rights check.
     @inline(__always) mutating func walkWrite(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
-        guard let (r, e) = regionAndEntry(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
+        guard let (r, _, e) = regionAndEntry(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
         if e & Packed.fastWrite == Packed.fastWrite {
             frames.values[Packed.frame(e)] = value
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: true) }

@@ -68,14 +68,17 @@ extension Machine {
     /// Whether reclaim can take frame `f` now: a page-cache page, or an anonymous page with a
     /// free swap slot to go to (or already in the swap cache); never a frame the fault being
     /// handled is working on, never shmem or a tmpfs page (they would need swap, not modelled).
-    func isReclaimable(_ f: Int) -> Bool {
+    @inline(__always) func isReclaimable(_ f: Int) -> Bool {
         guard f >= 0, f < frames.materialized, f != swap.pinned.0, f != swap.pinned.1 else { return false }
-        if everLocked && isLocked(f) { return false }
         switch frames.kinds[f] {
-        case .pageCache: return !fileRecords[Int(frames.owner[f]) - 1].isTmpfs     // tmpfs pages have no disk to go to
-        case .anonymous: return swap.slot(cachedIn: f) != nil || swap.used < swap.capacity
-        default: return false
+        case .pageCache:
+            if fileRecords[Int(frames.owner[f]) - 1].isTmpfs { return false }     // tmpfs pages have no disk to go to
+        case .anonymous:
+            if swap.slot(cachedIn: f) == nil && swap.used >= swap.capacity { return false }
+        default:
+            return false
         }
+        return !everLocked || !isLocked(f)
     }
 
     // MARK: reclaiming it
@@ -133,8 +136,8 @@ extension Machine {
         let vpn = swap.hintedVPN(f)
         if vpn >= 0 {
             for space in procs.indices where procs[space].state.isAlive && procs[space].borrowsFrom == nil {
-                guard let (r, e) = regionAndEntry(space, vpn), Packed.isPresent(e), Packed.frame(e) == f else { continue }
-                let k = vpn - withRegions(space) { $0.start(of: r) }
+                guard let (r, start, e) = regionAndEntry(space, vpn), Packed.isPresent(e), Packed.frame(e) == f else { continue }
+                let k = vpn - start
                 if tlb.isOn { invalidateTLB(space, vpn) }
                 procs[space].regions[r].entries[k] = replacement
                 n += 1

@@ -259,11 +259,13 @@ extension Machine {
 
     /// The region of address space `space` holding `vpn` and the page's entry: one search and
     /// one read of the record in place (issue 14: the access path's lookup).
-    @inline(__always) func regionAndEntry(_ space: Int, _ vpn: Int) -> (r: Int, entry: PackedEntry)? {
+    @inline(__always) func regionAndEntry(_ space: Int, _ vpn: Int) -> (r: Int, start: Int, entry: PackedEntry)? {
         withRegions(space) { regions in
             let r = regions.countAtMost(vpn) - 1
             guard r >= 0 else { return nil }
-            return regions.withElement(at: r) { $0.info.contains(vpn) ? (r, $0.entries[vpn - $0.info.start]) : nil }
+            return regions.withElement(at: r) {
+                $0.info.contains(vpn) ? (r, $0.info.start, $0.entries[vpn - $0.info.start]) : nil
+            }
         }
     }
 
