@@ -78,7 +78,9 @@ extension Machine {
         default:
             return false
         }
-        return !everLocked || !isLocked(f)
+        // The lock check reads the process array alone: calling a method of the whole machine
+        // here made every call of `chooseVictim` copy the machine's 728 bytes first (issue 14).
+        return !everLocked || !Machine.isLocked(f, procs)
     }
 
     // MARK: reclaiming it
