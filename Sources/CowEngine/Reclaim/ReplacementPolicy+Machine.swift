@@ -59,6 +59,12 @@ extension Machine {
     /// `r` is the region the access found: read directly while it still holds `vpn` (a fault
     /// does not change the region tree; one read of the record instead of a search, issue 14).
     mutating func referenceAfterFault(_ space: Int, _ vpn: Int, write: Bool, region r: Int) {
+        let known = frames.replacement.mappedByFault
+        if known >= 0 {
+            frames.replacement.mappedByFault = -1
+            frames.replacement.referencedAfterFault(Int(known), write: write)
+            return
+        }
         let e: PackedEntry
         if let known = entryIfInRegion(space, r, vpn) {
             e = known

@@ -101,6 +101,10 @@ public struct ReplacementState: Sendable {
     /// The frame the fault in progress allocated, so the reference that follows the fault does
     /// not count twice (it matters to `linux`, whose new pages start unreferenced).
     var justInserted: Int32 = -1
+    /// The frame the fault in progress left mapped at the faulting page, when the fault handler
+    /// says so (a swap-in does): the reference after the fault then needs no page-table lookup
+    /// (issue 14). -1: not known, look it up. Cleared by `faultBegins`.
+    var mappedByFault: Int32 = -1
 
     public init() {}
 
@@ -129,6 +133,7 @@ extension ReplacementState {
     /// A fault is about to be handled: frames allocated from now on are new to this access.
     @inline(__always) mutating func faultBegins() {
         justInserted = -1
+        mappedByFault = -1
     }
 
     /// The access whose fault just finished used frame `f`. A frame the fault allocated counts
