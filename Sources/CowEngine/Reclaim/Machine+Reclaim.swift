@@ -109,8 +109,7 @@ extension Machine {
             splitHugeMappings(ofFrame: f)     // a huge page is split before a page of it goes to swap
             let n = replaceMappings(of: f, with: Packed.swapEntry(slot))
             swap.count[slot] += Int32(n)
-            frames.mapcount[f] = 0
-            frames.release(f)
+            frames.release(f)               // mapcount back to 0 with the rest of the frame's state
             if swap.count[slot] == 0 { swap.release(slot) }     // mapped by nobody: nothing to keep
             note(.reclaimed(frame: f, page: .swappedOut(slot: slot, written: written), entries: n, why: why))
         case .pageCache:

@@ -270,7 +270,8 @@ extension Machine {
     /// one read of the record in place (issue 14: the access path's lookup).
     @inline(__always) func regionAndEntry(_ space: Int, _ vpn: Int) -> (r: Int, start: Int, entry: PackedEntry)? {
         withRegions(space) { regions in
-            let r = regions.countAtMost(vpn) - 1
+            // One region (a trace's process): it is the only candidate, no search.
+            let r = regions.count == 1 ? 0 : regions.countAtMost(vpn) - 1
             guard r >= 0 else { return nil }
             return regions.withElement(at: r) {
                 $0.info.contains(vpn) ? (r, $0.info.start, $0.entries[vpn - $0.info.start]) : nil

@@ -263,7 +263,7 @@ extension ReplacementState {
         switch policy {
         case .fifo, .rand: break
         case .lru: if tail.1 != Int32(truncatingIfNeeded: f) { unlink(f); linkTail(f, 1) }
-        case .clock, .linux: referencedBit[f] = true
+        case .clock, .linux: if !referencedBit[f] { referencedBit[f] = true }     // most hits find it set
         case .opt: optTouch(f)
         }
     }
