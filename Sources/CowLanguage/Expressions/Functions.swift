@@ -51,6 +51,8 @@ public enum FunctionCatalog {
         FunctionSpec(name: "mapcount", arguments: "P, ADDR", summary: "how many page-table entries map the frame at ADDR (0 if none)", group: "pages"),
         FunctionSpec(name: "exclusive", arguments: "P, ADDR", summary: "true when the page at ADDR is an anonymous page marked exclusive (rule 10: got by a fault of this process, not shared by a fork since; `dump` flag E)", group: "pages"),
         FunctionSpec(name: "value", arguments: "P, ADDR", summary: "value stored in the page at ADDR (0 for the zero page), `none` if not present; does not fault", group: "pages"),
+        FunctionSpec(name: "table", arguments: "P, ADDR, LEVEL", summary: "the table page the walk of ADDR reads at LEVEL (0 = the top), by its number (2 for `T2`, as `translate` and `dump P tables` name it); `none` if the walk stops above that level", group: "pages"),
+        FunctionSpec(name: "fault", arguments: "P, ADDR [, read|write]", summary: "the fault the access would take, as `translate` says, without taking it: \"no region\" or \"protection\" (SIGSEGV), \"not present\", \"copy-on-write\", \"zero page\", \"write notification\", \"write-protected\"; `none` if it would reach its frame (a read unless `write`)", group: "pages"),
         FunctionSpec(name: "alive", arguments: "P", summary: "true while the process has not exited or been killed", group: "pages"),
         FunctionSpec(name: "pid", arguments: "P", summary: "the process id", group: "pages"),
         FunctionSpec(name: "signal", arguments: "P", summary: "the signal that killed the process: \"SIGSEGV\", \"SIGBUS\" or \"SIGKILL\" (out of memory); `none` while alive or after exit", group: "pages"),
