@@ -289,6 +289,11 @@ extension Interpreter {
             let drawn = values[Int(random.next(below: UInt64(values.count)))]
             recordDraw(drawn, call: whole)
             return drawn
+        case "hex":
+            try arity(1...1)
+            let x = try integer(arguments[0], "the argument of hex")
+            guard x >= 0 else { throw fail("hex() takes a whole number not below 0, found \(x)", at: arguments[0].span) }
+            return .text(Format.hex(x))
         case "min", "max":
             guard !arguments.isEmpty else { throw fail("`\(n)` needs at least one argument", at: whole.span) }
             var best = try number(try evaluate(arguments[0]), arguments[0])

@@ -71,6 +71,7 @@ public enum FunctionCatalog {
         FunctionSpec(name: "page_tables", arguments: "", summary: "kB of page-table pages of all processes, top tables included (/proc/meminfo PageTables)", group: "machine"),
         FunctionSpec(name: "random", arguments: "A, B", summary: "a whole number from A to B inclusive, from the generator seeded by --seed", group: "numbers"),
         FunctionSpec(name: "choose", arguments: "X, Y, ...", summary: "one of its arguments, drawn by the seeded generator", group: "numbers"),
+        FunctionSpec(name: "hex", arguments: "X", summary: "the text of a whole number X >= 0 in hexadecimal, as addresses are printed (`hex(4206596)` is \"0x403004\")", group: "numbers"),
         FunctionSpec(name: "min", arguments: "X, Y, ...", summary: "the smallest argument", group: "numbers"),
         FunctionSpec(name: "max", arguments: "X, Y, ...", summary: "the largest argument", group: "numbers"),
         FunctionSpec(name: "abs", arguments: "X", summary: "absolute value", group: "numbers"),

@@ -1,7 +1,7 @@
 import CowEngine
 
 /// The page tables' figures as `stats` shows them (issue 13).
-enum PageTableText {
+public enum PageTableText {
     /// "28 kB", or "48 bytes" when not whole kB (tiny pages).
     static func kB(_ bytes: Int) -> String {
         bytes % 1024 == 0 ? "\(bytes / 1024) kB" : "\(bytes) bytes"
@@ -60,6 +60,12 @@ extension PageTableText {
     }
 
     /// `translate P ADDR [read|write]`: the walk, then where the access lands or the fault it takes.
+    /// `translate`'s lines for a live process, nil when the walk cannot be made (solution sheets).
+    public static func translation(_ machine: Machine, _ info: ProcessInfo, address: Int, write: Bool) -> [String]? {
+        guard info.isAlive, let t = try? machine.translate(info.pid, vpn: address / machine.pageSize) else { return nil }
+        return translation(machine, info, address: address, write: write, t)
+    }
+
     static func translation(_ machine: Machine, _ info: ProcessInfo, address: Int, write: Bool, _ t: Translation) -> [String] {
         let layout = machine.tableLayout
         let access = write ? "write" : "read"
