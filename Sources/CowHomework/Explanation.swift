@@ -12,6 +12,8 @@ enum ExplainedThing: Equatable {
     case state(PID)
     /// `frame`, `mapcount`, `value` of one page.
     case page(PID, vpn: Int)
+    /// `table`, `fault` of one address: the walk `translate` prints.
+    case walk(PID, address: Int, write: Bool)
     /// A machine-wide figure (`frames_used`, `saved_by_sharing`...).
     case machine(String)
     /// A variable and its value.
@@ -78,6 +80,19 @@ struct Explainer {
             }
             return
         }
+        if name == "table" || name == "fault" {
+            guard arguments.count >= 2, let info = explainedProcess(arguments[0], into: &things) else { return }
+            gather(arguments[1], into: &things)
+            guard let address = session.peekAddress(arguments[1]) else { return }
+            var write = false
+            if name == "fault", arguments.count == 3 {
+                if case .word("write") = arguments[2].kind { write = true }
+                else if case .text("write")? = session.peek(arguments[2]) { write = true }
+                else { gather(arguments[2], into: &things) }
+            }
+            add(.walk(info.pid, address: address, write: write), to: &things)
+            return
+        }
         if FunctionCatalog.constantNames.contains(name) {
             add(.machine(name), to: &things)
             return
@@ -141,6 +156,9 @@ struct Explainer {
             return explainPage(pid, vpn: vpn)
         case .usage(let pid, let region, let functions):
             return explainUsage(pid, region: region, functions: functions)
+        case .walk(let pid, let address, let write):
+            guard let info = machine.process(pid) else { return [] }
+            return PageTableText.translation(machine, info, address: address, write: write) ?? []
         }
     }
 

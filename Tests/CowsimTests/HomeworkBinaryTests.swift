@@ -283,7 +283,7 @@ import CowTestSupport
 
     @Test func thereAreSevenHomeworkProblems() {
         #expect(Self.homework == ["01-seed-story.cow", "02-three-generations.cow", "03-shared-library.cow",
-                                  "04-zero-page.cow", "05-eager-vs-cow.cow", "06-shared-vs-private.cow", "07-who-sees-what.cow",
+                                  "04-zero-page.cow", "05-eager-vs-cow.cow", "06-shared-vs-private.cow", "07-who-sees-what.cow", "08-translation-walk.cow",
                                   "09-fork-tables.cow", "10-swap-shared.cow", "11-belady.cow", "12-lru-vs-opt.cow"])
         let xv6 = files(under: root + "/Scripts/xv6", ext: "cow")
         #expect(xv6 == ["filetest.cow", "manyforks.cow", "simpletest.cow", "threetest.cow"])

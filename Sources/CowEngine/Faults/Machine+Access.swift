@@ -86,18 +86,19 @@ extension Machine {
         guard frames.replacement.isTracking else { return swap.isOn ? readFaultWithSwap(at: site) : readFault(at: site) }
         frames.replacement.faultBegins()
         let outcome = swap.isOn ? readFaultWithSwap(at: site) : readFault(at: site)
-        if case .value = outcome { referenceAfterFault(space, vpn, write: false) }
+        if case .value = outcome { referenceAfterFault(space, vpn, write: false, region: r) }
         return outcome
     }
 
     /// Write by process `i` through address space `space`, from its page table. A writable entry implies a writable
     /// region (mprotect write-protects entries), so the fast path needs no rights check.
     @inline(__always) mutating func walkWrite(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
-        guard let r = regionIndex(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
+        guard let (r, _, found) = regionAndEntry(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
+        var e = found
         if procs[space].tables.sharedLeaves != 0 && procs[space].regions[r].info.permissions.contains(.write) {
             copySharedLeafBeforeFault(i, space, vpn)     // on-demand fork: the write copies the shared table
+            e = regionEntry(space, r, vpn)     // copying it write-protects the private writable entries
         }
-        let e = regionEntry(space, r, vpn)
         if e & Packed.fastWrite == Packed.fastWrite {
             frames.values[Packed.frame(e)] = value
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: true) }
@@ -108,7 +109,7 @@ extension Machine {
         guard frames.replacement.isTracking else { return swap.isOn ? writeSlowWithSwap(at: site, value) : writeSlow(at: site, value) }
         frames.replacement.faultBegins()
         let outcome = swap.isOn ? writeSlowWithSwap(at: site, value) : writeSlow(at: site, value)
-        if case .value = outcome { referenceAfterFault(space, vpn, write: true) }
+        if case .value = outcome { referenceAfterFault(space, vpn, write: true, region: r) }
         return outcome
     }
 

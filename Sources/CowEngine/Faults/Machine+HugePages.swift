@@ -162,6 +162,10 @@ extension Machine {
     /// Splits every huge mapping (in every address space) of the huge page holding frame `f`,
     /// before reclaim takes the frame.
     mutating func splitHugeMappings(ofFrame f: Int) {
+        // Every frame a huge mapping maps is part of its folio (`checkHugeBlocks`): a frame in
+        // none has nothing to split, and the walk of every region is skipped (issue 14: reclaim
+        // calls this for every page it swaps out).
+        guard !frames.hugeFolios.isEmpty, frames.inHugeFolio(f) else { return }
         for space in procs.indices where procs[space].state.isAlive && procs[space].borrowsFrom == nil {
             for r in procs[space].regions.indices where !procs[space].regions[r].hugeBlocks.isEmpty {
                 let start = procs[space].regions[r].info.start

@@ -154,12 +154,14 @@ struct FrameTable: Sendable {
         if !hugeFolios.isEmpty { leaveHugeFolio(frame) }
         replacement.removed(frame)
         kinds[frame] = .free
-        mapcount[frame] = 0
-        values[frame] = 0
-        dirty[frame] = false
-        exclusive[frame] = false
-        owner[frame] = 0
-        ownerPage[frame] = 0
+        // Only what is not cleared already is written (each array store costs a uniqueness
+        // check; reclaim frees a frame on every miss of a trace, issue 14).
+        if mapcount[frame] != 0 { mapcount[frame] = 0 }
+        if values[frame] != 0 { values[frame] = 0 }
+        if dirty[frame] { dirty[frame] = false }
+        if exclusive[frame] { exclusive[frame] = false }
+        if owner[frame] != 0 { owner[frame] = 0 }
+        if ownerPage[frame] != 0 { ownerPage[frame] = 0 }
         let w = frame / 64
         freeBits[w] |= UInt64(1) << UInt64(frame % 64)
         if w < freeHint { freeHint = w }

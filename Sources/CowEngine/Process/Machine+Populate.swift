@@ -91,8 +91,11 @@ extension Machine {
     }
 
     /// Whether frame `f` is mapped by a locked region of a live process (reclaim leaves it).
-    func isLocked(_ f: Int) -> Bool {
-        for i in liveSpaces {
+    func isLocked(_ f: Int) -> Bool { Machine.isLocked(f, procs) }
+
+    /// Whether frame `f` is mapped by a locked region of a live process of `procs`.
+    static func isLocked(_ f: Int, _ procs: [ProcessRecord]) -> Bool {
+        for i in procs.indices where procs[i].state.isAlive && procs[i].borrowsFrom == nil {
             for record in procs[i].regions where record.info.locked {
                 for e in record.entries where Packed.isPresent(e) && Packed.frame(e) == f { return true }
             }

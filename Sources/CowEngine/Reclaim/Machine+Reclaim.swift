@@ -68,14 +68,19 @@ extension Machine {
     /// Whether reclaim can take frame `f` now: a page-cache page, or an anonymous page with a
     /// free swap slot to go to (or already in the swap cache); never a frame the fault being
     /// handled is working on, never shmem or a tmpfs page (they would need swap, not modelled).
-    func isReclaimable(_ f: Int) -> Bool {
+    @inline(__always) func isReclaimable(_ f: Int) -> Bool {
         guard f >= 0, f < frames.materialized, f != swap.pinned.0, f != swap.pinned.1 else { return false }
-        if everLocked && isLocked(f) { return false }
         switch frames.kinds[f] {
-        case .pageCache: return !fileRecords[Int(frames.owner[f]) - 1].isTmpfs     // tmpfs pages have no disk to go to
-        case .anonymous: return swap.slot(cachedIn: f) != nil || swap.used < swap.capacity
-        default: return false
+        case .pageCache:
+            if fileRecords[Int(frames.owner[f]) - 1].isTmpfs { return false }     // tmpfs pages have no disk to go to
+        case .anonymous:
+            if swap.slot(cachedIn: f) == nil && swap.used >= swap.capacity { return false }
+        default:
+            return false
         }
+        // The lock check reads the process array alone: calling a method of the whole machine
+        // here made every call of `chooseVictim` copy the machine's 728 bytes first (issue 14).
+        return !everLocked || !Machine.isLocked(f, procs)
     }
 
     // MARK: reclaiming it
@@ -104,8 +109,7 @@ extension Machine {
             splitHugeMappings(ofFrame: f)     // a huge page is split before a page of it goes to swap
             let n = replaceMappings(of: f, with: Packed.swapEntry(slot))
             swap.count[slot] += Int32(n)
-            frames.mapcount[f] = 0
-            frames.release(f)
+            frames.release(f)               // mapcount back to 0 with the rest of the frame's state
             if swap.count[slot] == 0 { swap.release(slot) }     // mapped by nobody: nothing to keep
             note(.reclaimed(frame: f, page: .swappedOut(slot: slot, written: written), entries: n, why: why))
         case .pageCache:
@@ -133,10 +137,8 @@ extension Machine {
         let vpn = swap.hintedVPN(f)
         if vpn >= 0 {
             for space in procs.indices where procs[space].state.isAlive && procs[space].borrowsFrom == nil {
-                guard let r = regionIndex(space, vpn) else { continue }
-                let k = vpn - withRegions(space) { $0.start(of: r) }
-                let e = regionEntry(space, r, vpn)
-                guard Packed.isPresent(e), Packed.frame(e) == f else { continue }
+                guard let (r, start, e) = regionAndEntry(space, vpn), Packed.isPresent(e), Packed.frame(e) == f else { continue }
+                let k = vpn - start
                 if tlb.isOn { invalidateTLB(space, vpn) }
                 procs[space].regions[r].entries[k] = replacement
                 n += 1

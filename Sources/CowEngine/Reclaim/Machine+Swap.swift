@@ -9,8 +9,12 @@ extension Machine {
     mutating func readFaultWithSwap(at site: FaultSite) -> AccessOutcome {
         swap.faulting = (site.process, site.space, site.vpn)
         defer { swap.faulting = nil }
-        let e = regionEntry(site.space, site.region, site.vpn)
-        if Packed.isSwap(e) { return swapIn(at: site, slot: Packed.slot(e), write: nil) }
+        let (e, start, writable) = withRegions(site.space) { regions in
+            regions.withElement(at: site.region) {
+                ($0.entries[site.vpn - $0.info.start], $0.info.start, $0.info.permissions.contains(.write))
+            }
+        }
+        if Packed.isSwap(e) { return swapIn(at: site, slot: Packed.slot(e), write: nil, regionStart: start, writable: writable) }
         return readFault(at: site)
     }
 
@@ -19,9 +23,13 @@ extension Machine {
         swap.faulting = (site.process, site.space, site.vpn)
         defer { swap.faulting = nil }
         // Fields read in place (a copy of the whole record would retain and release its arrays).
-        let e = regionEntry(site.space, site.region, site.vpn)
-        if Packed.isSwap(e) && withRegions(site.space, { $0.isWritable(site.region) }) {
-            return swapIn(at: site, slot: Packed.slot(e), write: value)
+        let (e, start, writable) = withRegions(site.space) { regions in
+            regions.withElement(at: site.region) {
+                ($0.entries[site.vpn - $0.info.start], $0.info.start, $0.info.permissions.contains(.write))
+            }
+        }
+        if Packed.isSwap(e) && writable {
+            return swapIn(at: site, slot: Packed.slot(e), write: value, regionStart: start, writable: writable)
         }
         return writeSlow(at: site, value)
     }
@@ -31,8 +39,11 @@ extension Machine {
     /// entry then maps that frame: writable if this process is now its only user (no other
     /// mapping, no other swap entry: the slot is freed), else copy-on-write, so a page shared
     /// before it was swapped out is shared again. A write then stores into the frame, or copies
-    /// it first if it is still shared (no second fault).
-    mutating func swapIn(at site: FaultSite, slot: Int, write: Int64?) -> AccessOutcome {
+    /// it first if it is still shared (no second fault). `regionStart` and `writable` are the
+    /// faulting region's first page and write right, read by the caller with the entry (one read
+    /// of the region record per miss, issue 14). The frame left mapped is told to the
+    /// replacement policy's `mappedByFault`, so the reference after the fault needs no lookup.
+    mutating func swapIn(at site: FaultSite, slot: Int, write: Int64?, regionStart: Int, writable: Bool) -> AccessOutcome {
         let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         let pid = procs[i].pid
         var major = false
@@ -51,7 +62,7 @@ extension Machine {
             f = g
         }
         countFault(i, major: major)
-        let (k, writable) = withRegions(space) { (vpn - $0.start(of: r), $0.isWritable(r)) }
+        let k = vpn - regionStart
         // This entry's reference moves from the slot to the frame.
         swap.count[slot] -= 1
         frames.mapcount[f] += 1
@@ -78,6 +89,7 @@ extension Machine {
             }
         }
         note(.swappedIn(pid: pid, vpn: vpn, slot: slot, frame: f, major: major, slotFreed: slotFreed))
+        frames.replacement.mappedByFault = Int32(truncatingIfNeeded: f)
         guard let value = write else { return .value(frames.values[f]) }
         if exclusive {
             store(f, value)
@@ -92,6 +104,7 @@ extension Machine {
         frames.exclusive[g] = true
         procs[space].regions[r].entries[k] = Packed.make(frame: g, Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed)
         swap.hint(g, vpn)
+        frames.replacement.mappedByFault = Int32(truncatingIfNeeded: g)
         _ = dropReference(Packed.make(frame: f, Packed.present))
         store(g, value)
         procs[i].counters.copies += 1
@@ -252,6 +265,28 @@ extension Machine {
     /// (retaining and releasing everything in it), several times per trace miss (issue 14).
     @inline(__always) func withRegions<R>(_ space: Int, _ body: (OrderedTree<RegionRecord>) -> R) -> R {
         procs.withUnsafeBufferPointer { body($0[space].regions) }
+    }
+
+    /// The region of address space `space` holding `vpn` and the page's entry: one search and
+    /// one read of the record in place (issue 14: the access path's lookup).
+    @inline(__always) func regionAndEntry(_ space: Int, _ vpn: Int) -> (r: Int, start: Int, entry: PackedEntry)? {
+        withRegions(space) { regions in
+            // One region (a trace's process): it is the only candidate, no search.
+            let r = regions.count == 1 ? 0 : regions.countAtMost(vpn) - 1
+            guard r >= 0 else { return nil }
+            return regions.withElement(at: r) {
+                $0.info.contains(vpn) ? (r, $0.info.start, $0.entries[vpn - $0.info.start]) : nil
+            }
+        }
+    }
+
+    /// The entry of page `vpn` if region `r` of address space `space` (still) holds it, read in
+    /// place; nil if there is no region `r` or it does not hold `vpn`.
+    @inline(__always) func entryIfInRegion(_ space: Int, _ r: Int, _ vpn: Int) -> PackedEntry? {
+        withRegions(space) { regions in
+            guard r >= 0, r < regions.count else { return nil }
+            return regions.withElement(at: r) { $0.info.contains(vpn) ? $0.entries[vpn - $0.info.start] : nil }
+        }
     }
 
     /// The entry of page `vpn` in region `r` of address space `space`, read in place.

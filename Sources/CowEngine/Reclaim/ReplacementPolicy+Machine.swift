@@ -56,9 +56,22 @@ extension Machine {
 
     /// After a fault in address space `space` that left `vpn` mapped: the access referenced the
     /// mapped frame (a frame the fault allocated already counts, see `ReplacementState.touch`).
-    mutating func referenceAfterFault(_ space: Int, _ vpn: Int, write: Bool) {
-        guard let r = regionIndex(space, vpn) else { return }
-        let e = regionEntry(space, r, vpn)
+    /// `r` is the region the access found: read directly while it still holds `vpn` (a fault
+    /// does not change the region tree; one read of the record instead of a search, issue 14).
+    mutating func referenceAfterFault(_ space: Int, _ vpn: Int, write: Bool, region r: Int) {
+        let known = frames.replacement.mappedByFault
+        if known >= 0 {
+            frames.replacement.mappedByFault = -1
+            frames.replacement.referencedAfterFault(Int(known), write: write)
+            return
+        }
+        let e: PackedEntry
+        if let known = entryIfInRegion(space, r, vpn) {
+            e = known
+        } else {
+            guard let found = regionAndEntry(space, vpn) else { return }
+            e = found.entry
+        }
         guard Packed.isPresent(e) else { return }
         frames.replacement.referencedAfterFault(Packed.frame(e), write: write)
     }

@@ -88,9 +88,10 @@ struct SwapSpace: Sendable {
 
     /// Returns `slot` to the free pool (its count is 0 and its cache link gone).
     mutating func release(_ slot: Int) {
-        count[slot] = 0
-        value[slot] = 0
-        cache[slot] = -1
+        // Only what is not cleared already is written (as `FrameTable.release`).
+        if count[slot] != 0 { count[slot] = 0 }
+        if value[slot] != 0 { value[slot] = 0 }
+        if cache[slot] != -1 { cache[slot] = -1 }
         let w = slot / 64
         freeBits[w] |= UInt64(1) << UInt64(slot % 64)
         if w < freeHint { freeHint = w }

@@ -252,6 +252,17 @@ struct OrderedTree<Element: TreeKeyed & Sendable>: Sendable {
 
     private func rank(_ key: Int, inclusive: Bool) -> Int {
         @inline(__always) func before(_ k: Int) -> Bool { inclusive ? k <= key : k < key }
+        if root.isLeaf {
+            // A lone leaf, searched in place (as `withElement`).
+            return root.items.withUnsafeBufferPointer { items in
+                var lo = 0, hi = items.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if before(items[mid].treeKey) { lo = mid + 1 } else { hi = mid }
+                }
+                return lo
+            }
+        }
         var node = root
         var result = 0
         while !node.isLeaf {
@@ -311,6 +322,9 @@ extension OrderedTree {
     /// through the subscript copies the element out of the leaf's array (retaining and releasing
     /// every array in it); this does not, which is what the trace's miss path needs (issue 14).
     @inline(__always) func withElement<R>(at i: Int, _ body: (Element) -> R) -> R {
+        // A lone leaf (a process with up to 32 regions) is read through `root` itself: no
+        // local copy of the node reference to retain and release (issue 14).
+        if root.isLeaf { return root.items.withUnsafeBufferPointer { body($0[i]) } }
         let (node, k) = leaf(containing: i)
         return node.items.withUnsafeBufferPointer { body($0[k]) }
     }

@@ -219,6 +219,32 @@ extension Interpreter {
                 guard let frame = figures.frame(entry.frame) else { return .none }
                 return .number(Rational(Int(frame.value)))
             }
+        case "table", "fault":
+            // The walk `translate` prints, as values (issue 13): the simulated page tables only.
+            try arity(n == "table" ? 3...3 : 2...3)
+            let info = try processArgument(arguments[0])
+            let address = try self.address(arguments[1])
+            var write = false
+            if n == "fault", arguments.count == 3 { write = try accessArgument(arguments[2]) }
+            var level = 0
+            if n == "table" { level = try integer(arguments[2], "the level", in: 0...(machine.tableLayout.levels - 1)) }
+            guard backendLink == nil else { throw fail("\(n)() walks the simulated page tables: it is not available with a kernel backend", at: whole.span) }
+            guard info.isAlive else {
+                throw fail("\(info.name) is \(info.state): it has no page tables to walk", at: arguments[0].span)
+            }
+            let m = machine
+            let t: Translation
+            do {
+                t = try m.translate(info.pid, vpn: address / m.pageSize)
+            } catch {
+                throw fail(error.description, at: arguments[1].span)
+            }
+            if n == "table" {
+                guard let step = t.steps.first(where: { $0.level == level }) else { return .none }
+                return .number(Rational(step.table))
+            }
+            let fault = TranslationFault(t, write: write, levels: m.tableLayout.levels, zeroPageFrame: m.zeroPageFrame)
+            return fault.map { .text($0.rawValue) } ?? .none
         case "pte_kb":
             try arity(1...1)
             let info = try processArgument(arguments[0])
@@ -268,6 +294,11 @@ extension Interpreter {
             let drawn = values[Int(random.next(below: UInt64(values.count)))]
             recordDraw(drawn, call: whole)
             return drawn
+        case "hex":
+            try arity(1...1)
+            let x = try integer(arguments[0], "the argument of hex")
+            guard x >= 0 else { throw fail("hex() takes a whole number not below 0, found \(x)", at: arguments[0].span) }
+            return .text(Format.hex(x))
         case "min", "max":
             guard !arguments.isEmpty else { throw fail("`\(n)` needs at least one argument", at: whole.span) }
             var best = try number(try evaluate(arguments[0]), arguments[0])
@@ -291,6 +322,17 @@ extension Interpreter {
         default:
             throw fail("function `\(n)` is not available here", at: name.span)
         }
+    }
+
+    /// `fault()`'s access: the word or text `read` or `write`; true for a write.
+    private func accessArgument(_ expr: Expr) throws(ScriptError) -> Bool {
+        var word: String?
+        if case .word(let w) = expr.kind, variable(w) == nil { word = w }
+        else if case .text(let t) = try evaluate(expr) { word = t }
+        guard let word, word == "read" || word == "write" else {
+            throw fail("the access must be `read` or `write`", at: expr.span, notes: ["for example `fault(p, 0x10000, write)`"])
+        }
+        return word == "write"
     }
 
     /// A function's process argument: a bare word is a process name (or a variable holding a pid

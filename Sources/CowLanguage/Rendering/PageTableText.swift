@@ -1,7 +1,7 @@
 import CowEngine
 
 /// The page tables' figures as `stats` shows them (issue 13).
-enum PageTableText {
+public enum PageTableText {
     /// "28 kB", or "48 bytes" when not whole kB (tiny pages).
     static func kB(_ bytes: Int) -> String {
         bytes % 1024 == 0 ? "\(bytes / 1024) kB" : "\(bytes) bytes"
@@ -75,6 +75,12 @@ extension PageTableText {
     }
 
     /// `translate P ADDR [read|write]`: the walk, then where the access lands or the fault it takes.
+    /// `translate`'s lines for a live process, nil when the walk cannot be made (solution sheets).
+    public static func translation(_ machine: Machine, _ info: ProcessInfo, address: Int, write: Bool) -> [String]? {
+        guard info.isAlive, let t = try? machine.translate(info.pid, vpn: address / machine.pageSize) else { return nil }
+        return translation(machine, info, address: address, write: write, t)
+    }
+
     static func translation(_ machine: Machine, _ info: ProcessInfo, address: Int, write: Bool, _ t: Translation) -> [String] {
         let layout = machine.tableLayout
         let access = write ? "write" : "read"
@@ -102,31 +108,66 @@ extension PageTableText {
     /// The last line of `translate`.
     private static func outcome(_ machine: Machine, address: Int, write: Bool, _ t: Translation) -> String {
         let access = write ? "write" : "read"
-        guard let region = t.region else { return "\(access): SIGSEGV, no region maps \(Format.hex(address))" }
-        if write && !region.permissions.contains(.write) {
-            return "\(access): SIGSEGV, protection: region \(region.name) is \(region.permissions)"
+        let frame = t.entry.map { "\($0.frame)" } ?? "?"
+        guard let fault = TranslationFault(t, write: write, levels: machine.tableLayout.levels, zeroPageFrame: machine.zeroPageFrame) else {
+            let physical = Format.hex((t.entry?.frame ?? 0) &* machine.pageSize + (address - t.vpn &* machine.pageSize))
+            return "\(access): frame \(frame), physical address \(physical)"
         }
-        if region.permissions.isEmpty { return "\(access): SIGSEGV, protection: region \(region.name) is ---" }
-        if let missing = t.steps.first(where: { $0.level + 1 < machine.tableLayout.levels && $0.next == nil }) {
-            return "\(access): page fault, not present: no \(levelName(machine.tableLayout, missing.level + 1)) table yet (the fault allocates the missing tables, then maps the page)"
-        }
-        if t.sharedLeaf && (write || t.entry == nil) {
+        switch fault {
+        case .noRegion: return "\(access): SIGSEGV, no region maps \(Format.hex(address))"
+        case .protection:
+            let region = t.region.map { "region \($0.name) is \($0.permissions)" } ?? ""
+            return "\(access): SIGSEGV, protection: \(region)"
+        case .notPresent:
+            if let missing = t.steps.first(where: { $0.level + 1 < machine.tableLayout.levels && $0.next == nil }) {
+                return "\(access): page fault, not present: no \(levelName(machine.tableLayout, missing.level + 1)) table yet (the fault allocates the missing tables, then maps the page)"
+            }
+            if let slot = t.swapSlot { return "\(access): page fault, not present: the page is in swap slot \(slot) (the fault swaps it in)" }
+            return "\(access): page fault, not present: the entry is empty (never touched, or dropped)"
+        case .sharedTable:
             return "\(access): page fault, write-protected at the level above: the last-level table is shared (on-demand fork); the fault copies it, then handles the page"
-        }
-        if let slot = t.swapSlot { return "\(access): page fault, not present: the page is in swap slot \(slot) (the fault swaps it in)" }
-        guard let e = t.entry else { return "\(access): page fault, not present: the entry is empty (never touched, or dropped)" }
-        let physical = Format.hex(e.frame &* machine.pageSize + (address - t.vpn &* machine.pageSize))
-        if !write || e.flags.contains(.writable) {
-            return "\(access): frame \(e.frame), physical address \(physical)"
-        }
-        if e.frame == machine.zeroPageFrame {
-            return "write: page fault, write-protected: the zero page (the fault maps a new zero-filled frame)"
-        }
-        if e.flags.contains(.copyOnWrite) {
+        case .zeroPage: return "write: page fault, write-protected: the zero page (the fault maps a new zero-filled frame)"
+        case .copyOnWrite:
             let sharers = t.mapcount == 1 ? "mapped by this entry alone" : "mapped by \(t.mapcount) entries"
-            return "write: page fault, write-protected for copy-on-write: frame \(e.frame) is \(sharers)"
+            return "write: page fault, write-protected for copy-on-write: frame \(frame) is \(sharers)"
+        case .writeNotification: return "write: page fault, write notification: frame \(frame) is a clean shared page mapped read-only"
+        case .writeProtected: return "write: page fault, write-protected: frame \(frame)"
         }
-        if region.isShared { return "write: page fault, write notification: frame \(e.frame) is a clean shared page mapped read-only" }
-        return "write: page fault, write-protected: frame \(e.frame)"
+    }
+}
+
+/// Why an access would fault, as the last line of `translate` says and `fault(P, ADDR [, write])`
+/// returns it (the raw value); no value: the access would reach its frame.
+enum TranslationFault: String {
+    /// SIGSEGV: no region maps the address.
+    case noRegion = "no region"
+    /// SIGSEGV: the region's rights forbid the access.
+    case protection = "protection"
+    /// A page fault: a table, the entry or the page is missing (never touched, dropped, in swap).
+    case notPresent = "not present"
+    /// A page fault: a write (or a fault that fills an entry) under a last-level table shared
+    /// by on-demand fork, write-protected at the level above: the fault copies the table.
+    case sharedTable = "shared table"
+    /// A page fault: a write to the zero page.
+    case zeroPage = "zero page"
+    /// A page fault: a write to a page write-protected for copy-on-write.
+    case copyOnWrite = "copy-on-write"
+    /// A page fault: a write to a clean shared page mapped read-only.
+    case writeNotification = "write notification"
+    /// A page fault: another write-protected entry.
+    case writeProtected = "write-protected"
+
+    /// The fault an access would take after walk `t` (`levels`: the layout's), nil if none.
+    init?(_ t: Translation, write: Bool, levels: Int, zeroPageFrame: Int) {
+        guard let region = t.region else { self = .noRegion; return }
+        if write && !region.permissions.contains(.write) || region.permissions.isEmpty { self = .protection; return }
+        if t.steps.contains(where: { $0.level + 1 < levels && $0.next == nil }) { self = .notPresent; return }
+        if t.sharedLeaf && (write || t.entry == nil) { self = .sharedTable; return }
+        guard let e = t.entry else { self = .notPresent; return }
+        if !write || e.flags.contains(.writable) { return nil }
+        if e.frame == zeroPageFrame { self = .zeroPage }
+        else if e.flags.contains(.copyOnWrite) { self = .copyOnWrite }
+        else if region.isShared { self = .writeNotification }
+        else { self = .writeProtected }
     }
 }
