@@ -1,6 +1,6 @@
 // Issue 14's trace figures as CPU time of the trace alone (see `run` and Benchmarks/RESULTS.md).
-// The string and the machine are those of Benchmarks/Sources/CowWorkloads/PolicyWorkloads.swift
-// (copied: this driver builds against CowEngine alone, without the Benchmarks package).
+// The string and the machine come from Benchmarks/Sources/CowWorkloads/PolicyWorkloads.swift,
+// which `run` compiles in with this file (it needs CowEngine alone).
 import CowEngine
 
 #if canImport(Glibc)
@@ -8,28 +8,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-func next(_ state: inout UInt64) -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
-
-/// OSTEP's 80-20 string: the hot fifth of the pages drawn 80 % of the time.
-func string(count: Int, pages: Int = 1000, seed: UInt64 = 14) -> [Int] {
-    var state = seed
-    let hot = max(1, pages / 5)
-    var out: [Int] = []
-    out.reserveCapacity(count)
-    for _ in 0..<count {
-        let r = next(&state)
-        let page = r % 10 < 8 ? Int((r >> 8) % UInt64(hot)) : hot + Int((r >> 8) % UInt64(pages - hot))
-        out.append(page)
-    }
-    return out
-}
 
 func cpuSeconds() -> Double {
     var ts = timespec()
@@ -46,16 +24,9 @@ for name in names.split(separator: ",").map(String.init) {
         print("unknown policy \(name)")
         exit(2)
     }
-    let refs = string(count: policy == .opt ? references / 10 : references)
+    let refs = PolicyWorkloads.string(count: policy == .opt ? references / 10 : references)
     for _ in 0..<runs {
-        var config = MachineConfig()
-        config.frames = 100
-        config.swapPages = 1000
-        var m = Machine(config: config)
-        m.recordsEvents = false
-        m.setReplacementPolicy(policy)
-        let p = try m.spawn(name: "p")
-        try m.mapAnonymous(p, at: 0x100, pages: 1000, permissions: [.read, .write], shared: false, name: "heap")
+        var (m, p) = try PolicyWorkloads.machine(policy)
         let start = cpuSeconds()
         let s = try m.trace(p, base: 0x100, pages: refs, write: true)
         let seconds = cpuSeconds() - start

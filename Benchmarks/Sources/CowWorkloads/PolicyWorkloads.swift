@@ -6,6 +6,8 @@ import CowEngine
 ///
 /// The string is OSTEP's "80-20" workload: `pages` pages, 20 % of them hot and drawn 80 % of the
 /// time, from a fixed SplitMix64 seed (so every run replays the same string).
+/// This file needs CowEngine alone: `Benchmarks/trace-cpu/run` compiles it into its CPU-time
+/// driver (without the Benchmarks package), so both measure the same string on the same machine.
 public enum PolicyWorkloads {
     /// Frames of the machine (the goals: 100).
     public static let frames = 100
@@ -41,15 +43,6 @@ public enum PolicyWorkloads {
         let p = try m.spawn(name: "p")
         try m.mapAnonymous(p, at: 0x100, pages: pages, permissions: [.read, .write], shared: false, name: "heap")
         return (m, p)
-    }
-
-    /// Replays `refs` under `policy`: the seconds of the trace alone, and its summary.
-    public static func run(_ policy: ReplacementPolicy, _ refs: [Int]) throws -> (seconds: Double, summary: TraceSummary) {
-        var (m, p) = try machine(policy)
-        var summary = TraceSummary()
-        let seconds = try Measure.seconds { summary = try m.trace(p, base: 0x100, pages: refs, write: true) }
-        guard summary.killed == nil, summary.accesses == refs.count else { throw WorkloadError.scriptFailed("trace \(policy)") }
-        return (seconds, summary)
     }
 
     static func next(_ state: inout UInt64) -> UInt64 {
