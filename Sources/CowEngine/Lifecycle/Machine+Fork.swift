@@ -143,10 +143,12 @@ extension Machine {
         let start = procs[space].regions[r].info.start, end = procs[space].regions[r].info.end
         var present = 0
         var vpn = start
+        var s = Machine.lowerBound(shared, start >> leafShift)     // keys come in order: one search
         while vpn < end {
             let key = vpn >> leafShift
             let next = min((key + 1) << leafShift, end)
-            if !Machine.sortedContains(shared, key) {
+            while s < shared.count && shared[s] < key { s += 1 }
+            if s == shared.count || shared[s] != key {
                 present += shareEntries(space, r, (vpn - start)..<(next - start))
             }
             vpn = next
@@ -176,12 +178,18 @@ extension Machine {
 
     /// Whether sorted `keys` holds `key` (binary search).
     static func sortedContains(_ keys: [Int], _ key: Int) -> Bool {
+        let lo = lowerBound(keys, key)
+        return lo < keys.count && keys[lo] == key
+    }
+
+    /// The index of the first of sorted `keys` not below `key` (binary search).
+    static func lowerBound(_ keys: [Int], _ key: Int) -> Int {
         var lo = 0, hi = keys.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if keys[mid] < key { lo = mid + 1 } else { hi = mid }
         }
-        return lo < keys.count && keys[lo] == key
+        return lo
     }
 
     /// Keys, in order, of the parent's leaf tables an on-demand fork shares with the child: those
@@ -206,14 +214,17 @@ extension Machine {
     /// the child's mappings through them are not in the mapcounts yet).
     mutating func shareLeaves(_ space: Int, _ child: Int, _ keys: [Int]) {
         guard !keys.isEmpty, let leaves = procs[space].tables.levels.last else { return }
-        for key in keys {
-            guard let id = leaves[key] else { continue }
-            if sharedLeaves[id] == nil {
-                sharedLeaves[id] = SharedLeaf(key: key, sharers: [space], counted: 1)
-                procs[space].tables.sharedLeaves += 1
+        sharedLeaves.reserve(upTo: tableSerial + 1)
+        var newlyShared = 0
+        if keys.count == leaves.count {     // every leaf table of the parent: no lookups
+            for (key, id) in leaves where sharedLeaves.addSharer(id, key: key) { newlyShared += 1 }
+        } else {
+            for key in keys {
+                guard let id = leaves[key] else { continue }
+                if sharedLeaves.addSharer(id, key: key) { newlyShared += 1 }
             }
-            sharedLeaves[id]?.sharers.append(child)
         }
+        procs[space].tables.sharedLeaves += newlyShared
         uncountedShares += keys.count
         tablesSharedAtForks += keys.count
     }

@@ -39,7 +39,7 @@ public struct Machine: Sendable {
     /// Ids given to page-table pages so far (a table page's id is the next one).
     var tableSerial = 0
     /// Leaf tables shared by on-demand fork, by table id (PageTables/Machine+OnDemandFork.swift).
-    var sharedLeaves: [Int: SharedLeaf] = [:]
+    var sharedLeaves = SharedLeafTable()
     /// Mappings of shared leaf tables not yet in the mapcounts: the sum of sharers - counted.
     var uncountedShares = 0
     /// Leaf tables shared by on-demand forks so far (one per sharing fork and table).

@@ -2,8 +2,11 @@
 //
 // The child gets its own top and upper-level tables but shares the parent's last-level (leaf)
 // tables, write-protected at the level above (the PMD on x86-64): the same table id sits in
-// both processes' `levels.last`, and `sharedLeaves[id]` lists the sharers. Nothing is done per
-// page at fork: the entries under a shared table keep their flags, frames keep their mapcounts.
+// both processes' `levels.last`, and `sharedLeaves[id]` counts the sharers (the address spaces
+// whose tree holds that id; `sharers(of:)` lists them in index order, which is the order of
+// sharing: a fork's child is always the newest space). Nothing is done per page at fork: the
+// entries under a shared table keep their flags, frames keep their mapcounts, and per shared
+// table one fixed-size record is written in a flat array indexed by table id (no allocation).
 //
 // - The first write by any sharer to a page under a shared table copies that one table for the
 //   writer (`copySharedLeaf`): the writer gets a new table id; the private writable entries
@@ -25,17 +28,86 @@
 
 /// A leaf table shared by several address spaces.
 struct SharedLeaf: Sendable {
-    /// Its key at the leaf level (first page `key << leafShift`).
+    /// Its key at the leaf level (first page `key << leafShift`); -1 in an unused slot.
     var key: Int
-    /// Address spaces (indices into `procs`) whose tree holds it, in order of sharing.
-    var sharers: [Int]
+    /// How many address spaces' trees hold it (at least 2 while shared).
+    var sharerCount: Int
     /// How many sharers' mappings are in `frames.mapcount` (and the swap slots' counts).
     var counted: Int
     /// Whether its private writable entries have been write-protected (on the first copy).
     var protected = false
 }
 
+/// The shared leaf tables, by table id: a flat array of fixed-size records (table ids are serial
+/// numbers from 1 when tables can be shared), so sharing a table at fork is one store.
+struct SharedLeafTable: Sendable {
+    private var records: [SharedLeaf] = []
+    /// How many tables are shared now.
+    private(set) var count = 0
+
+    var isEmpty: Bool { count == 0 }
+
+    subscript(id: Int) -> SharedLeaf? {
+        get { id >= 0 && id < records.count && records[id].key >= 0 ? records[id] : nil }
+        set {
+            guard id >= 0 else { return }
+            if let newValue {
+                if id >= records.count { grow(to: id + 1) }
+                if records[id].key < 0 { count += 1 }
+                records[id] = newValue
+            } else if id < records.count && records[id].key >= 0 {
+                records[id].key = -1
+                count -= 1
+            }
+        }
+    }
+
+    /// The ids of the shared tables, in increasing order.
+    var ids: [Int] {
+        var list: [Int] = []
+        list.reserveCapacity(count)
+        for id in records.indices where records[id].key >= 0 { list.append(id) }
+        return list
+    }
+
+    /// Room for ids below `limit` (one allocation before a fork shares many tables).
+    mutating func reserve(upTo limit: Int) {
+        if limit > records.count { grow(to: limit) }
+    }
+
+    /// One more sharer of table `id` (leaf key `key`); true if the table was not shared yet
+    /// (its owner and the new sharer: 2 sharers, the owner's mappings counted).
+    @inline(__always) mutating func addSharer(_ id: Int, key: Int) -> Bool {
+        if id >= records.count { grow(to: id + 1) }
+        if records[id].key < 0 {
+            records[id] = SharedLeaf(key: key, sharerCount: 2, counted: 1)
+            count += 1
+            return true
+        }
+        records[id].sharerCount += 1
+        return false
+    }
+
+    private mutating func grow(to limit: Int) {
+        let size = max(limit, records.count * 2, 64)
+        records.append(contentsOf: repeatElement(SharedLeaf(key: -1, sharerCount: 0, counted: 0), count: size - records.count))
+    }
+}
+
 extension Machine {
+    /// The address spaces (indices into `procs`) whose tree holds shared leaf `id` at `key`, in
+    /// index order (= order of sharing).
+    func sharers(of id: Int, key: Int) -> [Int] {
+        var list: [Int] = []
+        for s in procs.indices where isSharer(s, id, key: key) { list.append(s) }
+        return list
+    }
+
+    /// Whether the tree of `space` holds shared leaf `id` at `key`.
+    @inline(__always) func isSharer(_ space: Int, _ id: Int, key: Int) -> Bool {
+        procs[space].tables.sharedLeaves != 0 && procs[space].tables.levels.last?[key] == id
+    }
+
     /// Whether the leaf table over `vpn` of `space` is shared; its id if so.
     @inline(__always) func sharedLeafID(_ space: Int, _ vpn: Int) -> Int? {
         guard procs[space].tables.sharedLeaves != 0, let leafShift = tableShifts.last,
@@ -62,8 +134,9 @@ extension Machine {
 
     /// Adds the missing mappings of shared leaf `id` to the mapcounts and swap slots.
     mutating func settleLeaf(_ id: Int) {
-        guard let leaf = sharedLeaves[id], leaf.counted < leaf.sharers.count, let owner = leaf.sharers.first else { return }
-        let missing = leaf.sharers.count - leaf.counted
+        guard let leaf = sharedLeaves[id], leaf.counted < leaf.sharerCount,
+              let owner = sharers(of: id, key: leaf.key).first else { return }
+        let missing = leaf.sharerCount - leaf.counted
         let zero = frames.zeroFrame
         for (r, range) in leafSpans(owner, key: leaf.key) {
             for k in range {
@@ -79,21 +152,21 @@ extension Machine {
                 }
             }
         }
-        sharedLeaves[id]?.counted = leaf.sharers.count
+        sharedLeaves[id]?.counted = leaf.sharerCount
         uncountedShares -= missing
     }
 
     /// Settles every shared leaf (before anything that reads or changes mapcounts at large).
     mutating func settleAll() {
         guard uncountedShares > 0 else { return }
-        for id in sharedLeaves.keys.sorted() { settleLeaf(id) }
+        for id in sharedLeaves.ids { settleLeaf(id) }
     }
 
     /// Write-protects the private writable entries under shared leaf `id` in every sharer (the
     /// work copy_pte_range does on both tables), once.
     mutating func protectLeaf(_ id: Int) {
         guard let leaf = sharedLeaves[id], !leaf.protected else { return }
-        for s in leaf.sharers {
+        for s in sharers(of: id, key: leaf.key) {
             for (r, range) in leafSpans(s, key: leaf.key) where !procs[s].regions[r].info.isShared {
                 for k in range {
                     let e = procs[s].regions[r].entries[k]
@@ -116,21 +189,27 @@ extension Machine {
     /// counted as its own). With `copy`, `space` gets a new private copy of the table (a new
     /// table page); without, it keeps the id only until it frees its tables (exit, exec).
     mutating func leaveSharedLeaf(_ space: Int, _ id: Int, copy: Bool) {
-        guard var leaf = sharedLeaves[id], let slot = leaf.sharers.firstIndex(of: space) else { return }
+        guard var leaf = sharedLeaves[id], isSharer(space, id, key: leaf.key) else { return }
         settleLeaf(id)
         if copy { protectLeaf(id) }
         leaf = sharedLeaves[id] ?? leaf
-        leaf.sharers.remove(at: slot)
+        leaf.sharerCount -= 1
         leaf.counted -= 1
         procs[space].tables.sharedLeaves -= 1
         let d = procs[space].tables.levels.count - 1
-        if copy, d >= 0 {
-            tableSerial += 1
-            procs[space].tables.levels[d][leaf.key] = tableSerial
-            tablesCopied += 1
+        if d >= 0 {
+            if copy {
+                tableSerial += 1
+                procs[space].tables.levels[d][leaf.key] = tableSerial
+                tablesCopied += 1
+            } else {
+                // It gives its tables up (all freed right after): out of its tree now, so that
+                // it no longer counts among the sharers.
+                procs[space].tables.levels[d][leaf.key] = nil
+            }
         }
-        if leaf.sharers.count <= 1 {
-            for s in leaf.sharers { procs[s].tables.sharedLeaves -= 1 }
+        if leaf.sharerCount <= 1 {
+            for s in sharers(of: id, key: leaf.key) { procs[s].tables.sharedLeaves -= 1 }
             sharedLeaves[id] = nil
         } else {
             sharedLeaves[id] = leaf
@@ -151,8 +230,8 @@ extension Machine {
     mutating func unshareRange(_ space: Int, _ lo: Int, _ hi: Int) {
         settleAll()
         guard procs[space].tables.sharedLeaves != 0, let leafShift = tableShifts.last, lo < hi else { return }
-        for id in sharedLeaves.keys.sorted() {
-            guard let leaf = sharedLeaves[id], leaf.sharers.contains(space) else { continue }
+        for id in sharedLeaves.ids {
+            guard let leaf = sharedLeaves[id], isSharer(space, id, key: leaf.key) else { continue }
             let tlo = leaf.key << leafShift, thi = (leaf.key + 1) << leafShift
             if tlo < hi && thi > lo { leaveSharedLeaf(space, id, copy: true) }
         }
@@ -161,8 +240,8 @@ extension Machine {
     /// The shared leaves of `space` whose keys are not in sorted `keys` copied (an on-demand
     /// fork that cannot share them rewrites their entries).
     mutating func unshareLeaves(_ space: Int, except keys: [Int]) {
-        for id in sharedLeaves.keys.sorted() {
-            guard let leaf = sharedLeaves[id], leaf.sharers.contains(space), !Machine.sortedContains(keys, leaf.key) else { continue }
+        for id in sharedLeaves.ids {
+            guard let leaf = sharedLeaves[id], isSharer(space, id, key: leaf.key), !Machine.sortedContains(keys, leaf.key) else { continue }
             settleAll()
             leaveSharedLeaf(space, id, copy: true)
         }
@@ -178,7 +257,8 @@ extension Machine {
     mutating func releaseShares(_ space: Int) {
         settleAll()
         guard procs[space].tables.sharedLeaves != 0 else { return }
-        for id in sharedLeaves.keys.sorted() where sharedLeaves[id]?.sharers.contains(space) == true {
+        for id in sharedLeaves.ids {
+            guard let leaf = sharedLeaves[id], isSharer(space, id, key: leaf.key) else { continue }
             leaveSharedLeaf(space, id, copy: false)
         }
     }
@@ -187,7 +267,7 @@ extension Machine {
     /// the one shared table, i.e. in every sharer's entry.
     mutating func markAccessedInSharers(_ id: Int, _ vpn: Int) {
         guard let leaf = sharedLeaves[id] else { return }
-        for s in leaf.sharers {
+        for s in sharers(of: id, key: leaf.key) {
             if let r = regionIndex(s, vpn) {
                 procs[s].regions[r].entries[vpn - procs[s].regions[r].info.start] |= Packed.accessed
             }
@@ -200,8 +280,8 @@ extension Machine {
         var m = self
         m.settleAll()
         if materialized {
-            for id in m.sharedLeaves.keys.sorted() {
-                while let leaf = m.sharedLeaves[id], let last = leaf.sharers.last {
+            for id in m.sharedLeaves.ids {
+                while let leaf = m.sharedLeaves[id], let last = m.sharers(of: id, key: leaf.key).last {
                     m.leaveSharedLeaf(last, id, copy: true)
                 }
             }
@@ -254,18 +334,20 @@ extension Machine {
     func checkSharedLeaves(_ problems: inout [String]) {
         var perSpace = Array(repeating: 0, count: procs.count)
         var missing = 0
-        for (id, leaf) in sharedLeaves.sorted(by: { $0.key < $1.key }) {
-            if leaf.sharers.count < 2 { problems.append("shared page table \(id) has \(leaf.sharers.count) sharer(s)") }
-            if leaf.counted < 1 || leaf.counted > leaf.sharers.count {
-                problems.append("shared page table \(id) counts \(leaf.counted) of \(leaf.sharers.count) sharers")
+        for id in sharedLeaves.ids {
+            guard let leaf = sharedLeaves[id] else { continue }
+            let holders = procs.indices.filter { procs[$0].tables.levels.last?[leaf.key] == id }
+            if leaf.sharerCount < 2 { problems.append("shared page table \(id) has \(leaf.sharerCount) sharer(s)") }
+            if holders.count != leaf.sharerCount {
+                problems.append("shared page table \(id) has \(leaf.sharerCount) sharers but \(holders.count) trees hold it")
             }
-            missing += leaf.sharers.count - leaf.counted
+            if leaf.counted < 1 || leaf.counted > leaf.sharerCount {
+                problems.append("shared page table \(id) counts \(leaf.counted) of \(leaf.sharerCount) sharers")
+            }
+            missing += leaf.sharerCount - leaf.counted
             var first: [(vpn: Int, entry: PackedEntry)]?
-            for s in leaf.sharers {
+            for s in holders {
                 perSpace[s] += 1
-                if procs[s].tables.levels.last?[leaf.key] != id {
-                    problems.append("process \(procs[s].pid) shares page table \(id) but its tree has another")
-                }
                 let mine = leafContents(s, key: leaf.key)
                 if let first, !first.elementsEqual(mine, by: { $0.vpn == $1.vpn && $0.entry == $1.entry }) {
                     problems.append("process \(procs[s].pid) sees other entries than its sharers under shared page table \(id)")

@@ -151,6 +151,13 @@ extension Machine {
         var result: [[Int: Int]] = Array(repeating: [:], count: tableShifts.count)
         let parent = procs[space].tables.levels
         for (d, shift) in tableShifts.enumerated() where d < parent.count {
+            if d == tableShifts.count - 1 && !shared.isEmpty && shared.count == parent[d].count {
+                // On-demand fork sharing every leaf table of the parent (the shared keys are
+                // among those the copied spans overlap, which are among the parent's): the
+                // child's leaf level is the parent's, one O(1) copy.
+                result[d] = parent[d]
+                continue
+            }
             var keys: [Int] = []
             for span in copied {
                 for key in tableKeys(parent[d], shift: shift, span.lowerBound, span.upperBound) where keys.last != key {
@@ -217,7 +224,7 @@ extension Machine {
     public var pageTablePagesTotal: Int {
         var n = 0
         for p in procs where p.tables.top >= 0 { n += 1 + p.tables.belowTop }
-        for leaf in sharedLeaves.values { n -= leaf.sharers.count - 1 }     // a shared table is one page
+        for id in sharedLeaves.ids { n -= (sharedLeaves[id]?.sharerCount ?? 1) - 1 }     // a shared table is one page
         return n
     }
 
