@@ -130,6 +130,32 @@ import Testing
         #expect(m.usage(of: c)?.pss == Rational(5, 2) && m.check() == [])
     }
 
+    /// Two forks by the same parent: one table with three sharers (one record, counted once in
+    /// the machine's table pages). Worked by hand: each process has a PGD and, below it, a PUD, a
+    /// PMD and a PTE page; 3 x 4 = 12 table pages, the shared PTE page counted once: 10. The
+    /// middle sharer exits (its 4 go): 8 - 1 = 7, the table still shared by p and c2. p's write
+    /// copies it: 8 table pages, nothing shared.
+    @Test func twoForksOneTableThreeSharers() throws {
+        var m = Self.machine(.onDemand)
+        let p = try m.spawn(name: "p")
+        try m.mapAnonymous(p, at: Self.far, pages: 4, permissions: rw, shared: false, name: "heap")
+        _ = try m.write(p, vpns: Self.far..<(Self.far + 4), value: 1)
+        let c1 = try m.fork(p, childName: "c1")
+        let c2 = try m.fork(p, childName: "c2")
+        #expect(m.onDemandForkCounts == (1, 2, 0) && m.pageTablePagesTotal == 10)
+        #expect(m.sharedPageTablePages(of: p) == 1 && m.sharedPageTablePages(of: c1) == 1 && m.sharedPageTablePages(of: c2) == 1)
+        #expect(m.check() == [])
+        try m.exit(c1)
+        #expect(m.onDemandForkCounts == (1, 2, 0) && m.pageTablePagesTotal == 7)
+        #expect(m.sharedPageTablePages(of: p) == 1 && m.sharedPageTablePages(of: c1) == 0 && m.sharedPageTablePages(of: c2) == 1)
+        #expect(m.check() == [])
+        _ = try m.write(p, vpn: Self.far, value: 5)
+        #expect(m.onDemandForkCounts == (0, 2, 1) && m.pageTablePagesTotal == 8)
+        #expect(m.sharedPageTablePages(of: p) == 0 && m.sharedPageTablePages(of: c2) == 0)
+        #expect(try m.read(c2, vpn: Self.far) == .value(1) && (try m.read(p, vpn: Self.far)) == .value(5))
+        #expect(m.check() == [])
+    }
+
     /// A seeded mix of operations run under cow and under odf: after every step both machines
     /// read the same values and give every process the same smaps figures, and odf's passes
     /// `check()` (which also checks that sharers see identical entries).
