@@ -150,26 +150,9 @@ public enum TestSuite {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// Text safe inside an XML attribute or element: markup characters as entities, control
-    /// characters XML 1.0 cannot carry shown as `\u{1b}`-style escapes.
+    /// Text safe inside an XML attribute or element: `Markup`'s escaping (control characters
+    /// XML 1.0 cannot carry shown as `\u{1B}`), with newlines and tabs as character references.
     static func xmlEscaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n": out += "&#10;"
-            case "\t": out += "&#9;"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0xFFFE...0xFFFF).contains(scalar.value) {
-                    out += "\\u{" + String(scalar.value, radix: 16) + "}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        Markup.escaped(text, keepingNewlines: true, breaksAsReferences: true)
     }
 }

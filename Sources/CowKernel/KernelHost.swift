@@ -139,8 +139,7 @@ public final class KernelHost {
 
     /// exec: the process replaces its address space with a fresh, empty one (same pid).
     public func exec(_ process: KernelProcess) throws {
-        var request = cowk_request()
-        request.op = UInt32(COWK_OP_EXEC.rawValue)
+        let request = Self.request(COWK_OP_EXEC)
         // the answer is the fresh image announcing itself on the same socket (or execve's error)
         let answer = try step(process, request)
         guard answer.error == 0 else { throw failure(answer, "exec", process) }
@@ -149,8 +148,7 @@ public final class KernelHost {
 
     /// exit: the process ends; returns once the kernel has torn its address space down.
     public func exit(_ process: KernelProcess) throws {
-        var request = cowk_request()
-        request.op = UInt32(COWK_OP_EXIT.rawValue)
+        let request = Self.request(COWK_OP_EXIT)
         _ = try step(process, request)
         try awaitEnd(process.index)
         participants[process.index].exit = .exited
@@ -162,11 +160,7 @@ public final class KernelHost {
 
     public func map(_ process: KernelProcess, at address: UInt64, pages: Int, backing: KernelBacking,
                     permissions: KernelPermissions, shared: Bool = false, hugePages: Bool = false) throws {
-        var request = cowk_request()
-        request.op = UInt32(COWK_OP_MAP.rawValue)
-        request.addr = address
-        request.pages = UInt64(pages)
-        request.value = permissions.rawValue
+        var request = Self.request(COWK_OP_MAP, address, pages, permissions.rawValue)
         request.flags = (shared ? UInt32(COWK_MAP_SHARED) : 0) | (hugePages ? UInt32(COWK_MAP_HUGEPAGE) : 0)
         var fd: Int32 = -1
         if case .file(let file, let offset) = backing {
@@ -219,11 +213,7 @@ public final class KernelHost {
 
     /// As `simple`, counting the faults taken inside the call.
     private func counted(_ process: KernelProcess, _ op: cowk_op, _ address: UInt64, _ pages: Int, _ value: Int64, _ call: String) throws -> KernelAccess {
-        var request = cowk_request()
-        request.op = UInt32(op.rawValue)
-        request.addr = address
-        request.pages = UInt64(pages)
-        request.value = value
+        let request = Self.request(op, address, pages, value)
         let before = op == COWK_OP_MLOCK && value == 0 ? nil : try? self.pages(process, at: address, count: pages)
         let answer = try step(process, request)
         var result = account(process.index, answer, values: [])
@@ -235,11 +225,7 @@ public final class KernelHost {
     /// mremap: to `newAddress` (moved with its entries) or, when nil, resized in place.
     @discardableResult
     public func mremap(_ process: KernelProcess, at address: UInt64, pages: Int, to newAddress: UInt64?, newPages: Int) throws -> KernelAccess {
-        var request = cowk_request()
-        request.op = UInt32(COWK_OP_MREMAP.rawValue)
-        request.addr = address
-        request.pages = UInt64(pages)
-        request.value = Int64(bitPattern: newAddress ?? 0)
+        var request = Self.request(COWK_OP_MREMAP, address, pages, Int64(bitPattern: newAddress ?? 0))
         request.offset = UInt64(newPages)
         let answer = try step(process, request)
         guard answer.error == 0 else {
@@ -262,10 +248,7 @@ public final class KernelHost {
         var done = 0
         while done < pages {
             let n = min(pages - done, Int(COWK_CHUNK))
-            var request = cowk_request()
-            request.op = UInt32(COWK_OP_READ.rawValue)
-            request.addr = address + UInt64(done) * KernelHost.pageSize
-            request.pages = UInt64(n)
+            let request = Self.request(COWK_OP_READ, address + UInt64(done) * KernelHost.pageSize, n)
             var words = [UInt64](repeating: 0, count: n)
             let answer = try step(process, request, payload: &words)
             let part = account(process.index, answer, values: words.prefix(Int(answer.count)).map { Int64(bitPattern: $0) })
@@ -286,11 +269,7 @@ public final class KernelHost {
     /// copies and reuses of the step from the frames before and after.
     public func write(_ process: KernelProcess, at address: UInt64, pages: Int, value: Int64) throws -> KernelAccess {
         let before = try? self.pages(process, at: address, count: pages)
-        var request = cowk_request()
-        request.op = UInt32(COWK_OP_WRITE.rawValue)
-        request.addr = address
-        request.pages = UInt64(pages)
-        request.value = value
+        let request = Self.request(COWK_OP_WRITE, address, pages, value)
         let answer = try step(process, request)
         var result = account(process.index, answer, values: [])
         if result.killedBy == nil, answer.error != 0 { throw failure(answer, "write", process) }
@@ -471,10 +450,7 @@ public final class KernelHost {
         var done = 0
         while done < count {
             let n = min(count - done, Int(COWK_CHUNK))
-            var request = cowk_request()
-            request.op = UInt32(COWK_OP_PAGEMAP.rawValue)
-            request.addr = address + UInt64(done) * KernelHost.pageSize
-            request.pages = UInt64(n)
+            let request = Self.request(COWK_OP_PAGEMAP, address + UInt64(done) * KernelHost.pageSize, n)
             var words = [UInt64](repeating: 0, count: 3 * n)
             let answer = try step(process, request, payload: &words)
             guard answer.error == 0 else { throw failure(answer, "pagemap", process) }
@@ -509,10 +485,7 @@ public final class KernelHost {
     /// The value in the page at `address` without faulting: nil when nothing is present, 0 on the
     /// zero page; otherwise the first 8 bytes, read through /proc/PID/mem.
     public func value(_ process: KernelProcess, at address: UInt64) throws -> Int64? {
-        var request = cowk_request()
-        request.op = UInt32(COWK_OP_PAGEMAP.rawValue)
-        request.addr = address
-        request.pages = 1
+        let request = Self.request(COWK_OP_PAGEMAP, address, 1)
         var words = [UInt64](repeating: 0, count: 3)
         let answer = try step(process, request, payload: &words)
         guard answer.error == 0, words[0] != COWK_UNAVAILABLE else { throw failure(answer, "pagemap", process) }
@@ -542,8 +515,7 @@ public final class KernelHost {
     private func startChild(of parent: KernelProcess, name: String, op: cowk_op, emptySpace: Bool = false) throws -> KernelProcess {
         var pair: [Int32] = [-1, -1]
         guard cowk_socketpair(&pair) == 0 else { throw KernelError.system(call: "socketpair", detail: "for \(name)", errno: errno) }
-        var request = cowk_request()
-        request.op = UInt32(op.rawValue)
+        let request = Self.request(op)
         let answer: cowk_reply
         do {
             answer = try step(parent, request, attaching: pair[1])
@@ -589,13 +561,19 @@ public final class KernelHost {
         return KernelProcess(name: name, pid: pid, index: participants.count - 1)
     }
 
-    @discardableResult
-    private func simple(_ process: KernelProcess, _ op: cowk_op, _ address: UInt64, _ pages: Int, _ value: Int64, _ call: String) throws -> KernelAccess {
+    /// A request with the fields most calls fill: the operation, its range and its value.
+    private static func request(_ op: cowk_op, _ address: UInt64 = 0, _ pages: Int = 0, _ value: Int64 = 0) -> cowk_request {
         var request = cowk_request()
         request.op = UInt32(op.rawValue)
         request.addr = address
         request.pages = UInt64(pages)
         request.value = value
+        return request
+    }
+
+    @discardableResult
+    private func simple(_ process: KernelProcess, _ op: cowk_op, _ address: UInt64, _ pages: Int, _ value: Int64, _ call: String) throws -> KernelAccess {
+        let request = Self.request(op, address, pages, value)
         let answer = try step(process, request)
         // Faults are the process's own accesses only: what the participant program itself
         // faults in around these calls (its code, its stack) is not the script's.

@@ -94,7 +94,8 @@ import CowTestSupport
     }
 
     @Test func xmlEscapesMarkupAndControlCharacters() {
-        #expect(TestSuite.xmlEscaped("a<b>&\"c\"\u{1B}[2J\u{7}") == "a&lt;b&gt;&amp;&quot;c&quot;\\u{1b}[2J\\u{7}")
+        #expect(TestSuite.xmlEscaped("a<b>&\"c\"\u{1B}[2J\u{7}") == "a&lt;b&gt;&amp;&quot;c&quot;\\u{1B}[2J\\u{7}")
+        #expect(TestSuite.xmlEscaped("it's\tone\nline\u{FFFE}\u{85}") == "it&#39;s&#9;one&#10;line\\u{FFFE}\\u{85}")
     }
 
     @Test func manyExpectedLinesAfterOneCommandAreAllKept() {
