@@ -139,4 +139,35 @@ import CowEngine
             "   PTE  T5         1  0x200000..0x400000    1 of 512  0",
         ])
     }
+
+    /// On-demand fork: the parent's two PTE pages (T4, T5) are shared by c and d; c's write at
+    /// 0x40000000 copies T4 for c (new table T12: PGD/PUD/PMD of c are T6-T8, of d T9-T11), so T4
+    /// is shared by p and d only, T5 by all three. The column shows only while a table is shared.
+    @Test func dumpTablesShowsOnDemandSharers() {
+        let setup = "config page-tables x86_64\nconfig frames 4096\nspawn p\nmap p anon 0x40000000 pages 1024\n"
+            + "write p 0x40000000 pages 1024 1\nset fork odf\nfork p as c\nfork p as d\nwrite c 0x40000000 2\n"
+        let r = run(setup + "dump p tables\ndump c tables")
+        #expect(r.ok)
+        #expect(Array(r.lines.suffix(14)) == [
+            "p (pid 1): 5 table pages (4 below the top: VmPTE 16 kB), x86_64 (4 levels of 9 bits, 4096-byte pages, 48-bit addresses)",
+            "level   table  index  covers                      in use  indexes used  shared with",
+            "PGD     T1         -  0x0..0x1000000000000      1 of 512  0             -",
+            " PUD    T2         0  0x0..0x8000000000         1 of 512  1             -",
+            "  PMD   T3         1  0x40000000..0x80000000    2 of 512  0-1           -",
+            "   PTE  T4         0  0x40000000..0x40200000  512 of 512  0-511         d (pid 3)",
+            "   PTE  T5         1  0x40200000..0x40400000  512 of 512  0-511         c (pid 2), d (pid 3)",
+            "c (pid 2): 5 table pages (4 below the top: VmPTE 16 kB), x86_64 (4 levels of 9 bits, 4096-byte pages, 48-bit addresses)",
+            "level   table  index  covers                      in use  indexes used  shared with",
+            "PGD     T6         -  0x0..0x1000000000000      1 of 512  0             -",
+            " PUD    T7         0  0x0..0x8000000000         1 of 512  1             -",
+            "  PMD   T8         1  0x40000000..0x80000000    2 of 512  0-1           -",
+            "   PTE  T12        0  0x40000000..0x40200000  512 of 512  0-511         -",
+            "   PTE  T5         1  0x40200000..0x40400000  512 of 512  0-511         p (pid 1), d (pid 3)",
+        ])
+        // Once p writes under T4 and T5 and c under T5, d alone holds both: no column.
+        let after = run(setup + "write p 0x40000000 3\nwrite p 0x40200000 3\nwrite c 0x40200000 3\ndump d tables")
+        #expect(after.ok)
+        #expect(after.lines.suffix(6).allSatisfy { !$0.contains("shared with") })
+        #expect(after.lines.last == "   PTE  T5         1  0x40200000..0x40400000  512 of 512  0-511")
+    }
 }

@@ -12,6 +12,8 @@ public struct PageTableNode: Equatable, Sendable {
     public var inUse: Int
     /// The lowest and highest index in use (nil when none is).
     public var usedIndexes: ClosedRange<Int>?
+    /// On-demand fork: the other processes that share this last-level table (empty when none does).
+    public var sharedWith: [PID] = []
 }
 
 /// One level of a walk: which table, which index, what the entry holds.
@@ -121,6 +123,10 @@ extension Machine {
                 }
             }
             if node.inUse > 0 { node.usedIndexes = lo...hi }
+            if page.level == last, let shift = tableShifts.last, let id = levels.last?[page.pages.lowerBound >> shift],
+               sharedLeaves[id] != nil {
+                node.sharedWith = sharers(of: id, key: page.pages.lowerBound >> shift).filter { $0 != space }.map { $0 + 1 }
+            }
             return node
         }
     }

@@ -52,6 +52,11 @@ extension PageTableText {
         return "L\(level)"
     }
 
+    /// A process sharing a table, by name and pid: `c (pid 2)`.
+    static func sharer(_ machine: Machine, _ pid: PID) -> String {
+        machine.process(pid).map { "\($0.name) (pid \(pid))" } ?? "pid \(pid)"
+    }
+
     /// A table page's name: `T12`.
     static func table(_ id: Int) -> String { "T\(id)" }
 
@@ -63,13 +68,18 @@ extension PageTableText {
         guard !nodes.isEmpty else { return ["\(info.name) (pid \(info.pid)): no page tables (\(info.isAlive ? "no address space" : "not alive"))"] }
         let below = nodes.count - 1
         let lines = ["\(info.name) (pid \(info.pid))\(owner): \(Format.count(nodes.count, "table page")) (\(below) below the top: VmPTE \(kB(below * machine.pageSize))), \(layout)"]
-        var t = TextTable([.init("level"), .init("table"), .init("index", .right), .init("covers"), .init("in use", .right), .init("indexes used")])
+        let shares = nodes.contains { !$0.sharedWith.isEmpty }      // on-demand fork: a column only then
+        var columns: [TextTable.Column] = [.init("level"), .init("table"), .init("index", .right), .init("covers"), .init("in use", .right), .init("indexes used")]
+        if shares { columns.append(.init("shared with")) }
+        var t = TextTable(columns)
         for n in nodes {
             let level = String(repeating: " ", count: n.page.level) + levelName(layout, n.page.level)
             let covers = "\(Format.hex(n.page.pages.lowerBound &* machine.pageSize))..\(Format.hex(n.page.pages.upperBound &* machine.pageSize))"
             let used = n.usedIndexes.map { $0.lowerBound == $0.upperBound ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" } ?? "-"
-            t.add([level, table(n.page.id), n.indexInParent.map(String.init) ?? "-", covers,
-                   "\(n.inUse) of \(layout.entries(level: n.page.level))", used])
+            var row = [level, table(n.page.id), n.indexInParent.map(String.init) ?? "-", covers,
+                       "\(n.inUse) of \(layout.entries(level: n.page.level))", used]
+            if shares { row.append(n.sharedWith.isEmpty ? "-" : n.sharedWith.map { sharer(machine, $0) }.joined(separator: ", ")) }
+            t.add(row)
         }
         return lines + t.render()
     }
