@@ -164,6 +164,30 @@ import Foundation
         #expect(legend.contains("page cache") && legend.contains("copy-on-write") && legend.contains("the zero page"))
     }
 
+    /// The legend's explanations (the longest, "private (mapped once, e.g. a copy made on write)",
+    /// is 49 characters of 9 px at font-size 15) never run into the next item of their row nor
+    /// past the picture's edge: a narrow picture (one process, two frames) puts one item a row.
+    @Test func legendTextsFitTheirColumn() throws {
+        for p in [Self.seedPicture(), Picture.make(of: Self.machine("spawn p\nmap p anon 0x10000 pages 2\nwrite p 0x10000 pages 2 1"), processes: [1])] {
+            let document = try XMLDocument(xmlString: PictureSVG(p).document(), options: [])
+            let root = try #require(document.rootElement())
+            let width = try #require(Int(root.nodes(forXPath: "/*/@width").first?.stringValue ?? ""))
+            let texts = try root.nodes(forXPath: "//*[local-name()='g' and @class='legend']/*[local-name()='text' and not(@font-weight)]")
+            var rows: [Int: [(x: Int, end: Int)]] = [:]
+            for case let t as XMLElement in texts {
+                let x = try #require(Int(t.nodes(forXPath: "@x").first?.stringValue ?? ""))
+                let y = try #require(Int(t.nodes(forXPath: "@y").first?.stringValue ?? ""))
+                rows[y, default: []].append((x, x + (t.stringValue ?? "").count * PictureSVG.charWidth))
+            }
+            #expect(rows.values.reduce(0) { $0 + $1.count } == 7)
+            for row in rows.values {
+                let sorted = row.sorted { $0.x < $1.x }
+                for (a, b) in zip(sorted, sorted.dropFirst()) { #expect(a.end < b.x - 32, "legend text ends at \(a.end), next item starts at \(b.x - 32)") }
+                #expect((sorted.last?.end ?? 0) <= width)
+            }
+        }
+    }
+
     @Test func svgEscapesMarkupFromScripts() throws {
         let m = Self.machine("spawn \"a<b&c\"\nmap 1 anon 0x10000 pages 1 as \"x</text><script>\"\nwrite 1 0x10000 1")
         let text = PictureSVG(Picture.make(of: m, processes: [1])).document()

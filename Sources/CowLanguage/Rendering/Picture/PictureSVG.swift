@@ -68,7 +68,11 @@ public struct PictureSVG {
         let contentWidth = max((n > 1 ? rightX + sideWidth[1] : framesX + frameWidth) + Self.margin, 640)
         let bottom = max(sideEnd[0], sideEnd[1], top + max(p.frames.count, 1) * step)
         let legendTop = bottom + 16
-        let height = legendTop + 30 + ((legendLines.count + 1) / 2) * 28 + (p.notes.count * 24) + Self.margin
+        // Two legend items a row when two of the longest fit side by side, else one.
+        let legendItemWidth = 32 + (legendLines.map(\.text.count).max() ?? 0) * Self.charWidth + Self.columnGap
+        let legendPerRow = contentWidth - 2 * Self.margin >= 2 * legendItemWidth ? 2 : 1
+        let legendRows = (legendLines.count + legendPerRow - 1) / legendPerRow
+        let height = legendTop + 30 + legendRows * 28 + (p.notes.count * 24) + Self.margin
 
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"cowsim-picture\" width=\"\(contentWidth)\" height=\"\(height)\" viewBox=\"0 0 \(contentWidth) \(height)\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" font-size=\"15\">\n"
         s += "<title>\(xml(titleText()))</title>\n"
@@ -128,16 +132,16 @@ public struct PictureSVG {
         }
         // Legend.
         s += "<g class=\"legend\">\n<text x=\"\(Self.margin)\" y=\"\(legendTop + 18)\" font-weight=\"bold\">Legend</text>\n"
-        let legendColumn = max((contentWidth - 2 * Self.margin) / 2, 300)
+        let legendColumn = max((contentWidth - 2 * Self.margin) / 2, legendItemWidth)
         for (i, item) in legendLines.enumerated() {
-            let lx = Self.margin + (i % 2) * legendColumn
-            let ly = legendTop + 30 + (i / 2) * 28
+            let lx = Self.margin + (i % legendPerRow) * legendColumn
+            let ly = legendTop + 30 + (i / legendPerRow) * 28
             s += "<rect x=\"\(lx)\" y=\"\(ly)\" width=\"22\" height=\"20\" rx=\"3\" fill=\"\(item.fill)\" stroke=\"\(item.stroke)\"\(item.dashed ? " stroke-dasharray=\"4 2\"" : "")/>"
             s += "<text x=\"\(lx + 6)\" y=\"\(ly + 15)\" font-weight=\"bold\">\(xml(item.symbol))</text>"
             s += "<text x=\"\(lx + 32)\" y=\"\(ly + 15)\">\(xml(item.text))</text>\n"
         }
         s += "</g>\n"
-        let notesTop = legendTop + 30 + ((legendLines.count + 1) / 2) * 28
+        let notesTop = legendTop + 30 + legendRows * 28
         for (i, note) in p.notes.enumerated() {
             s += "<text class=\"note\" x=\"\(Self.margin)\" y=\"\(notesTop + 16 + i * 24)\" fill=\"#555555\">\(xml("left out: " + note))</text>\n"
         }
