@@ -37,8 +37,9 @@ extension Machine {
         let space = spaceIndex(i)
         var values: [Int64] = []
         values.reserveCapacity(min(vpns.count, 1 << 16))
+        var hint = -1     // the region of the previous page: tried first, no search while it holds the pages
         for vpn in vpns {
-            switch readPage(i, space, vpn) {
+            switch tlb.isOn ? readThroughTLB(i, space, vpn) : walkRead(i, space, vpn, hint: &hint) {
             case .value(let v): values.append(v)
             case .killed(let kill): return (values, kill)
             }
@@ -60,12 +61,19 @@ extension Machine {
 
     /// Read by process `i` through address space `space`, from its page table.
     @inline(__always) mutating func walkRead(_ i: Int, _ space: Int, _ vpn: Int) -> AccessOutcome {
-        guard let r = regionIndex(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
-        guard !procs[space].regions[r].info.permissions.isEmpty else {
-            return kill(i, .segfault(vpn: vpn, .readOfNoAccess))
+        var hint = -1
+        return walkRead(i, space, vpn, hint: &hint)
+    }
+
+    /// `walkRead` trying region `hint` first (see `regionEntryAndRights`); sets `hint` to the
+    /// region that held `vpn`.
+    @inline(__always) mutating func walkRead(_ i: Int, _ space: Int, _ vpn: Int, hint: inout Int) -> AccessOutcome {
+        guard let (r, start, e, permissions) = regionEntryAndRights(space, vpn, hint: hint) else {
+            return kill(i, .segfault(vpn: vpn, .unmapped))
         }
-        let k = vpn - withRegions(space) { $0.start(of: r) }
-        let e = regionEntry(space, r, vpn)
+        hint = r
+        guard !permissions.isEmpty else { return kill(i, .segfault(vpn: vpn, .readOfNoAccess)) }
+        let k = vpn - start
         if e & (Packed.present | Packed.accessed) == Packed.present | Packed.accessed {
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: false) }
             return .value(frames.value(Packed.frame(e)))
@@ -74,7 +82,7 @@ extension Machine {
             if let id = sharedLeafID(space, vpn) {
                 markAccessedInSharers(id, vpn)      // the bit is set in the one shared table
             } else {
-                procs[space].regions[r].entries[k] = e | Packed.accessed
+                modifyRegion(space, r) { $0.entries[k] = e | Packed.accessed }
             }
             if frames.replacement.isTracking { frames.replacement.referenced(Packed.frame(e), write: false) }
             return .value(frames.value(Packed.frame(e)))
@@ -95,7 +103,7 @@ extension Machine {
     @inline(__always) mutating func walkWrite(_ i: Int, _ space: Int, _ vpn: Int, _ value: Int64) -> AccessOutcome {
         guard let (r, _, found) = regionAndEntry(space, vpn) else { return kill(i, .segfault(vpn: vpn, .unmapped)) }
         var e = found
-        if procs[space].tables.sharedLeaves != 0 && procs[space].regions[r].info.permissions.contains(.write) {
+        if procs[space].tables.sharedLeaves != 0 && withRegion(space, r, { $0.info.permissions.contains(.write) }) {
             copySharedLeafBeforeFault(i, space, vpn)     // on-demand fork: the write copies the shared table
             e = regionEntry(space, r, vpn)     // copying it write-protects the private writable entries
         }

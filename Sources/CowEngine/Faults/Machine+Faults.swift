@@ -19,15 +19,20 @@ extension Machine {
 
     /// Points entry `vpn` of region `r` at `frame` with `flags`, counting the new mapping.
     @inline(__always) mutating func install(_ space: Int, _ r: Int, _ vpn: Int, frame: Int, _ flags: UInt32) {
-        let k = vpn - procs[space].regions[r].info.start
+        var anonymous = false
         if frame != frames.zeroFrame {
             frames.mapcount[frame] += 1
             if frames.kinds[frame] == .anonymous {
-                procs[space].regions[r].hadAnonymousFrame = true
+                anonymous = true
                 if swap.isOn { swap.hint(frame, vpn) }
             }
         }
-        procs[space].regions[r].entries[k] = Packed.make(frame: frame, flags | Packed.present | Packed.user)
+        let entry = Packed.make(frame: frame, flags | Packed.present | Packed.user)
+        // One change of the record in place (one walk down the region tree).
+        modifyRegion(space, r) { record in
+            if anonymous { record.hadAnonymousFrame = true }
+            record.entries[vpn - record.info.start] = entry
+        }
     }
 
     /// Stores a written value in `frame` and marks the page dirty.
@@ -43,7 +48,7 @@ extension Machine {
 
     /// Flags for a read-mapped file or shmem page: shared mappings get the region's write right
     /// (no write-notify in this model); private ones stay read-only, copy-on-write if writable.
-    func readMappingFlags(_ info: Region) -> UInt32 {
+    @inline(__always) func readMappingFlags(_ info: Region) -> UInt32 {
         guard info.permissions.contains(.write) else { return 0 }
         if info.isShared, notifiesWrites(info.backing) { return 0 }
         return info.isShared ? Packed.writable : Packed.copyOnWrite
@@ -64,10 +69,9 @@ extension Machine {
     mutating func readFault(at site: FaultSite) -> AccessOutcome {
         let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         guard ensureTables(space, vpn) else { return outOfMemory(i, vpn) }
-        let info = procs[space].regions[r].info
+        let (info, page, source) = withRegion(space, r) { ($0.info, $0.objectPage(vpn), $0.source) }
         let pid = procs[i].pid
-        let page = procs[space].regions[r].objectPage(vpn)
-        switch procs[space].regions[r].source {
+        switch source {
         case .privateAnonymous:
             let writable = info.permissions.contains(.write)
             if config.behaviours.zeroPage {
@@ -110,20 +114,20 @@ extension Machine {
     /// read fault, not 11. Returns how many extra pages were mapped (0 when the switch is off).
     mutating func faultAround(_ space: Int, _ r: Int, _ vpn: Int) -> Int {
         guard config.behaviours.faultAround else { return 0 }
-        let info = procs[space].regions[r].info
+        // The region's facts, read once (in place) for the whole window.
+        let (info, source, objectOffset) = withRegion(space, r) { ($0.info, $0.source, $0.objectOffset) }
         let tableEnd = vpn - vpn % Machine.pageTableEntries + Machine.pageTableEntries
         let windowStart = max(info.start, vpn - vpn % Machine.faultAroundPages)
         let windowEnd = min(windowStart + Machine.faultAroundPages, tableEnd, info.end)
         let flags = readMappingFlags(info)
-        let source = procs[space].regions[r].source
         var mapped = 0
         for v in windowStart..<windowEnd where v != vpn {
             // Only empty entries: a swap entry (an anonymous copy in swap) is not the file's page.
-            guard procs[space].regions[r].entries[v - info.start] == 0 else { continue }
+            guard withRegion(space, r, { $0.entries[v - info.start] }) == 0 else { continue }
             // On-demand fork: a leaf table still shared (a layout with leaves smaller than the
             // window) is left alone; the fault copied only the faulting page's table.
             if procs[space].tables.sharedLeaves != 0 && sharedLeafID(space, v) != nil { continue }
-            let page = procs[space].regions[r].objectPage(v)
+            let page = objectOffset + (v - info.start)
             let existing: Int?
             switch source {
             case .file(let id): existing = page < fileRecords[id - 1].pages ? cachedFrame(file: id, page: page) : nil
@@ -146,25 +150,27 @@ extension Machine {
     /// A write that the fast path could not finish: rights check, then the right handler.
     mutating func writeSlow(at site: FaultSite, _ value: Int64) -> AccessOutcome {
         let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
-        let info = procs[space].regions[r].info
-        guard info.permissions.contains(.write) else { return kill(i, .segfault(vpn: vpn, .writeToReadOnly)) }
-        let k = vpn - info.start
-        let e = procs[space].regions[r].entries[k]
+        // The facts needed, read in place (no copy of the region, whose name is a String).
+        let (permissions, start, isShared, backing, e) = withRegion(space, r) {
+            ($0.info.permissions, $0.info.start, $0.info.isShared, $0.info.backing, $0.entries[vpn - $0.info.start])
+        }
+        guard permissions.contains(.write) else { return kill(i, .segfault(vpn: vpn, .writeToReadOnly)) }
+        let k = vpn - start
         if !Packed.isPresent(e) { return writeFault(at: site, value) }
         let f = Packed.frame(e)
         if e & Packed.writable != 0 {
             // First write through this entry: set the dirty and accessed bits, no fault.
-            procs[space].regions[r].entries[k] = e | Packed.dirty | Packed.accessed
+            modifyRegion(space, r) { $0.entries[k] = e | Packed.dirty | Packed.accessed }
             store(f, value)
             return .value(value)
         }
-        if info.isShared {
+        if isShared {
             // Shared page mapped read-only (write notification, or an unusual mprotect sequence):
             // make it writable and dirty.
-            procs[space].regions[r].entries[k] = (e & ~Packed.copyOnWrite) | Packed.writable | Packed.dirty | Packed.accessed
+            modifyRegion(space, r) { $0.entries[k] = (e & ~Packed.copyOnWrite) | Packed.writable | Packed.dirty | Packed.accessed }
             store(f, value)
             countFault(i, major: false)
-            if notifiesWrites(info.backing) {
+            if notifiesWrites(backing) {
                 note(.writeNotified(pid: procs[i].pid, vpn: vpn, frame: f))
             } else {
                 note(.sharedMapped(pid: procs[i].pid, vpn: vpn, frame: f))
@@ -180,7 +186,7 @@ extension Machine {
     mutating func copyOnWriteFault(at site: FaultSite, _ value: Int64, from: Int) -> AccessOutcome {
         let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         let pid = procs[i].pid
-        let k = vpn - procs[space].regions[r].info.start
+        let k = vpn - withRegion(space, r) { $0.info.start }
         let writableFlags = Packed.present | Packed.user | Packed.writable | Packed.dirty | Packed.accessed
         countFault(i, major: false)
         if tlb.isOn { invalidateTLB(space, vpn) }     // the writer's read-only entry goes
@@ -188,16 +194,18 @@ extension Machine {
             guard let g = allocateFrame(.anonymous) else { return outOfMemory(i, vpn) }
             if swap.isOn { swap.hint(g, vpn) }
             frames.mapcount[g] = 1
-            procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
-            procs[space].regions[r].hadAnonymousFrame = true
+            modifyRegion(space, r) { record in
+                record.entries[k] = Packed.make(frame: g, writableFlags)
+                record.hadAnonymousFrame = true
+            }
             frames.exclusive[g] = true
             store(g, value)
             note(.demandZero(pid: pid, vpn: vpn, frame: g))
             return .value(value)
         }
         if config.behaviours.reuseSoleSharer && frames.kinds[from] == .anonymous && frames.mapcount[from] == 1
-            && !isSwapCached(from) && !inHugePageMappedElsewhere(from, site) {
-            procs[space].regions[r].entries[k] = Packed.make(frame: from, writableFlags)
+            && !isSwapCached(from) && !(frames.inHugeFolio(from) && inHugePageMappedElsewhere(from, site)) {
+            modifyRegion(space, r) { $0.entries[k] = Packed.make(frame: from, writableFlags) }
             frames.exclusive[from] = true
             store(from, value)
             procs[i].counters.reuses += 1
@@ -208,8 +216,10 @@ extension Machine {
         if swap.isOn { swap.hint(g, vpn) }
         frames.values[g] = frames.values[from]     // the copy (then overwritten by the write)
         frames.mapcount[g] = 1
-        procs[space].regions[r].entries[k] = Packed.make(frame: g, writableFlags)
-        procs[space].regions[r].hadAnonymousFrame = true
+        modifyRegion(space, r) { record in
+            record.entries[k] = Packed.make(frame: g, writableFlags)
+            record.hadAnonymousFrame = true
+        }
         frames.exclusive[g] = true
         _ = dropReference(Packed.make(frame: from, Packed.present))
         store(g, value)
@@ -224,12 +234,12 @@ extension Machine {
         let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
         guard ensureTables(space, vpn) else { return outOfMemory(i, vpn) }
         let pid = procs[i].pid
-        let page = procs[space].regions[r].objectPage(vpn)
+        let (page, source, isShared) = withRegion(space, r) { ($0.objectPage(vpn), $0.source, $0.info.isShared) }
         let flags = Packed.writable | Packed.dirty | Packed.accessed
-        if case .file(let id) = procs[space].regions[r].source, page >= fileRecords[id - 1].pages {
+        if case .file(let id) = source, page >= fileRecords[id - 1].pages {
             return kill(i, .busError(vpn: vpn))
         }
-        switch procs[space].regions[r].source {
+        switch source {
         case .privateAnonymous:
             if let huge = faultHugePage(at: site, write: value) { return huge }
             countFault(i, major: false)
@@ -238,7 +248,7 @@ extension Machine {
             frames.exclusive[f] = true
             store(f, value)
             note(.demandZero(pid: pid, vpn: vpn, frame: f))
-        case .file(let id) where procs[space].regions[r].info.isShared:
+        case .file(let id) where isShared:
             guard let (f, major, hole) = pageCacheFrame(file: id, page: page, for: site) else {
                 countFault(i, major: false)
                 return outOfMemory(i, vpn)

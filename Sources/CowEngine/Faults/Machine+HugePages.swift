@@ -29,8 +29,7 @@ extension Machine {
 
     /// Whether region `r` of `space` maps the block holding `vpn` as a huge page.
     @inline(__always) func isHugeMapped(_ space: Int, _ r: Int, _ vpn: Int) -> Bool {
-        let blocks = procs[space].regions[r].hugeBlocks
-        return !blocks.isEmpty && blocks.contains(Self.hugeBlock(vpn))
+        withRegion(space, r) { !$0.hugeBlocks.isEmpty && $0.hugeBlocks.contains(Self.hugeBlock(vpn)) }
     }
 
     /// Whether `vpn` of the address space `pid` uses is mapped by a transparent huge page.
@@ -45,12 +44,21 @@ extension Machine {
     /// anonymous, advised `hugepage`, holds the whole aligned block, and no entry of the block
     /// is set (no page, no zero page, no swap entry). nil otherwise.
     func hugeBlockForFault(_ space: Int, _ r: Int, _ vpn: Int) -> Int? {
-        let record = procs[space].regions[r]
-        guard record.info.hugePages == .hugepage, record.source == .privateAnonymous else { return nil }
+        // Read in place, the cheap facts first: a copy of the record (its arrays retained and
+        // released) on every anonymous fault was a large part of a first touch's time.
+        let (hugePages, source, start, end) = withRegion(space, r) {
+            ($0.info.hugePages, $0.source, $0.info.start, $0.info.end)
+        }
+        guard hugePages == .hugepage, source == .privateAnonymous else { return nil }
         let b = Self.hugeBlock(vpn)
-        guard b >= record.info.start, b + Self.hugePagePages <= record.info.end else { return nil }
-        let k = b - record.info.start
-        for j in k..<(k + Self.hugePagePages) where record.entries[j] != 0 { return nil }
+        guard b >= start, b + Self.hugePagePages <= end else { return nil }
+        let k = b - start
+        let empty = withRegion(space, r) { record in
+            record.entries.withUnsafeBufferPointer { entries in
+                !entries[k..<(k + Self.hugePagePages)].contains { $0 != 0 }
+            }
+        }
+        guard empty else { return nil }
         if procs[space].tables.sharedLeaves != 0, let leafShift = tableShifts.last {
             // On-demand fork: a block over several leaf tables (small leaves) some of which are
             // still shared gets a 4 KiB page (the fault copied only the faulting page's table).

@@ -116,8 +116,16 @@ public struct Machine: Sendable {
         try body(events.recorded, self)
     }
 
+    /// `drainEvents` if any events were recorded since they were last taken or drained; nothing
+    /// otherwise (one call instead of `hasPendingEvents` and `drainEvents`: each call from
+    /// another module copied the whole machine to pass it).
+    public mutating func drainPendingEvents(_ body: (_ events: ArraySlice<Event>, _ machine: Machine) throws -> Void) rethrows {
+        guard !events.isEmpty else { return }
+        try drainEvents(body)
+    }
+
     /// Records `event` if recording is on.
-    @inline(__always) mutating func note(_ event: Event) {
+    @inline(__always) mutating func note(_ event: consuming Event) {
         if recordsEvents { events.append(event) }
     }
 }
@@ -126,13 +134,13 @@ public struct Machine: Sendable {
 
 extension Machine {
     /// Index into `procs` of an existing pid.
-    func processIndex(_ pid: PID) throws(EngineError) -> Int {
+    @inline(__always) func processIndex(_ pid: PID) throws(EngineError) -> Int {
         guard pid >= 1, pid <= procs.count else { throw EngineError.noSuchProcess(pid) }
         return pid - 1
     }
 
     /// Index of a pid that exists and is running (not suspended, not dead).
-    func runningIndex(_ pid: PID) throws(EngineError) -> Int {
+    @inline(__always) func runningIndex(_ pid: PID) throws(EngineError) -> Int {
         let i = try processIndex(pid)
         guard procs[i].state == .running else { throw EngineError.processNotRunning(pid, procs[i].state) }
         return i
@@ -156,7 +164,7 @@ extension Machine {
     }
 
     /// Checks a page range given by a caller: non-empty, inside the address space, not too big.
-    func validateRange(_ vpn: Int, _ pages: Int) throws(EngineError) {
+    @inline(__always) func validateRange(_ vpn: Int, _ pages: Int) throws(EngineError) {
         guard pages != 0 else { throw EngineError.emptyRange }
         guard pages > 0 else { throw EngineError.invalidArgument("page count must be positive, got \(pages)") }
         guard vpn >= 0 else { throw EngineError.invalidArgument("page number must not be negative, got \(vpn)") }
@@ -166,7 +174,7 @@ extension Machine {
 
     /// Checks a range of pages given by a caller as a Swift range (one whose count would not
     /// fit an Int starts below page 0, and is refused as such instead of trapping).
-    func validateRange(_ vpns: Range<Int>) throws(EngineError) {
+    @inline(__always) func validateRange(_ vpns: Range<Int>) throws(EngineError) {
         let (pages, overflow) = vpns.upperBound.subtractingReportingOverflow(vpns.lowerBound)
         guard !overflow else {
             throw EngineError.invalidArgument("page number must not be negative, got \(vpns.lowerBound)")
@@ -175,7 +183,7 @@ extension Machine {
     }
 
     /// Checks a single page number given by a caller.
-    func validateVPN(_ vpn: Int) throws(EngineError) {
+    @inline(__always) func validateVPN(_ vpn: Int) throws(EngineError) {
         guard vpn >= 0, vpn < vpnLimit else { throw EngineError.addressOverflow }
     }
 }
@@ -196,7 +204,7 @@ struct EventLog: Sendable {
     var recorded: ArraySlice<Event> { storage[0..<count] }
 
     /// Records `event`.
-    mutating func append(_ event: Event) {
+    mutating func append(_ event: consuming Event) {
         if count < storage.count {
             storage[count] = event
         } else {

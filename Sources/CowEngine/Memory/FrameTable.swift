@@ -178,7 +178,7 @@ struct FrameTable: Sendable {
     }
 
     /// Whether `frame` is (still) part of a huge page's folio.
-    func inHugeFolio(_ frame: Int) -> Bool {
+    @inline(__always) func inHugeFolio(_ frame: Int) -> Bool {
         guard !hugeFolios.isEmpty, let members = hugeFolios[frame - frame % Self.hugeFolioFrames] else { return false }
         let k = frame % Self.hugeFolioFrames
         return members[k / 64] & (UInt64(1) << UInt64(k % 64)) != 0

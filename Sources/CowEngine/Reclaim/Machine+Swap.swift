@@ -253,9 +253,10 @@ public struct SwapSlotInfo: Equatable, Sendable {
 
 extension Machine {
     /// Runs `body` on region record `r` of address space `space` in place: one walk down the
-    /// region tree for several changes to the record (the swap-in path, issue 14).
+    /// region tree for several changes to the record (the swap-in path, issue 14), retaining no
+    /// node on the way (`updateElement`). `body` must not change the region's start.
     @inline(__always) mutating func modifyRegion<T>(_ space: Int, _ r: Int, _ body: (inout RegionRecord) -> T) -> T {
-        body(&procs[space].regions[r])
+        procs[space].regions.updateElement(at: r, body)
     }
 }
 
@@ -278,6 +279,33 @@ extension Machine {
                 $0.info.contains(vpn) ? (r, $0.info.start, $0.entries[vpn - $0.info.start]) : nil
             }
         }
+    }
+
+    /// `regionAndEntry` plus the region's rights: the read path's one lookup (a region search
+    /// and one read of the record in place instead of four walks down the region tree).
+    /// `hint`: a region index to try first (the previous page's, in a range read); it is used
+    /// only if that region holds `vpn`, and then it is the answer (regions do not overlap).
+    @inline(__always) func regionEntryAndRights(_ space: Int, _ vpn: Int, hint: Int = -1)
+        -> (r: Int, start: Int, entry: PackedEntry, permissions: Permissions)? {
+        withRegions(space) { regions in
+            if hint >= 0 && hint < regions.count,
+               let found = regions.withElement(at: hint, { record -> (Int, PackedEntry, Permissions)? in
+                   record.info.contains(vpn) ? (record.info.start, record.entries[vpn - record.info.start], record.info.permissions) : nil
+               }) {
+                return (hint, found.0, found.1, found.2)
+            }
+            let r = regions.count == 1 ? 0 : regions.countAtMost(vpn) - 1
+            guard r >= 0 else { return nil }
+            return regions.withElement(at: r) {
+                $0.info.contains(vpn) ? (r, $0.info.start, $0.entries[vpn - $0.info.start], $0.info.permissions) : nil
+            }
+        }
+    }
+
+    /// Calls `body` with region record `r` of address space `space`, borrowed in place (reading
+    /// `procs[space].regions[r].field` may copy the whole record: its arrays retained and released).
+    @inline(__always) func withRegion<R>(_ space: Int, _ r: Int, _ body: (RegionRecord) -> R) -> R {
+        withRegions(space) { $0.withElement(at: r, body) }
     }
 
     /// The entry of page `vpn` if region `r` of address space `space` (still) holds it, read in

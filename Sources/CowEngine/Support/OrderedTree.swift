@@ -263,25 +263,41 @@ struct OrderedTree<Element: TreeKeyed & Sendable>: Sendable {
                 return lo
             }
         }
-        var node = root
+        // The descent borrows each node (`Unmanaged`, no retain and release per level: they were
+        // most of a lookup's time with more than 32 regions, the zygote's 101).
+        var node = Unmanaged.passUnretained(root)
         var result = 0
-        while !node.isLeaf {
-            // Last child whose first key comes before `key`; none: nothing in this subtree does.
-            var lo = 0, hi = node.keys.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if before(node.keys[mid]) { lo = mid + 1 } else { hi = mid }
+        while true {
+            let next: Unmanaged<Node>? = node._withUnsafeGuaranteedRef { n in
+                if n.isLeaf {
+                    result += n.items.withUnsafeBufferPointer { items in
+                        var lo = 0, hi = items.count
+                        while lo < hi {
+                            let mid = (lo + hi) / 2
+                            if before(items[mid].treeKey) { lo = mid + 1 } else { hi = mid }
+                        }
+                        return lo
+                    }
+                    return nil
+                }
+                // Last child whose first key comes before `key`; none: nothing in this subtree does.
+                let lo = n.keys.withUnsafeBufferPointer { keys in
+                    var lo = 0, hi = keys.count
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if before(keys[mid]) { lo = mid + 1 } else { hi = mid }
+                    }
+                    return lo
+                }
+                guard lo > 0 else { return nil }
+                n.counts.withUnsafeBufferPointer { counts in
+                    for k in 0..<(lo - 1) { result += counts[k] }
+                }
+                return Node.child(n, lo - 1)
             }
-            guard lo > 0 else { return result }
-            for k in 0..<(lo - 1) { result += node.counts[k] }
-            node = node.children[lo - 1]
+            guard let child = next else { return result }
+            node = child
         }
-        var lo = 0, hi = node.items.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if before(node.items[mid].treeKey) { lo = mid + 1 } else { hi = mid }
-        }
-        return result + lo
     }
 
     /// Levels of nodes (1 for a lone leaf).
@@ -325,20 +341,83 @@ extension OrderedTree {
         // A lone leaf (a process with up to 32 regions) is read through `root` itself: no
         // local copy of the node reference to retain and release (issue 14).
         if root.isLeaf { return root.items.withUnsafeBufferPointer { body($0[i]) } }
-        let (node, k) = leaf(containing: i)
-        return node.items.withUnsafeBufferPointer { body($0[k]) }
+        let (node, k) = unmanagedLeaf(containing: i)
+        return node._withUnsafeGuaranteedRef { leaf in leaf.items.withUnsafeBufferPointer { body($0[k]) } }
     }
 
     /// The leaf holding position `i` (0 ..< count) and the position inside that leaf.
     @inline(__always) func leaf(containing i: Int) -> (Node, Int) {
-        var node = root
+        let (node, k) = unmanagedLeaf(containing: i)
+        return (node.takeUnretainedValue(), k)
+    }
+
+    /// `leaf(containing:)` without a retain and release per level: the nodes are borrowed
+    /// (`Unmanaged`), valid while the tree is not changed.
+    @inline(__always) func unmanagedLeaf(containing i: Int) -> (Unmanaged<Node>, Int) {
+        var node = Unmanaged.passUnretained(root)
         var i = i
-        while !node.isLeaf {
-            var c = 0
-            while i >= node.counts[c] { i -= node.counts[c]; c += 1 }
-            node = node.children[c]
+        while true {
+            let next: Unmanaged<Node>? = node._withUnsafeGuaranteedRef { n in
+                if n.isLeaf { return nil }
+                let c = n.counts.withUnsafeBufferPointer { counts in
+                    var c = 0
+                    while i >= counts[c] { i -= counts[c]; c += 1 }
+                    return c
+                }
+                return Node.child(n, c)
+            }
+            guard let child = next else { return (node, i) }
+            node = child
         }
-        return (node, i)
+    }
+}
+
+extension OrderedTree {
+    /// Calls `body` with the element at position `i` (0 ..< count) in place, for a change that
+    /// keeps its key (checked in debug builds; the subscript's `_modify` allows a key change).
+    /// Unlike the subscript, the descent retains and releases nothing: the nodes on the path are
+    /// made unique (copied if shared, as the subscript does) and then borrowed.
+    @inline(__always) mutating func updateElement<R>(at i: Int, _ body: (inout Element) -> R) -> R {
+        makeRootUniqueForUpdate()
+        var node = Unmanaged.passUnretained(root)
+        var i = i
+        while true {
+            let next: Unmanaged<Node>? = node._withUnsafeGuaranteedRef { n in
+                if n.isLeaf { return nil }
+                let c = n.counts.withUnsafeBufferPointer { counts in
+                    var c = 0
+                    while i >= counts[c] { i -= counts[c]; c += 1 }
+                    return c
+                }
+                if !isKnownUniquelyReferenced(&n.children[c]) { n.children[c] = n.children[c].copy() }
+                return Node.child(n, c)
+            }
+            guard let child = next else { break }
+            node = child
+        }
+        let k = i
+        return node._withUnsafeGuaranteedRef { leaf in
+            leaf.items.withUnsafeMutableBufferPointer { items in
+                let key = items[k].treeKey
+                let result = body(&items[k])
+                assert(items[k].treeKey == key, "updateElement changed the key")
+                return result
+            }
+        }
+    }
+
+    private mutating func makeRootUniqueForUpdate() {
+        if !isKnownUniquelyReferenced(&root) { root = root.copy() }
+    }
+}
+
+extension OrderedTree.Node {
+    /// Child `c` of inner node `n`, not retained: its reference is read as a bit pattern from
+    /// the children array (the node keeps it alive).
+    @inline(__always) static func child(_ n: OrderedTree.Node, _ c: Int) -> Unmanaged<OrderedTree.Node> {
+        n.children.withUnsafeBufferPointer {
+            UnsafeRawPointer($0.baseAddress! + c).load(as: Unmanaged<OrderedTree.Node>.self)
+        }
     }
 }
 

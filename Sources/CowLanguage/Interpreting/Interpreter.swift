@@ -117,9 +117,7 @@ extension Interpreter {
             var lines = StyledLines(scratch: scratch)
             let result = withMachine { machine in
                 let result = Result { () throws(EngineError) -> T in try body(&machine) }
-                if machine.hasPendingEvents {
-                    machine.drainEvents { events, machine in EventRenderer.render(events, of: machine, into: &lines) }
-                }
+                machine.drainPendingEvents { events, machine in EventRenderer.render(events, of: machine, into: &lines) }
                 return result
             }
             lines.write(to: sink)
