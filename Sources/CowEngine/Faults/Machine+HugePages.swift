@@ -76,6 +76,10 @@ extension Machine {
     /// when it cannot: the caller maps a 4 KiB page instead.
     mutating func faultHugePage(at site: FaultSite, write value: Int64?) -> AccessOutcome? {
         let (i, space, r, vpn) = (site.process, site.space, site.region, site.vpn)
+        // The region's advice first, read here: most regions are not advised `hugepage`, and the
+        // inlined `hugeBlockForFault` starts by copying the whole machine (776 bytes) to read it.
+        let (hugePages, source) = withRegion(space, r) { ($0.info.hugePages, $0.source) }
+        guard hugePages == .hugepage, source == .privateAnonymous else { return nil }
         guard let b = hugeBlockForFault(space, r, vpn) else { return nil }
         if let leafShift = tableShifts.last, (1 << leafShift) < Self.hugePagePages {
             // Leaves smaller than a block: every leaf table of the block first (with table frames

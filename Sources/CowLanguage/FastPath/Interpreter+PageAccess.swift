@@ -16,6 +16,19 @@ extension Interpreter {
     /// Runs a resolved `read` or `write`: the same steps, checks and messages as the general
     /// commands, from literals instead of expressions.
     func run(_ access: PageAccess) throws(ScriptError) {
+        if access.isWrite {
+            // A write needs only the pid: the process named last is taken without its name (a
+            // retain and a release of the name per line).
+            let pid: PID
+            if case .name(let name) = access.process, name == lastPidLookup.shortName {
+                pid = lastPidLookup.pid
+            } else {
+                pid = try pidAndName(access).pid
+            }
+            let vpns = try pageRange(access)
+            try write(access.value, to: vpns, of: pid, spans: Self.errorSpans(access))
+            return
+        }
         let info = try pidAndName(access)
         let vpns = try pageRange(access)
         if access.isWrite {

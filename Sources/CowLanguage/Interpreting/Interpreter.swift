@@ -5,6 +5,12 @@ import CowEngine
 extension Interpreter {
     /// Runs a statement of `file` (blocks recursively).
     func execute(_ statement: Statement, file: SourceFile) throws(ScriptError) {
+        // A resolved access of the running file (nearly every line of a long script): nothing
+        // to save and restore (that cost a retain and a release of the file per line).
+        if case .access(let access) = statement.form, currentFile === file {
+            try run(access)
+            return
+        }
         let saved = currentFile
         if saved !== file { currentFile = file }
         defer { if saved !== file { currentFile = saved } }

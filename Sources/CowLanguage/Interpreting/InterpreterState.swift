@@ -36,8 +36,11 @@ public struct SessionOptions: Sendable {
 public final class Interpreter {
     /// The options given at creation.
     public let options: SessionOptions
-    /// The simulated machine.
-    public private(set) var machine: Machine
+    /// The simulated machine. Its accesses skip the run-time exclusivity check: each `read` and
+    /// `write` of a long script accesses it once (`withMachineShowingEvents`) and the check
+    /// (`swift_beginAccess`, a thread-local lookup) cost about 3 % of a line; no access to it
+    /// overlaps another (every test ran with the checks on before they were dropped).
+    @exclusivity(unchecked) public private(set) var machine: Machine
     /// Polled by long-running commands; when it returns true the command stops with "interrupted".
     public var isInterrupted: @Sendable () -> Bool = { false }
     /// Set by `quit` (or `exit` with no argument); the REPL ends, a script stops (successfully).
@@ -78,8 +81,10 @@ public final class Interpreter {
     /// Whether literal `read`/`write` lines take the fast path (FastPath/); switched off only by
     /// the test that compares both ways.
     var usesFastPath = true
-    /// Successful top-level statements, for `save`.
-    var transcriptLog = TranscriptLog()
+    /// Successful top-level statements, for `save`. Appended once per statement, only by
+    /// `record` (no access to it overlaps another), so its accesses skip the run-time exclusivity
+    /// check (one per line of a long script); moving it out and back instead cost two releases.
+    @exclusivity(unchecked) var transcriptLog = TranscriptLog()
     /// Blocks (and `expect-error` statements) that failed after running some of their commands:
     /// `save` leaves them out, so it warns that its script may not rebuild the same state.
     var partlyFailedStatements = 0
@@ -190,12 +195,15 @@ public final class Interpreter {
         }
         var parser = Parser(file: file, fastPath: usesFastPath)
         var ok = true
+        // Read once (only the host sets it, between runs): calling it through the property
+        // retained and released its context before every statement.
+        let interrupted = isInterrupted
         while true {
             switch parser.step() {
             case .end:
                 return ok
             case .failure(let diagnostic):
-                if let end = endBeforeNext(of: file, ok: ok) { return end }
+                if let end = endBeforeNext(of: file, ok: ok, interrupted: interrupted) { return end }
                 report(diagnostic)
                 ok = false
                 if parser.stoppedFatally {
@@ -204,7 +212,7 @@ public final class Interpreter {
                 }
                 if !options.keepGoing { return false }
             case .statement(let statement):
-                if let end = endBeforeNext(of: file, ok: ok, at: statement.span) { return end }
+                if let end = endBeforeNext(of: file, ok: ok, interrupted: interrupted, at: statement.span) { return end }
                 do {
                     try execute(statement, file: file)
                     record(statement, file: file)
@@ -225,9 +233,9 @@ public final class Interpreter {
     /// What `runStatements` returns if it must end before the next statement: `ok` after
     /// `quit`, false (reported) on Ctrl-C; nil to go on. Ctrl-C is reported at `span`, the
     /// statement that will not run, so a script says where it stopped (`x.cow:3:1`).
-    private func endBeforeNext(of file: SourceFile, ok: Bool, at span: SourceSpan? = nil) -> Bool? {
+    private func endBeforeNext(of file: SourceFile, ok: Bool, interrupted: () -> Bool, at span: SourceSpan? = nil) -> Bool? {
         if quitRequested { return ok }
-        if isInterrupted() {
+        if interrupted() {
             if let span {
                 report(Diagnostic("interrupted before this command", at: span, in: file))
             } else {
@@ -257,12 +265,8 @@ public final class Interpreter {
     /// Remembers a successful top-level statement for `transcript`.
     func record(_ statement: Statement, file: SourceFile) {
         guard statement.isReplayable else { return }
-        // The log is moved out and back: two brief accesses the compiler can check statically,
-        // where appending in place would cost a run-time exclusivity check per statement.
-        var log = TranscriptLog()
-        swap(&log, &transcriptLog)
-        log.append(statement.span, of: file)
-        swap(&log, &transcriptLog)
+        // Appended in place: `transcriptLog` is not checked for exclusivity at run time (see there).
+        transcriptLog.append(statement.span, of: file)
     }
 
     // MARK: - Output helpers
@@ -334,10 +338,16 @@ struct TranscriptLog {
     private var files: [SourceFile] = []
     /// (index in `files`, start, end) for each statement, flat.
     private var entries: [Int] = []
+    /// The last of `files` (it stays alive in `files`, so its identifier is not reused): compared
+    /// without taking `files.last`, which retained and released it for every statement.
+    private var lastFile: ObjectIdentifier?
 
     /// Records the statement at `span` of `file`.
     mutating func append(_ span: SourceSpan, of file: SourceFile) {
-        if files.last !== file { files.append(file) }
+        if lastFile != ObjectIdentifier(file) {
+            files.append(file)
+            lastFile = ObjectIdentifier(file)
+        }
         entries.append(files.count - 1)
         entries.append(span.start)
         entries.append(span.end)

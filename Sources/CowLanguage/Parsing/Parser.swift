@@ -359,6 +359,8 @@ public struct Parser {
             return
         }
         if case .newline = current.kind { advance() }
+        // Most statements have no `#>` lines: done, without making (and dropping) the list.
+        guard case .expectedOutput = current.kind else { return }
         // Collected apart and stored once: appending to `statement.expectedOutput` copies the
         // whole list each time (it sits inside an enum payload), which made N lines cost O(N^2).
         var expected: [String] = []

@@ -57,6 +57,11 @@ struct StyledLines: ~Copyable {
     /// Hands the finished lines to `sink`, a run of lines of one style per call.
     func write(to sink: OutputSink) {
         guard let firstRun else { return }
+        if overflow == nil {
+            // The common case (one run, all in `scratch`): no closure, no list of later runs.
+            sink.write(utf8: UnsafeBufferPointer(rebasing: scratch[0..<firstRun.end]), style: firstRun.style)
+            return
+        }
         withBytes { bytes in
             sink.write(utf8: UnsafeBufferPointer(rebasing: bytes[0..<firstRun.end]), style: firstRun.style)
             var start = firstRun.end
