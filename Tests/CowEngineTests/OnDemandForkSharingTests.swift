@@ -16,9 +16,7 @@ import Testing
     /// Rss 9 (8 shared + 1), P Rss 8; both still read their old pages.
     @Test func mmapUnderSharedTable() throws {
         var m = OnDemandForkTests.machine(.onDemand)
-        let p = try m.spawn(name: "P")
-        try m.mapAnonymous(p, at: Self.far, pages: 8, permissions: rw, shared: false, name: "heap")
-        _ = try m.write(p, vpns: Self.far..<(Self.far + 8), value: 1)
+        let p = try OnDemandForkTests.writeHeap(in: &m, pages: 8, process: "P")
         let c = try m.fork(p, childName: "C")
         try m.mapAnonymous(c, at: Self.far + 16, pages: 4, permissions: rw, shared: false, name: "more")
         #expect(m.check() == [])
@@ -38,9 +36,7 @@ import Testing
     /// (8 x 1/2 = 4 each), pages 8-15 P's alone: P 4 + 8 = 12, C 4; still 16 frames.
     @Test func mremapShrinkUnderSharedTable() throws {
         var m = OnDemandForkTests.machine(.onDemand)
-        let p = try m.spawn(name: "P")
-        try m.mapAnonymous(p, at: Self.far, pages: 16, permissions: rw, shared: false, name: "heap")
-        _ = try m.write(p, vpns: Self.far..<(Self.far + 16), value: 1)
+        let p = try OnDemandForkTests.writeHeap(in: &m, pages: 16, process: "P")
         let c = try m.fork(p, childName: "C")
         try m.mremapResize(c, at: Self.far, pages: 16, newPages: 8)
         #expect(m.check() == [])

@@ -16,6 +16,15 @@ import Testing
         return Machine(config: c)
     }
 
+    /// Spawns `name` in `m`, maps a private anonymous `heap` of `pages` pages at `far` and writes
+    /// value 1 to every page (the set-up most tests here share); its pid.
+    static func writeHeap(in m: inout Machine, pages: Int, process name: String = "p") throws -> PID {
+        let p = try m.spawn(name: name)
+        try m.mapAnonymous(p, at: far, pages: pages, permissions: rw, shared: false, name: "heap")
+        _ = try m.write(p, vpns: far..<(far + pages), value: 1)
+        return p
+    }
+
     static func figures(_ m: Machine, _ pid: PID) -> [Int] {
         guard let u = m.usage(of: pid) else { return [] }
         return [u.rss, u.sharedDirty, u.privateDirty, u.anonymous, u.pssFixedPoint]
@@ -26,10 +35,8 @@ import Testing
     /// ShDi 64, 56, 52; PrDi 0, 8, 12. One table shared at fork, copied once (by C's first
     /// write; after that P alone has the old one, so P's writes copy no table).
     @Test func conformanceL1() throws {
-        var m = Self.machine(.onDemand)
-        let p = try m.spawn(name: "P")
-        try m.mapAnonymous(p, at: Self.far, pages: 64, permissions: rw, shared: false, name: "heap")
-        _ = try m.write(p, vpns: Self.far..<(Self.far + 64), value: 1)
+        var m = OnDemandForkTests.machine(.onDemand)
+        let p = try OnDemandForkTests.writeHeap(in: &m, pages: 64, process: "P")
         _ = m.takeEvents()
         let c = try m.fork(p, childName: "C")
         // PUD + PMD allocated for C; its one leaf table is P's.
@@ -113,10 +120,8 @@ import Testing
     /// A fork by a process sharing tables: odf adds a sharer; the sharers' mapcounts settle to
     /// those of three cow forks. exit of a sharer copies nothing.
     @Test func threeSharersAndExit() throws {
-        var m = Self.machine(.onDemand)
-        let p = try m.spawn(name: "p")
-        try m.mapAnonymous(p, at: Self.far, pages: 4, permissions: rw, shared: false, name: "heap")
-        _ = try m.write(p, vpns: Self.far..<(Self.far + 4), value: 1)
+        var m = OnDemandForkTests.machine(.onDemand)
+        let p = try OnDemandForkTests.writeHeap(in: &m, pages: 4)
         let c = try m.fork(p, childName: "c")
         let g = try m.fork(c, childName: "g")
         #expect(m.onDemandForkCounts == (1, 2, 0))
@@ -136,10 +141,8 @@ import Testing
     /// middle sharer exits (its 4 go): 8 - 1 = 7, the table still shared by p and c2. p's write
     /// copies it: 8 table pages, nothing shared.
     @Test func twoForksOneTableThreeSharers() throws {
-        var m = Self.machine(.onDemand)
-        let p = try m.spawn(name: "p")
-        try m.mapAnonymous(p, at: Self.far, pages: 4, permissions: rw, shared: false, name: "heap")
-        _ = try m.write(p, vpns: Self.far..<(Self.far + 4), value: 1)
+        var m = OnDemandForkTests.machine(.onDemand)
+        let p = try OnDemandForkTests.writeHeap(in: &m, pages: 4)
         let c1 = try m.fork(p, childName: "c1")
         let c2 = try m.fork(p, childName: "c2")
         #expect(m.onDemandForkCounts == (1, 2, 0) && m.pageTablePagesTotal == 10)

@@ -359,11 +359,7 @@ extension OrderedTree {
         while true {
             let next: Unmanaged<Node>? = node._withUnsafeGuaranteedRef { n in
                 if n.isLeaf { return nil }
-                let c = n.counts.withUnsafeBufferPointer { counts in
-                    var c = 0
-                    while i >= counts[c] { i -= counts[c]; c += 1 }
-                    return c
-                }
+                let c = Node.childIndex(n, &i)
                 return Node.child(n, c)
             }
             guard let child = next else { return (node, i) }
@@ -384,11 +380,7 @@ extension OrderedTree {
         while true {
             let next: Unmanaged<Node>? = node._withUnsafeGuaranteedRef { n in
                 if n.isLeaf { return nil }
-                let c = n.counts.withUnsafeBufferPointer { counts in
-                    var c = 0
-                    while i >= counts[c] { i -= counts[c]; c += 1 }
-                    return c
-                }
+                let c = Node.childIndex(n, &i)
                 if !isKnownUniquelyReferenced(&n.children[c]) { n.children[c] = n.children[c].copy() }
                 return Node.child(n, c)
             }
@@ -412,6 +404,16 @@ extension OrderedTree {
 }
 
 extension OrderedTree.Node {
+    /// The child of inner node `n` holding position `i` of `n`'s subtree; `i` becomes the
+    /// position inside that child.
+    @inline(__always) static func childIndex(_ n: OrderedTree.Node, _ i: inout Int) -> Int {
+        n.counts.withUnsafeBufferPointer { counts in
+            var c = 0
+            while i >= counts[c] { i -= counts[c]; c += 1 }
+            return c
+        }
+    }
+
     /// Child `c` of inner node `n`, not retained: its reference is read as a bit pattern from
     /// the children array (the node keeps it alive).
     @inline(__always) static func child(_ n: OrderedTree.Node, _ c: Int) -> Unmanaged<OrderedTree.Node> {
