@@ -14,6 +14,14 @@ import Testing
         return Machine(config: c)
     }
 
+    /// Spawns a process with one written page (value 7) at page 16, a region "r" of 1 page.
+    static func spawnWithOnePage(_ m: inout Machine, name: String = "p") throws -> PID {
+        let p = try m.spawn(name: name)
+        try m.mapAnonymous(p, at: 16, pages: 1, permissions: rw, shared: false, name: "r")
+        _ = try m.write(p, vpn: 16, value: 7)
+        return p
+    }
+
     static let gib = 1 << 18    // pages per GiB: one PMD entry's reach x 512
 
     static func kinds(_ m: Machine) -> [Int: FrameKind] {
@@ -37,9 +45,7 @@ import Testing
     /// Off (the default), the same script takes one frame: frame numbers of existing scripts stay.
     @Test func offByDefault() throws {
         var m = Self.machine(frames: 8, tableFrames: false)
-        let p = try m.spawn(name: "p")
-        try m.mapAnonymous(p, at: 16, pages: 1, permissions: rw, shared: false, name: "r")
-        _ = try m.write(p, vpn: 16, value: 7)
+        let p = try Self.spawnWithOnePage(&m)
         #expect(m.stats.used == 1 && m.stats.pageTableFrames == 0)
         #expect(Self.kinds(m) == [0: .anonymous])
         #expect(m.check() == [])
@@ -62,9 +68,7 @@ import Testing
     /// munmap frees the tables no region overlaps (PUD, PMD, PTE: 3 frames), exit the PGD too.
     @Test func unmapAndExitFreeTheTableFrames() throws {
         var m = Self.machine(frames: 8)
-        let p = try m.spawn(name: "p")
-        try m.mapAnonymous(p, at: 16, pages: 1, permissions: rw, shared: false, name: "r")
-        _ = try m.write(p, vpn: 16, value: 7)
+        let p = try Self.spawnWithOnePage(&m)
         try m.unmap(p, at: 16, pages: 1)
         #expect(m.stats.used == 1 && m.stats.pageTableFrames == 1)
         #expect(m.check() == [])
@@ -77,17 +81,13 @@ import Testing
     /// changes nothing; with 9 frames it takes frames 5-8.
     @Test func forkNeedsFramesForTheChildsTables() throws {
         var m = Self.machine(frames: 8)
-        let p = try m.spawn(name: "p")
-        try m.mapAnonymous(p, at: 16, pages: 1, permissions: rw, shared: false, name: "r")
-        _ = try m.write(p, vpn: 16, value: 7)
+        let p = try Self.spawnWithOnePage(&m)
         #expect(throws: EngineError.outOfMemory(needed: 4, free: 3)) { try m.fork(p, childName: "c") }
         #expect(m.stats.processes == 1 && m.stats.used == 5)
         #expect(m.check() == [])
 
         var n = Self.machine(frames: 9)
-        let q = try n.spawn(name: "q")
-        try n.mapAnonymous(q, at: 16, pages: 1, permissions: rw, shared: false, name: "r")
-        _ = try n.write(q, vpn: 16, value: 7)
+        let q = try Self.spawnWithOnePage(&n, name: "q")
         let c = try n.fork(q, childName: "c")
         #expect(n.stats.used == 9 && n.stats.pageTableFrames == 8 && n.stats.free == 0)
         #expect(n.pageTablePagesList(of: c).map(\.id) == [5, 6, 7, 8])

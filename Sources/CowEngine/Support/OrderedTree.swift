@@ -354,12 +354,20 @@ extension OrderedTree {
     /// `leaf(containing:)` without a retain and release per level: the nodes are borrowed
     /// (`Unmanaged`), valid while the tree is not changed.
     @inline(__always) func unmanagedLeaf(containing i: Int) -> (Unmanaged<Node>, Int) {
+        descend(to: i, makingUnique: false)
+    }
+
+    /// The descent both `unmanagedLeaf` and `updateElement` make: from the root to the leaf
+    /// holding position `i`, borrowing each node; with `makingUnique`, a child shared with
+    /// another tree is copied before it is entered (the root must already be unique).
+    @inline(__always) private func descend(to i: Int, makingUnique: Bool) -> (Unmanaged<Node>, Int) {
         var node = Unmanaged.passUnretained(root)
         var i = i
         while true {
             let next: Unmanaged<Node>? = node._withUnsafeGuaranteedRef { n in
                 if n.isLeaf { return nil }
                 let c = Node.childIndex(n, &i)
+                if makingUnique && !isKnownUniquelyReferenced(&n.children[c]) { n.children[c] = n.children[c].copy() }
                 return Node.child(n, c)
             }
             guard let child = next else { return (node, i) }
@@ -375,19 +383,7 @@ extension OrderedTree {
     /// made unique (copied if shared, as the subscript does) and then borrowed.
     @inline(__always) mutating func updateElement<R>(at i: Int, _ body: (inout Element) -> R) -> R {
         makeRootUniqueForUpdate()
-        var node = Unmanaged.passUnretained(root)
-        var i = i
-        while true {
-            let next: Unmanaged<Node>? = node._withUnsafeGuaranteedRef { n in
-                if n.isLeaf { return nil }
-                let c = Node.childIndex(n, &i)
-                if !isKnownUniquelyReferenced(&n.children[c]) { n.children[c] = n.children[c].copy() }
-                return Node.child(n, c)
-            }
-            guard let child = next else { break }
-            node = child
-        }
-        let k = i
+        let (node, k) = descend(to: i, makingUnique: true)
         return node._withUnsafeGuaranteedRef { leaf in
             leaf.items.withUnsafeMutableBufferPointer { items in
                 let key = items[k].treeKey
