@@ -50,6 +50,27 @@ private final class TraceFiles: @unchecked Sendable {
         #expect(r.after == "4 faults, 1 slots")
     }
 
+    /// `show trace ...` (the wording) prints the per-access lines as `trace ... show`
+    /// does, at top level and inside a quiet block. LRU, 2 frames, 1,2,3,1 worked by hand: 3
+    /// evicts 1, 1 evicts 2; every access misses.
+    @Test func theShowPrefixPrintsEachAccess() {
+        let steps = ["Access: 1  MISS LRU ->    [1] <- MRU Replaced:- [Hits:0 Misses:1]",
+                     "Access: 2  MISS LRU -> [1, 2] <- MRU Replaced:- [Hits:0 Misses:2]",
+                     "Access: 3  MISS LRU -> [2, 3] <- MRU Replaced:1 [Hits:0 Misses:3]",
+                     "Access: 1  MISS LRU -> [3, 1] <- MRU Replaced:2 [Hits:0 Misses:4]"]
+        let summary = "trace  p: 4 writes, 0 hits, 4 misses (1 major), hit rate 0.00%; policy lru, 2 frames"
+        for command in ["trace p 0x10000 write 1,2,3,1 show", "show trace p 0x10000 write 1,2,3,1",
+                        "quiet\n  show trace p 0x10000 write 1,2,3,1\nend"] {
+            let r = Self.traced(command)
+            #expect(r.ok)
+            #expect(Array(r.lines.prefix(5)) == steps + [summary], "\(command)")
+        }
+        let plain = Self.traced("trace p 0x10000 write 1,2,3,1")
+        #expect(!plain.lines.contains { $0.hasPrefix("Access:") }, "without `show` only the summary")
+        let quietSuffix = Self.traced("show trace p 0x10000 write 1,2,3,1 quiet")
+        #expect(quietSuffix.lines.isEmpty, "an explicit `quiet` word wins")
+    }
+
     @Test func aBadNumberInTheList() {
         var r = Self.traced("trace p 0x10000 write 1,2,x,4")
         #expect(!r.ok)

@@ -152,8 +152,8 @@ private let traceDetails = """
     `profile textbook`, `config frames C`, swap large enough and one private anonymous region, `faults(P)` after a \
     `trace ... write` equals OSTEP's misses for `-C C` under FIFO, LRU and OPT. The trace prints one line: accesses, \
     hits, misses (how many were major faults, i.e. swap-ins), the hit rate, the policy and the frames; with events \
-    on, the reclaim events before it (the first 1,000; a line counts the rest), but not each access's fault events. \
-    `show` prints a line per access first, in the layout of OSTEP's `-c` output: \
+    on, the reclaim events follow it (the first 1,000; a line under it counts the rest), but not each access's fault events. \
+    `show` (or the prefix form `show trace ...`) prints a line per access first, in the layout of OSTEP's `-c` output: \
     `Access: 5  MISS FirstIn ->    [3, 4, 5] <- Lastin  Replaced:2 [Hits:1 Misses:9]`, the list being the trace's \
     pages in memory in the policy's order, the next to go on the left (FIFO: first in; LRU: least recently used; \
     CLOCK: from the hand; OPT, RAND: in the order they came in; linux: the inactive list oldest first, `|`, then \

@@ -421,7 +421,12 @@ public struct Parser {
             return Statement(kind: show ? .show(body) : .quiet(body), span: blockSpan(keyword, end))
         }
         // Prefix form: `quiet CMD`.
-        let inner = try parsePrefixed(after: keyword)
+        var inner = try parsePrefixed(after: keyword)
+        // `show trace ...` (the issue's own wording) is `trace ... show`: the per-access lines.
+        if show, case .command(.trace(var trace), let word) = inner.kind, trace.output == .summary {
+            trace.output = .steps
+            inner.kind = .command(.trace(trace), keyword: word)
+        }
         let span = keyword.span.through(inner.span)
         return Statement(kind: show ? .show([inner]) : .quiet([inner]), span: span)
     }
