@@ -31,6 +31,7 @@ import Testing
         case .process: return "p"
         case .mappedRange, .newRange: return "0x10000 pages 2"
         case .newAddress, .number: return "0x10000"
+        case .numbers: return "1,2,3"
         case .expression: return "1 + 2"
         case .newName: return "n"
         case .file: return "data"

@@ -64,6 +64,19 @@ import Testing
         #expect(complete("unmap ls ") == ["0x10000", "0x400000", "0x402000", "base"])
         #expect(complete("write ls 0x10000 pages ").contains("page_size"))   // a count: numbers
         #expect(complete("write ls 0x10000 ").contains("pages"))
+        #expect(complete("write ls (base) p") == ["page_size", "page_tables", "pages"], "a closed group is an operand: `pages` or the value")
+    }
+
+    /// `trace`'s reference string is one argument of comma-separated operands: after any of
+    /// them the words `show` and `quiet` may come; after a comma, another number.
+    @Test func traceReferenceStrings() {
+        #expect(complete("trace ls 0x10000 write ").contains("from") && complete("trace ls 0x10000 write ").contains("base"))
+        #expect(complete("trace ls 0x10000 write 1 ") == ["quiet", "show"])
+        #expect(complete("trace ls 0x10000 write 1,2,3 ") == ["quiet", "show"])
+        #expect(complete("trace ls 0x10000 write 1,(base + 1),3 s") == ["show"])
+        #expect(complete("trace ls 0x10000 write 1,2, ").contains("base"))
+        #expect(!complete("trace ls 0x10000 write 1,2, ").contains("show"))
+        #expect(complete("trace ls 0x10000 write from refs.txt ") == [])
     }
 
     @Test func settingsProfilesAndHelp() {

@@ -55,7 +55,8 @@ extension Interpreter {
         guard let command = words.first else {
             return CommandTable.names + CommandTable.blockWords
         }
-        if words.contains("(") { return expressionCandidates(words) }
+        // Inside an open `(`: an expression. A closed group is an operand the matcher skips.
+        if words.filter({ $0 == "(" }).count > words.filter({ $0 == ")" }).count { return expressionCandidates(words) }
         guard let spec = CommandTable.spec(command) else { return [] }
         // What the command's patterns expect after the words typed so far.
         let typed = Array(words.dropFirst())
@@ -81,7 +82,7 @@ extension Interpreter {
                 // The start addresses of the process's regions (a region's name is not an address).
                 guard let process, let info = machine.process(named: process) else { return Array(variables.keys) }
                 return info.regions.map { Format.hex($0.start &* machine.pageSize) } + Array(variables.keys)
-            case .newRange, .newAddress, .number: return numberCandidates()
+            case .newRange, .newAddress, .number, .numbers: return numberCandidates()
             case .expression: return expressionCandidates([])
             case .file: return machine.files.map(\.name)
             case .library: return machine.files.filter(\.isLibrary).map(\.name)

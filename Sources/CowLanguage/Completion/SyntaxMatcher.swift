@@ -128,6 +128,16 @@ struct SyntaxMatcher {
             guard let end = operandEnd(at: j) else { return [] }
             if process == nil { process = words[j] }
             return [end]
+        case .numbers:
+            // N,N,...: the list may end after any operand; a comma at the end wants another.
+            if atEnd { result.append(.argument(kind, process: process)); return [] }
+            guard var end = operandEnd(at: j) else { return [] }
+            while end < words.count && words[end] == "," {
+                if end + 1 == words.count { result.append(.argument(kind, process: process)); return [] }
+                guard let next = operandEnd(at: end + 1) else { return [] }
+                end = next
+            }
+            return [end]
         case .number, .newAddress, .newName, .file, .library:
             if atEnd { result.append(.argument(kind, process: process)); return [] }
             guard let end = operandEnd(at: j) else { return [] }

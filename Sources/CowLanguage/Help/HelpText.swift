@@ -206,6 +206,7 @@ extension ArgumentKind {
         case .process: return "process"
         case .mappedRange, .newRange: return "range"
         case .newAddress, .number: return "operand"
+        case .numbers: return "operand { \",\" operand }"
         case .expression: return "expr"
         case .newName, .file, .library: return "name"
         case .permissions: return "perms"

@@ -187,6 +187,7 @@ extension ArgumentKind {
         case .process: return "a process name"
         case .mappedRange, .newRange, .newAddress: return "an address"
         case .number: return "a number"
+        case .numbers: return "numbers separated by commas"
         case .expression: return "an expression"
         case .newName: return "a name"
         case .file: return "a file name"
@@ -340,7 +341,7 @@ extension Parser {
             let literal = try stringLiteral(current)
             advance()
             return .string(literal)
-        case .path, .strings, .behaviourSwitch, .topic, .command, .block:
+        case .path, .strings, .numbers, .behaviourSwitch, .topic, .command, .block:
             throw error("the command table declares an argument the generic matcher cannot read (use a special form)", at: current.span)
         }
     }

@@ -374,7 +374,7 @@ public enum CommandTable {
                     details: "`write P RANGE VALUE` writes VALUE (a whole number) into every page. A write to a read-only page or an unmapped address kills the process with SIGSEGV; a fault that finds no free frame kills it for lack of memory. Those are **events**, printed as `killed ...`; the script goes on, `alive(P)` tells, and naming the dead process in a later command is an error. A region's name is not an address: write `0x10000` (or a variable holding it), not `heap`.",
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .write(try a.process(), try a.range(), value: try a.expression()) }),
         CommandSpec("trace", .memory, [[P, .argument(.number, "ADDR"), .choice(["read", "write"]),
-                                        .alternatives([[.argument(.number, "N,N,...")], [word("from"), .argument(.path, "FILE")]]),
+                                        .alternatives([[.argument(.numbers, "N,N,...")], [word("from"), .argument(.path, "FILE")]]),
                                         optional(.choice(["show", "quiet"]))]],
                     summary: "Replays a reference string: P reads or writes the pages ADDR + N (page numbers, OSTEP style) in order, from the list or a file; prints hits, misses (faults) and the hit rate. `show`: one line per access with the frames' contents, as OSTEP's paging-policy.py -c; `quiet`: nothing.",
                     example: "trace p 0x10000 write 1,2,3,4,1,2,5,1,2,3,4,5\ntrace p 0x10000 read 0,1,2,0,1,3 show\ntrace p 0x10000 write from refs.txt quiet",

@@ -71,6 +71,8 @@ public enum ArgumentKind: Sendable, Equatable {
     case newAddress
     /// A number position (an operand: number, variable, call, `(expr)`).
     case number
+    /// Operands separated by commas (`trace`'s reference string: `1,2,3`).
+    case numbers
     /// A whole expression to the end of the command.
     case expression
     /// A name for something new (process, region, file, variable): nothing to offer.
