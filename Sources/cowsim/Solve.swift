@@ -22,6 +22,9 @@ struct Solve: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the sheet to FILE instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Flag(help: "Replace the sheet file if it exists.")
+    var replace = false
+
     func run() throws {
         let sink = ScriptRunner.standardOutput()
         let problem = Problem.load(path: file, seed: seed.value)
@@ -34,8 +37,11 @@ struct Solve: ParsableCommand {
             sink.write(sheet, style: .plain)
             return
         }
-        if case .failure(let failure) = SystemIO.writeFile(output, sheet) {
-            sink.write("\(output): error: cannot write \(output): \(failure.reason)\n", style: .error)
+        // Like `cowsim html`: an existing file (a typo could name the problem itself) is only
+        // replaced when asked.
+        if case .failure(let failure) = SystemIO.writeFile(output, sheet, replacing: replace || output == "/dev/stdout" || output == "-") {
+            let reason = failure.reason == SystemIO.fileExists ? "it exists; --replace replaces it" : failure.reason
+            sink.write("\(output): error: cannot write \(output): \(reason)\n", style: .error)
             throw ExitCode(1)
         }
     }

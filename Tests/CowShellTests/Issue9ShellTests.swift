@@ -105,10 +105,29 @@ struct Issue9ShellTests {
         for index in 1...60 { problem += "ask \"Question \(index): how many frames does a fresh machine use?\" 0 hint \"none at all, nothing is mapped\"\n" }
         #expect(directory.write("p.cow", problem))
         #expect(directory.write("sheet.txt", "the old sheet\n"))
-        let result = try runWithSmallFileLimit(["solve", "p.cow", "-o", "sheet.txt"], in: directory)
+        let result = try runWithSmallFileLimit(["solve", "p.cow", "-o", "sheet.txt", "--replace"], in: directory)
         #expect(result.status == 1, "output: \(result.stdout)")
         #expect(result.stdout.contains("cannot write sheet.txt: File too large"), "output: \(result.stdout)")
         #expect(directory.read("sheet.txt") == "the old sheet\n")
+        #expect(strayFiles(directory, keep: ["p.cow", "sheet.txt"]).isEmpty)
+    }
+
+    @Test("solve -o refuses an existing file without --replace (it could be the problem itself) and replaces it with it")
+    func solveKeepsAnExistingFileUnlessAsked() throws {
+        let directory = try TemporaryDirectory()
+        let problem = directory.path + "/p.cow", sheet = directory.path + "/sheet.txt"
+        #expect(directory.write("p.cow", "ask \"How many frames are used?\" frames_used\n"))
+        let refused = try CowsimBinary.run(["solve", problem, "-o", problem])
+        #expect(refused.status == 1)
+        #expect((refused.stdout + refused.stderr).contains("cannot write \(problem): it exists; --replace replaces it"),
+                "output: \(refused.stdout)\(refused.stderr)")
+        #expect(directory.read("p.cow") == "ask \"How many frames are used?\" frames_used\n")
+        #expect(try CowsimBinary.run(["solve", problem, "-o", sheet]).status == 0)
+        #expect(directory.read("sheet.txt")?.contains("How many frames are used?") == true)
+        #expect(directory.write("sheet.txt", "the old sheet\n"))
+        let replaced = try CowsimBinary.run(["solve", problem, "-o", sheet, "--replace"])
+        #expect(replaced.status == 0, "output: \(replaced.stdout)\(replaced.stderr)")
+        #expect(directory.read("sheet.txt")?.contains("How many frames are used?") == true)
         #expect(strayFiles(directory, keep: ["p.cow", "sheet.txt"]).isEmpty)
     }
 

@@ -291,7 +291,7 @@ import CowTestSupport
 
     /// CI: the solution sheet checked in next to each problem is exactly what `cowsim solve`
     /// prints now. After changing a problem, regenerate it with
-    /// `cowsim solve Scripts/homework/NN-name.cow --format markdown -o Scripts/homework/NN-name.solution.md`.
+    /// `cowsim solve Scripts/homework/NN-name.cow --format markdown -o Scripts/homework/NN-name.solution.md --replace`.
     @Test(arguments: homework)
     func checkedInSolutionSheetIsCurrent(_ name: String) throws {
         let sheetName = String(name.dropLast(".cow".count)) + ".solution.md"
