@@ -39,7 +39,7 @@ struct Solve: ParsableCommand {
         }
         // Like `cowsim html`: an existing file (a typo could name the problem itself) is only
         // replaced when asked.
-        if case .failure(let failure) = SystemIO.writeFile(output, sheet, replacing: replace || output == "/dev/stdout" || output == "-") {
+        if case .failure(let failure) = SystemIO.writeFile(output, sheet, replacing: replace || output == "/dev/stdout") {
             let reason = failure.reason == SystemIO.fileExists ? "it exists; --replace replaces it" : failure.reason
             sink.write("\(output): error: cannot write \(output): \(reason)\n", style: .error)
             throw ExitCode(1)
