@@ -304,6 +304,45 @@ struct SwapTests {
         expectConsistent(t)
     }
 
+    /// Worked by hand with x86_64 tables, 4 frames, 1 slot. A writes 0x10, 0x11 (frames 0, 1;
+    /// tables PUD, PMD, PTE: 3 below the top); B writes 0x10 and the page at 1 GiB (frames 2,
+    /// 3; a PUD, two PMDs and two PTE pages: 5). A's write of 0x12 swaps A's 0x10 (the least
+    /// recently used) to slot 0. B's write of 0x11 finds memory and swap full: A scores Rss 2 +
+    /// swap 1 + tables 3 = 6, B Rss 2 + tables 5 = 7, so B dies by its own fault. Without a
+    /// layout chosen the tables count 0: A (3) dies instead of B (2).
+    @Test("the out-of-memory score counts page-table pages once a layout is chosen")
+    func oomScoreCountsPageTables() throws {
+        for layout in [PageTableLayout.x86_64, nil] {
+            var config = MachineConfig(frames: 4, pageSize: 4096)
+            config.swapPages = 1
+            config.pageTables = layout
+            var m = Machine(config: config)
+            let a = try m.spawn(name: "A")
+            let b = try m.spawn(name: "B")
+            let gib = 1 << 18
+            try m.mapAnonymous(a, at: 0x10, pages: 3, permissions: rw, shared: false, name: "heap")
+            try m.mapAnonymous(b, at: 0x10, pages: 2, permissions: rw, shared: false, name: "heap")
+            try m.mapAnonymous(b, at: gib, pages: 1, permissions: rw, shared: false, name: "far")
+            try writeEach(&m, a, 0x10..<0x12, base: 1)
+            try writeEach(&m, b, 0x10..<0x11, base: 1)
+            try writeEach(&m, b, gib..<(gib + 1), base: 1)
+            try writeEach(&m, a, 0x12..<0x13, base: 3)
+            #expect(m.swapUsed == 1)
+            _ = m.takeEvents()
+            if layout != nil {
+                #expect(m.pageTablePages(of: a) == 3 && m.pageTablePages(of: b) == 5)
+                #expect(try m.write(b, vpn: 0x11, value: 2) == .killed(.outOfMemory(vpn: 0x11)))
+                #expect(m.takeEvents() == [.oomKilled(victim: b, score: OOMScore(rss: 2, swap: 0, pageTables: 5), pid: b, vpn: 0x11)])
+                #expect(m.process(a)?.state == .running)
+            } else {
+                #expect(try m.write(b, vpn: 0x11, value: 2) == .value(2))
+                #expect(m.takeEvents().first == .oomKilled(victim: a, score: OOMScore(rss: 2, swap: 1, pageTables: 0), pid: b, vpn: 0x11))
+                #expect(m.process(b)?.state == .running)
+            }
+            expectConsistent(m)
+        }
+    }
+
     @Test("without swap nothing is reclaimed: the faulting process is killed as before")
     func noSwapNoReclaim() throws {
         var m = swapMachine(frames: 2, swap: 0)

@@ -105,7 +105,7 @@ public struct OOMScore: Equatable, Sendable {
     public var rss: Int
     /// Swap entries.
     public var swap: Int
-    /// Page-table pages (0 while page tables are not accounted).
+    /// Page-table pages below the top level (0 unless a page-table layout was chosen).
     public var pageTables: Int
     /// The score: their sum.
     public var points: Int { rss + swap + pageTables }

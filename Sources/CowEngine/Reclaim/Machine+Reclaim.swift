@@ -197,12 +197,15 @@ extension Machine {
                 }
             }
         }
-        return OOMScore(rss: rss, swap: swapped, pageTables: pageTablePages(i))
+        return OOMScore(rss: rss, swap: swapped, pageTables: oomTablePages(i))
     }
 
-    /// Page-table pages of the address space at index `i`, for the out-of-memory score: 0 while
-    /// page tables are not accounted.
-    func pageTablePages(_ i: Int) -> Int { 0 }
+    /// Page-table pages of the address space at index `i`, for the out-of-memory score: its
+    /// tables below the top level (Linux's mm_pgtables_bytes, which does not count the PGD; the
+    /// same pages as VmPTE) once the script has chosen a page-table layout, so that the tables'
+    /// cost shows; 0 before, as the score was before page tables were accounted (the event and
+    /// the victim of existing scripts stay as they were).
+    func oomTablePages(_ i: Int) -> Int { showsPageTables ? procs[i].tables.belowTop : 0 }
 
     /// Memory and swap are full during `fault`: kills the process with the largest score (with
     /// any vfork child borrowing its address space). Returns whether the faulting process
