@@ -21,7 +21,7 @@ public struct Picture: Sendable, Equatable {
         case pageCache = "page cache"
         /// The one shared zero page (reads of untouched anonymous memory under `profile linux`).
         case zero = "zero page"
-        /// A page on a swap device (swap slots; no command makes them yet).
+        /// Pages on the swap device (`config swap`): the slots that swap entries name (entries `S`).
         case swap = "swap slot"
 
         /// One character that marks the kind in the terminal, and in the SVG legend.
@@ -95,9 +95,24 @@ public struct Picture: Sendable, Equatable {
         /// The same in one word: "anon", "libc", "zero".
         public var shortContent: String
 
-        /// "40", "0-31", "zero".
+        /// "40", "0-31", "zero", "slot 3", "slots 0-1".
         public var label: String {
-            kind == .zero ? "zero" : count == 1 ? "\(first)" : "\(first)-\(first + count - 1)"
+            let numbers = count == 1 ? "\(first)" : "\(first)-\(first + count - 1)"
+            switch kind {
+            case .zero: return "zero"
+            case .swap: return (count == 1 ? "slot " : "slots ") + numbers
+            default: return numbers
+            }
+        }
+
+        /// Identity of frame `first + k` of the run, for comparing pictures: the frame number,
+        /// -1 for the zero page, -2 - slot for a swap slot.
+        func place(_ k: Int) -> Int {
+            switch kind {
+            case .zero: return -1
+            case .swap: return -2 - (first + k)
+            default: return first + k
+            }
         }
     }
 
@@ -115,9 +130,11 @@ public struct Picture: Sendable, Equatable {
         public var writable: Bool
         /// The frame run they map: an index into `Picture.frames` (the connector).
         public var frameRun: Int
+        /// Not present: the entries name swap slots (flag S; the frame run is of kind `.swap`).
+        public var swapped = false
 
-        /// "C" copy-on-write, "W" writable, "R" read-only.
-        public var mark: Character { copyOnWrite ? "C" : writable ? "W" : "R" }
+        /// "C" copy-on-write, "W" writable, "R" read-only, "S" in swap.
+        public var mark: Character { swapped ? "S" : copyOnWrite ? "C" : writable ? "W" : "R" }
     }
 
     /// One process drawn.
@@ -132,7 +149,8 @@ public struct Picture: Sendable, Equatable {
 
     /// The processes, in the order asked (default: every live process, by pid).
     public var columns: [Column]
-    /// The frame runs mapped by the processes drawn, by frame number (the zero page last).
+    /// The frame runs mapped by the processes drawn, by frame number (the zero page, then the
+    /// swap slots their swap entries name, last).
     public var frames: [FrameRun]
     /// Bytes per page (addresses are shown in bytes).
     public var pageSize: Int
@@ -269,10 +287,11 @@ extension Picture {
                 }
             }
         }
+        addSwapRuns(of: machine, zoom: zoom, columns: &columns, frames: &frameRuns)
         for c in columns.indices { columns[c].entries.sort { $0.firstPage < $1.firstPage } }
 
         var notes: [String] = []
-        let shownFrames = frameRuns.reduce(0) { $0 + ($1.kind == .zero ? 0 : $1.count) }
+        let shownFrames = frameRuns.reduce(0) { $0 + ($1.kind == .zero || $1.kind == .swap ? 0 : $1.count) }
         let unshown = machine.usedFrameCount - shownFrames
         if unshown > 0 {
             let cache = used.filter { byFrame[$0.number] == nil && $0.kind != .anonymous }.count
@@ -282,6 +301,62 @@ extension Picture {
         }
         return Picture(columns: columns, frames: frameRuns, pageSize: machine.pageSize, frameCount: machine.frameCount,
                        usedFrames: machine.usedFrameCount, zoom: zoom, notes: notes)
+    }
+
+    /// The swap entries of the processes drawn (zoomed: those of the region, and the entries of
+    /// other processes naming the same slots, whose processes join as columns), as runs of
+    /// consecutive slots with one swap count whose entries are the same pages one page apart,
+    /// placed after the frames: a page shared by copy-on-write and swapped out is one slot with
+    /// an arrow from each process, as it is one frame before (issue 14).
+    private static func addSwapRuns(of machine: Machine, zoom: String?, columns: inout [Column], frames: inout [FrameRun]) {
+        guard machine.swapUsed > 0 else { return }
+        var bySlot: [Int: [Mapping]] = [:]
+        if let zoom, let first = columns.first {
+            for page in machine.swapEntries(of: first.pid) where page.region == zoom {
+                bySlot[page.slot, default: []].append(Mapping(column: 0, vpn: page.vpn, flags: [], region: page.region))
+            }
+            guard !bySlot.isEmpty else { return }
+            let wanted = Set(bySlot.keys)
+            var pids = Set(machine.swapSlots.filter { wanted.contains($0.slot) }.flatMap { $0.referrers.map(\.pid) })
+            pids.remove(first.pid)
+            for pid in pids.sorted() {
+                let column = columns.firstIndex { $0.pid == pid } ?? {
+                    columns.append(Column(name: machine.processName(pid) ?? "pid \(pid)", pid: pid, entries: []))
+                    return columns.count - 1
+                }()
+                for page in machine.swapEntries(of: pid) where wanted.contains(page.slot) {
+                    bySlot[page.slot, default: []].append(Mapping(column: column, vpn: page.vpn, flags: [], region: page.region))
+                }
+            }
+        } else {
+            for (c, column) in columns.enumerated() {
+                for page in machine.swapEntries(of: column.pid) {
+                    bySlot[page.slot, default: []].append(Mapping(column: c, vpn: page.vpn, flags: [], region: page.region))
+                }
+            }
+        }
+        guard !bySlot.isEmpty else { return }
+        var counts: [Int: Int] = [:]
+        for info in machine.swapSlots { counts[info.slot] = info.count }
+        for key in bySlot.keys { bySlot[key]?.sort { ($0.column, $0.vpn) < ($1.column, $1.vpn) } }
+        let slots = bySlot.keys.sorted()
+        var i = 0
+        while i < slots.count {
+            let count = counts[slots[i]] ?? 0
+            var j = i + 1
+            while zoom == nil, j < slots.count, slots[j] == slots[j - 1] + 1, counts[slots[j]] == count,
+                  follows(bySlot[slots[j - 1]] ?? [], bySlot[slots[j]] ?? []) {
+                j += 1
+            }
+            let index = frames.count
+            frames.append(FrameRun(first: slots[i], count: j - i, kind: .swap, mapcount: count,
+                                   content: j - i == 1 ? "swapped-out page" : "swapped-out pages", shortContent: "swap"))
+            for m in bySlot[slots[i]] ?? [] {
+                columns[m.column].entries.append(EntryRun(region: m.region, firstPage: m.vpn, pages: j - i, copyOnWrite: false,
+                                                          writable: false, frameRun: index, swapped: true))
+            }
+            i = j
+        }
     }
 
     /// The live processes a plain `draw` shows: every live process with its own address space

@@ -36,21 +36,21 @@ extension Picture {
             for e in column.entries {
                 let run = earlier.frames[e.frameRun]
                 for k in 0..<min(e.pages, budget) {
-                    before[PagePlace(pid: column.pid, vpn: e.firstPage + k)] = run.kind == .zero ? -1 : run.first + k
+                    before[PagePlace(pid: column.pid, vpn: e.firstPage + k)] = run.place(k)
                 }
                 budget -= min(e.pages, budget)
             }
         }
         var mapcounts: [Int: Int] = [:]
         for run in earlier.frames where run.kind != .zero {
-            for k in 0..<min(run.count, Self.changePageLimit) { mapcounts[run.first + k] = run.mapcount }
+            for k in 0..<min(run.count, Self.changePageLimit) { mapcounts[run.place(k)] = run.mapcount }
         }
         var result = Changes()
         for (c, column) in columns.enumerated() {
             for (index, e) in column.entries.enumerated() {
                 let run = frames[e.frameRun]
                 for k in 0..<min(e.pages, Self.changePageLimit) {
-                    let now = run.kind == .zero ? -1 : run.first + k
+                    let now = run.place(k)
                     if before[PagePlace(pid: column.pid, vpn: e.firstPage + k)] != now {
                         result.entries.insert(EntryKey(column: c, index: index))
                         break
@@ -59,7 +59,7 @@ extension Picture {
             }
         }
         for (index, run) in frames.enumerated() where run.kind != .zero {
-            for k in 0..<min(run.count, Self.changePageLimit) where mapcounts[run.first + k] != run.mapcount {
+            for k in 0..<min(run.count, Self.changePageLimit) where mapcounts[run.place(k)] != run.mapcount {
                 result.frames.insert(index)
                 break
             }

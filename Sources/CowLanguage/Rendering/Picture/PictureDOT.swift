@@ -24,7 +24,7 @@ public struct PictureDOT {
             }
             s += "  }\n"
         }
-        s += "  subgraph cluster_frames {\n    label=\"physical frames\";\n    fontname=\"monospace\";\n    fontsize=16;\n"
+        s += "  subgraph cluster_frames {\n    label=\"\(p.kindsPresent.contains(.swap) ? "frames and swap slots" : "physical frames")\";\n    fontname=\"monospace\";\n    fontsize=16;\n"
         for (k, run) in p.frames.enumerated() {
             let label = "\(run.kind.symbol) \(run.label)" + (run.mapcount > 1 ? " x\(run.mapcount)" : "") + " \(run.content)"
             s += "    f\(k) [label=\(quoted(label)), fillcolor=\"\(run.kind.fill)\", color=\"\(run.kind.stroke)\"];\n"
@@ -37,7 +37,7 @@ public struct PictureDOT {
             }
         }
         var legend = Picture.Kind.allCases.map { "\($0.symbol) \($0.explanation)" }
-        legend.append("C copy-on-write entry, W writable, R read-only")
+        legend.append("C copy-on-write entry, W writable, R read-only" + (p.kindsPresent.contains(.swap) ? ", S in swap (xN: swap count)" : ""))
         legend += p.notes.map { "left out: " + $0 }
         s += "  legend [shape=note, style=filled, fillcolor=\"#fafafa\", label=\(quoted("legend\\l" + legend.map { escaped($0) + "\\l" }.joined(), raw: true))];\n"
         s += "}\n"

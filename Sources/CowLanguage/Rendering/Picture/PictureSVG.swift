@@ -87,7 +87,7 @@ public struct PictureSVG {
         for (c, column) in p.columns.enumerated() {
             s += "<text class=\"heading\" x=\"\(columnX[c])\" y=\"\(columnY[c] - 14)\" font-size=\"17\" font-weight=\"bold\">\(xml(heading(column)))</text>\n"
         }
-        s += "<text class=\"heading\" x=\"\(framesX)\" y=\"\(top - 14)\" font-size=\"17\" font-weight=\"bold\">physical frames</text>\n"
+        s += "<text class=\"heading\" x=\"\(framesX)\" y=\"\(top - 14)\" font-size=\"17\" font-weight=\"bold\">\(p.kindsPresent.contains(.swap) ? "frames and swap slots" : "physical frames")</text>\n"
         // Arrows first, so boxes are drawn over their ends.
         for (c, column) in p.columns.enumerated() {
             let onLeft = isLeft(c)
@@ -162,6 +162,9 @@ public struct PictureSVG {
         var items = Picture.Kind.allCases.map { LegendItem(symbol: String($0.symbol), text: $0.explanation, fill: $0.fill, stroke: $0.stroke) }
         items.append(LegendItem(symbol: "C", text: "copy-on-write entry (write-protected)", fill: "#fff4d6", stroke: "#444444", dashed: true))
         items.append(LegendItem(symbol: "W", text: "writable entry; R read-only", fill: "#ffffff", stroke: "#444444"))
+        if picture.kindsPresent.contains(.swap) {
+            items.append(LegendItem(symbol: "S", text: "entry of a page in swap (xN: swap count)", fill: "#ffffff", stroke: "#444444"))
+        }
         return items
     }
 

@@ -199,8 +199,9 @@ public struct PictureText {
 
     private func legend() -> String {
         var parts = picture.kindsPresent.map { "\($0.symbol) \($0.rawValue)" }
-        parts.append("xN: mapcount")
-        parts.append("entries: C copy-on-write, W writable, R read-only, Np N pages")
+        parts.append(picture.kindsPresent.contains(.swap) ? "xN: mapcount (of a slot: swap count)" : "xN: mapcount")
+        parts.append("entries: C copy-on-write, W writable, R read-only, "
+                     + (picture.kindsPresent.contains(.swap) ? "S in swap, " : "") + "Np N pages")
         return "legend: " + parts.joined(separator: ", ")
     }
 
