@@ -84,6 +84,8 @@ extension Machine {
         for (r, plan) in plans.enumerated() {
             var child = procs[space].regions[r]
             child.info.locked = false      // mlock is not inherited by fork
+            anonVmaSerial += 1             // anon_vma_fork: each child region its own
+            child.anonVma = anonVmaSerial
             if case .copy = plan { copiedSpans.append(child.info.start..<child.info.end) }
             switch plan {
             case .omit: continue

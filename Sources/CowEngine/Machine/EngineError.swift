@@ -32,6 +32,9 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case limitExceeded(String)
     /// The advice cannot apply to that region (Linux: EINVAL), e.g. wipeonfork on a file mapping.
     case adviceNotApplicable(region: String, advice: Advice)
+    /// mremap's resize in place needs one whole region; the range at `vpn` lies in region
+    /// `region` (of `pid`), which is [start, start + pages).
+    case notWholeRegion(pid: PID, vpn: Int, region: String, start: Int, pages: Int)
 
     /// A sentence for a human, naming what was wrong.
     public var description: String {
@@ -51,6 +54,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidArgument(let message): return message
         case .limitExceeded(let message): return message
         case .adviceNotApplicable(let region, let advice): return "advice \(advice.rawValue) does not apply to region \(region)"
+        case .notWholeRegion(let pid, let vpn, let region, let start, let pages):
+            return "mremap ... size resizes one whole region; the region \(region) of process \(pid) at page \(vpn) is pages \(start)..<\(start + pages)"
         }
     }
 }

@@ -27,6 +27,8 @@ public struct Machine: Sendable {
     /// Set while `populate` touches pages: a write fault then keeps the page's value (it only
     /// breaks copy-on-write and dirties, as the kernel's FOLL_WRITE does).
     var populating = false
+    /// Anon_vma serials given so far (RegionRecord.anonVma).
+    var anonVmaSerial = 0
     /// Some region was ever mlock'd: reclaim then checks whether a frame is locked.
     var everLocked = false
     /// Whether operations record `Event`s; benchmarks switch it off.

@@ -115,7 +115,8 @@ extension Machine {
     }
 
     /// Changes the rights of [vpn, vpn + pages), which must be mapped entirely; splits regions
-    /// at the edges and updates the entries (losing write write-protects them).
+    /// at the edges and updates the entries (losing write write-protects them); under `profile
+    /// linux` identical neighbours then merge back (`mergeRegions`).
     public mutating func protect(_ pid: PID, at vpn: Int, pages: Int, permissions: Permissions) throws(EngineError) {
         let i = try runningIndex(pid)
         try validateRange(vpn, pages)
@@ -140,6 +141,7 @@ extension Machine {
                 reprotectEntries(space, r)
             }
         }
+        if !changing.isEmpty { mergeRegions(space, vpn, vpn + pages) }
     }
 
     /// Brings the entries of region `r` in line with its rights: shared regions are writable
@@ -187,5 +189,6 @@ extension Machine {
             throw EngineError.adviceNotApplicable(region: procs[space].regions[bad].info.name, advice: advice)
         }
         for r in isolate(space, vpn, vpn + pages) { procs[space].regions[r].info.advice = advice }
+        mergeRegions(space, vpn, vpn + pages)
     }
 }

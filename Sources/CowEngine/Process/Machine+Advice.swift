@@ -142,10 +142,12 @@ extension Machine {
             "advice hugepage needs a range holding a whole huge page (\(n) pages from a multiple of \(n) pages: 2 MiB, 2 MiB-aligned, with 4 KiB pages); this range of \(pages) pages holds none")
     }
 
-    /// Splits regions at the range's edges and applies `change` to each region inside.
+    /// Splits regions at the range's edges and applies `change` to each region inside; under
+    /// `profile linux` identical neighbours then merge back.
     private mutating func setRegionHint(_ pid: PID, _ vpn: Int, _ pages: Int, _ change: (inout Region) -> Void) throws(EngineError) {
         let space = try mappedSpace(pid, vpn, pages)
         for r in isolate(space, vpn, vpn + pages) { change(&procs[space].regions[r].info) }
+        mergeRegions(space, vpn, vpn + pages)
     }
 
     /// Removes the present entries of [vpn, end), or only those mapping an anonymous frame nobody

@@ -78,7 +78,8 @@ extension Machine {
     }
 
     /// Sets the lock of [start, end), splitting only the regions whose lock changes (as
-    /// mlock_fixup leaves an already-locked VMA whole).
+    /// mlock_fixup leaves an already-locked VMA whole); under `profile linux` identical
+    /// neighbours then merge back.
     private mutating func setLocked(_ space: Int, _ start: Int, _ end: Int, _ locked: Bool) {
         var changing: [(Int, Int)] = []
         for r in regionsOverlapping(space, start, end) where procs[space].regions[r].info.locked != locked {
@@ -88,6 +89,7 @@ extension Machine {
         for (a, b) in changing {
             for r in isolate(space, a, b) { procs[space].regions[r].info.locked = locked }
         }
+        if !changing.isEmpty { mergeRegions(space, start, end) }
     }
 
     /// Whether frame `f` is mapped by a locked region of a live process (reclaim leaves it).
@@ -117,7 +119,7 @@ extension Machine {
         guard let r = regionIndex(space, vpn) else { throw EngineError.notMapped(pid: procs[space].pid, vpn: vpn) }
         let info = procs[space].regions[r].info
         guard info.start == vpn, info.pages == pages else {
-            throw EngineError.invalidArgument("mremap ... size resizes one whole region; \(info.name) is pages \(info.start)..<\(info.end)")
+            throw EngineError.notWholeRegion(pid: procs[space].pid, vpn: vpn, region: info.name, start: info.start, pages: info.pages)
         }
         if newPages == pages { return }
         if newPages < pages {

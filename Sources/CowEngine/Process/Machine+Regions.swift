@@ -25,8 +25,10 @@ extension Machine {
 
     /// Inserts a new region, empty, into address space `space`, keeping regions sorted.
     mutating func insertRegion(_ space: Int, _ info: Region, source: RegionSource, objectOffset: Int) {
-        let record = RegionRecord(info: info, entries: Array(repeating: 0, count: info.pages),
+        var record = RegionRecord(info: info, entries: Array(repeating: 0, count: info.pages),
                                   source: source, objectOffset: objectOffset)
+        anonVmaSerial += 1
+        record.anonVma = anonVmaSerial
         let at = firstRegion(space, startingAtOrAfter: info.start)
         procs[space].regions.insert(record, at: at)
         procs[space].regionNames[info.name, default: 0] += 1
@@ -90,6 +92,54 @@ extension Machine {
         procs[space].regions[r] = left
         procs[space].regions.insert(right, at: r + 1)
         procs[space].regionNames[old.info.name, default: 0] += 1
+    }
+
+    /// Under `profile linux`, merges the regions of `space` overlapping [vpn, end) with each
+    /// other and with the regions just before and after, as Linux's vma_modify (mprotect_fixup,
+    /// mlock_fixup, madvise_update_vma) merges a changed range back into its neighbours, so
+    /// /proc/PID/maps shows one VMA again. The textbook profile keeps the pieces. Two adjacent
+    /// regions merge when every attribute but their extent is the same (name: split pieces keep
+    /// the mapping's unique name, standing in for the anon_vma_name check; rights, sharing,
+    /// advice and hints, lock) and the second continues the first in the same object (source,
+    /// objectOffset and file offset contiguous). anon_vma, simply: pieces split from one mapping
+    /// in one process share it, and fork gives every child region its own (anon_vma_fork), so
+    /// two regions whose anonVma differ merge only if at most one has held an anonymous frame
+    /// (is_mergeable_anon_vma refuses two different non-null ones). Entries, huge blocks and
+    /// frames move as they are (mapcounts, entryCount and the TLB are unchanged); the shmem
+    /// reference and the name count that `split` added are given back. Callers copy shared
+    /// page tables first (on-demand fork), as for the change itself; the merge changes no entry.
+    mutating func mergeRegions(_ space: Int, _ vpn: Int, _ end: Int) {
+        guard config.profile == .linux else { return }
+        let lo = max(firstRegion(space, endingAfter: vpn) - 1, 0)
+        let hi = min(firstRegion(space, startingAtOrAfter: end), procs[space].regions.count - 1)
+        guard lo < hi else { return }
+        var r = hi
+        while r > lo {
+            let a = procs[space].regions[r - 1], b = procs[space].regions[r]
+            var sameBut = b.info
+            sameBut.start = a.info.start
+            sameBut.pages = a.info.pages
+            sameBut.backing = a.info.backing
+            var continues = a.info.end == b.info.start && sameBut == a.info && a.source == b.source
+                && a.objectOffset + a.info.pages == b.objectOffset
+                && !(a.hadAnonymousFrame && b.hadAnonymousFrame && a.anonVma != b.anonVma)
+            if case .file(let id, let offset) = a.info.backing {
+                continues = continues && b.info.backing == .file(id, offset: offset + a.info.pages)
+            }
+            if continues {
+                procs[space].regions.remove(at: r)
+                procs[space].regions.updateElement(at: r - 1) { m in
+                    m.info.pages += b.info.pages
+                    m.entries += b.entries
+                    m.hugeBlocks += b.hugeBlocks
+                    if b.hadAnonymousFrame && !m.hadAnonymousFrame { m.anonVma = b.anonVma }
+                    m.hadAnonymousFrame = m.hadAnonymousFrame || b.hadAnonymousFrame
+                }
+                if case .shmem(let id) = b.source { _ = releaseShmem(id) }    // a stays: frees nothing
+                forgetRegionName(space, b.info.name)
+            }
+            r -= 1
+        }
     }
 
     /// Splits regions so that [vpn, end) starts and ends on region boundaries; returns the

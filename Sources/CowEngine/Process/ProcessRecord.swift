@@ -17,6 +17,10 @@ struct RegionRecord: Sendable {
     /// when the frames go and when the region splits; fork-skip leaves a private anonymous
     /// region without it out of fork (conformance rule 11).
     var hadAnonymousFrame = false
+    /// Which anon_vma the region's anonymous pages would hang off in Linux: a new serial per
+    /// mapping (insertRegion) and per region a fork gives a child; split pieces keep it. Only
+    /// `mergeRegions` looks at it.
+    var anonVma = 0
     /// First pages of the 512-page blocks this region maps as transparent huge pages (rule 17),
     /// ascending: each block lies inside the region, starts at a multiple of 512 and maps 512
     /// consecutive anonymous frames starting at a multiple of 512 (one PMD entry in Linux).

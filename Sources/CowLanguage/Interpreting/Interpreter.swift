@@ -694,6 +694,9 @@ extension Interpreter {
             return "the new mapping overlaps region \(region) of \(who(pid))"
         case .notMapped(let pid, let vpn):
             return "\(Format.hex(vpn &* machine.pageSize)) is not mapped in \(who(pid))"
+        case .notWholeRegion(_, let vpn, let region, let start, let pages):
+            return "mremap ... size resizes one whole region; the region `\(region)` at \(Format.hex(vpn &* machine.pageSize)) is "
+                + "\(rangeText(start..<(start + pages))) (\(Format.pages(pages)))"
         case .duplicateProcessName(let name):
             return "a live process is already called `\(name)`"
         case .duplicateFileName(let name):
@@ -722,7 +725,7 @@ struct ErrorSpans {
         case .noSuchProcess, .processNotRunning: return process ?? command
         case .duplicateProcessName: return name ?? process ?? command
         case .duplicateFileName, .noSuchFile, .notALibrary: return file ?? name ?? command
-        case .emptyRange, .overlaps, .notMapped, .addressOverflow, .fileRangeBeyondEnd, .adviceNotApplicable:
+        case .emptyRange, .overlaps, .notMapped, .addressOverflow, .fileRangeBeyondEnd, .adviceNotApplicable, .notWholeRegion:
             return range ?? command
         case .outOfMemory: return process ?? name ?? command
         case .invalidArgument, .limitExceeded: return range ?? name ?? command

@@ -305,7 +305,7 @@ public enum CommandTable {
         CommandSpec("protect", .memory, [[P, mappedRange, perms]],
                     summary: "Changes permissions of a mapped range, like mprotect.",
                     example: "protect shell 0x10000 pages 2 r",
-                    details: "`protect P RANGE PERMS` changes permissions (the range must be mapped).",
+                    details: "`protect P RANGE PERMS` changes permissions (the range must be mapped); a region whose rights change splits at the range's edges. Under `profile linux` the pieces merge back with identical neighbours of the same mapping (after `protect`, `mlock`, `munlock` and `advise`), as /proc/PID/maps then shows one VMA again; the textbook profile keeps the pieces.",
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .protect(try a.process(), try a.range(), try a.permissions()) }),
         CommandSpec("advise", .memory, [[P, mappedRange, .choice(MemoryAdvice.allCases.map(\.rawValue), what: "advice")]],
                     summary: "madvise: dontfork, wipeonfork (fork), dontneed, free (drop pages), willneed (read into the page cache), random, sequential (readahead), hugepage, nohugepage.",
@@ -339,8 +339,9 @@ public enum CommandTable {
                           flags huge-page rows `H`; `smaps` shows `AnonHugePages` and `anon_huge_pages(P)` gives it.
 
                         Regions split at the range's edges when advice is recorded on them (not for `dontneed`,
-                        `free`, `willneed`). `dontneed` and `free` print how many entries were dropped and frames
-                        freed, `willneed` how many pages were read.
+                        `free`, `willneed`; under `profile linux` they merge back when identical, see `protect`).
+                        `dontneed` and `free` print how many entries were dropped and frames freed, `willneed` how
+                        many pages were read.
                         """,
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .advise(try a.process(), try a.range(), MemoryAdvice(rawValue: try a.word()) ?? .normal) }),
         CommandSpec("mremap", .memory, [[P, mappedRange, word("to"), .argument(.newAddress, "ADDR")], [P, mappedRange, word("size"), N]],
@@ -356,7 +357,7 @@ public enum CommandTable {
         CommandSpec("munlock", .memory, [[P, mappedRange]],
                     summary: "munlock: unlocks the range; its pages stay resident, but reclaim may take them again.",
                     example: "munlock shell 0x10000 pages 4",
-                    details: "`munlock P RANGE` is munlock(2): the range (mapped entirely; its regions split at its edges) is no longer locked. Nothing is unmapped: the pages stay resident until reclaim chooses them. A range with a hole is refused and nothing changes.",
+                    details: "`munlock P RANGE` is munlock(2): the range (mapped entirely; its regions split at its edges) is no longer locked (under `profile linux` pieces that are then identical merge back, see `protect`). Nothing is unmapped: the pages stay resident until reclaim chooses them. A range with a hole is refused and nothing changes.",
                     parse: .pattern { (a: inout Arguments) throws(Diagnostic) in .mlock(try a.process(), try a.range(), lock: false) }),
         CommandSpec("msync", .memory, [[P, mappedRange]],
                     summary: "msync: writes the dirty pages of shared file mappings in the range back to the file and marks them clean (under `profile linux`: read-only again).",
