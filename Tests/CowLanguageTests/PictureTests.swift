@@ -72,24 +72,14 @@ import Foundation
         #expect(p.columns[1].entries.count == 15)   // shell's page on frame 40 is not ls's
     }
 
-    /// Worked by hand (Scripts/scenarios/swap.cow's start): 4 frames, swap 8; parent writes
-    /// heap 0x10000-0x11000 (frames 0, 1), forks; then writes 3 pages of `other`: 0x20000,
-    /// 0x21000 take frames 2, 3, and 0x22000 makes LRU reclaim frame 0 (heap 0x10000, shared):
-    /// ONE slot, 0, named by both processes' entries, swap count 2; frame 0 goes to other
-    /// 0x22000. The picture draws that slot once, after the frames, with an arrow from each.
-    static let swapScript = """
-        config frames 4
-        config swap 8
-        spawn parent
-        map parent anon 0x10000 pages 2 rw as heap
-        write parent 0x10000 pages 2 7
-        fork parent as child
-        map parent anon 0x20000 pages 3 rw as other
-        write parent 0x20000 pages 3 1
-        """
-
+    /// Worked by hand (`SwapCommandTests.sharedSwapped`, the start of Scripts/scenarios/swap.cow):
+    /// 4 frames, swap 8; p writes heap 0x10000-0x11000 (frames 0, 1), forks c; then writes 3
+    /// pages of `other`: 0x20000, 0x21000 take frames 2, 3, and 0x22000 makes LRU reclaim frame
+    /// 0 (heap 0x10000, shared): ONE slot, 0, named by both processes' entries, swap count 2;
+    /// frame 0 goes to other 0x22000. The picture draws that slot once, after the frames, with
+    /// an arrow from each.
     @Test func aSharedPageInSwapIsOneSlotWithAnArrowFromEachProcess() {
-        let m = Self.machine(Self.swapScript)
+        let m = Self.machine(SwapCommandTests.sharedSwapped)
         let p = Picture.make(of: m, processes: Picture.defaultProcesses(of: m))
         #expect(p.frames.map(\.label) == ["0", "1", "2-3", "slot 0"])
         #expect(p.frames.map(\.kind) == [.privateAnon, .shared, .privateAnon, .swap])
@@ -101,17 +91,17 @@ import Foundation
         let lines = PictureText(p, width: 120).lines()
         #expect(lines.contains("  heap 0x10000 1p S ----heap 0x10000 1p S ---> @ slot 0 x2 swapped-out page"))
         #expect(lines.joined(separator: " ").contains("S in swap"))
-        // Zoomed on the child's heap, the parent joins through the shared frame and the slot.
+        // Zoomed on c's heap, p joins through the shared frame and the slot.
         let zoomed = Picture.make(of: m, processes: [2], zoom: "heap")
-        #expect(zoomed.columns.map(\.name) == ["child", "parent"])
+        #expect(zoomed.columns.map(\.name) == ["c", "p"])
         #expect(zoomed.frames.map(\.label) == ["1", "slot 0"])
         // Reading it back (a major fault; memory is full, so heap 0x11000 goes to slot 1) moves
-        // the child's entry from the slot to a frame: the step highlights it.
-        let after = Self.machine(Self.swapScript + "\nread child 0x10000")
+        // c's entry from the slot to a frame: the step highlights it.
+        let after = Self.machine(SwapCommandTests.sharedSwapped + "\nread c 0x10000")
         let q = Picture.make(of: after, processes: [1, 2])
         let changed = q.changes(since: p).entries.map { "\(q.columns[$0.column].name) \(q.address(q.columns[$0.column].entries[$0.index]))" }.sorted()
-        #expect(changed.contains("child 0x10000"))
-        #expect(!changed.contains("parent 0x10000"), "the parent's entry still names slot 0")
+        #expect(changed.contains("c 0x10000"))
+        #expect(!changed.contains("p 0x10000"), "p's entry still names slot 0")
     }
 
     @Test func changesMarkTheCopyAndTheMovedEntry() {
