@@ -21,6 +21,16 @@ import Testing
                             "note: usage: echo \"TEXT {EXPR}\"", "note:    or: echo EXPR", "note:    or: echo"])
     }
 
+    /// A form chosen by the keyword after the command (`set policy`, `config frames`) is the only
+    /// usage shown; a command whose forms all start with an argument shows them all.
+    @Test func theUsageOfTheChosenFormOnly() {
+        #expect(run("set policy lru2").lines == ["t.cow:1:12: error: expected a replacement policy after `policy`, found `lru2`",
+                                                 "    set policy lru2", "               ^~~~", "note: did you mean `lru`?",
+                                                 "note: usage: set policy fifo|lru|clock|opt|rand|linux"])
+        #expect(run("config frames").lines.suffix(1) == ["note: usage: config frames N"])
+        #expect(run("set zero-page maybe").lines.filter { $0.hasPrefix("note:") }.count == 7, "a switch name selects no keyword form: all 7 forms of set")
+    }
+
     @Test func withoutAPlace() {
         #expect(Diagnostic(file: "x.cow", message: "cannot read x.cow: No such file or directory").rendered()
                 == "x.cow: error: cannot read x.cow: No such file or directory\n")

@@ -552,10 +552,20 @@ public enum CommandTable {
 
 extension Diagnostic {
     /// The diagnostic with the forms `spec` accepts as notes (`usage: fork P [as NAME]`), so a
-    /// syntax error says what was expected as the table declares it.
-    func addingUsage(of spec: CommandSpec) -> Diagnostic {
+    /// syntax error says what was expected as the table declares it. When the word after the
+    /// command (`selector`) starts some forms with that keyword (`set policy ...`), only those
+    /// are shown.
+    func addingUsage(of spec: CommandSpec, after selector: String? = nil) -> Diagnostic {
         var copy = self
-        for (k, usage) in spec.usages.enumerated() {
+        var usages = spec.usages
+        if let selector {
+            let chosen = spec.forms.indices.filter { i in
+                if case .word(let w, let aliases)? = spec.forms[i].first { return w == selector || aliases.contains(selector) }
+                return false
+            }
+            if !chosen.isEmpty { usages = chosen.map { spec.usages[$0] } }
+        }
+        for (k, usage) in usages.enumerated() {
             copy.notes.append((k == 0 ? "usage: " : "   or: ") + usage)
         }
         return copy

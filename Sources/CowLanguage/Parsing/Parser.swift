@@ -320,11 +320,12 @@ public struct Parser {
         guard let spec = CommandTable.spec(name) else { throw unknownCommand(name, at: first) }
         if case .block(let parse) = spec.parsing.kind { return try parse(&self) }
         advance()
+        let selector = word(current)
         let command: Command
         do {
             command = try parseCommand(spec, keyword: first)
         } catch {
-            throw error.addingUsage(of: spec)
+            throw error.addingUsage(of: spec, after: selector)
         }
         return Statement(kind: .command(command, keyword: first.span), span: first.span.through(lastSpan(from: first)))
     }
