@@ -31,6 +31,17 @@ import Testing
         #expect(run("set zero-page maybe").lines.filter { $0.hasPrefix("note:") }.count == 7, "a switch name selects no keyword form: all 7 forms of set")
     }
 
+    /// A misspelt keyword after a complete command is named (`wrte`: `write`); a word like no
+    /// keyword of the command gets no guess.
+    @Test func aMisspeltTrailingKeywordIsNamed() {
+        #expect(Array(run("spawn p\ntranslate p 0x10000 wrte").lines.dropFirst()) == [
+            "t.cow:2:21: error: unexpected `wrte` after the `translate` command", "    translate p 0x10000 wrte",
+            "                        ^~~~", "note: did you mean `write`?",
+            "note: put one command on a line, or separate commands with `;`", "note: usage: translate P ADDR [read|write]"])
+        #expect(run("spawn p\ndump p tabels").lines.contains("note: did you mean `tables`?"))
+        #expect(!run("echo \"x\" forc").lines.contains { $0.contains("did you mean") })
+    }
+
     @Test func withoutAPlace() {
         #expect(Diagnostic(file: "x.cow", message: "cannot read x.cow: No such file or directory").rendered()
                 == "x.cow: error: cannot read x.cow: No such file or directory\n")

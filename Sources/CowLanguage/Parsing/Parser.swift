@@ -350,9 +350,16 @@ public struct Parser {
     private mutating func finishStatement(_ statement: inout Statement, keyword: Lexeme) throws(Diagnostic) {
         guard current.endsStatement else {
             if let message = invalidMessage(current) { throw error(message, at: current.span) }
+            var notes = ["put one command on a line, or separate commands with `;`"]
+            let spec = word(keyword).flatMap(CommandTable.spec)
+            // A misspelt keyword of the command (`translate p 0x1000 wrte`): say which.
+            if let spec, let typed = word(current),
+               let near = Suggestions.nearest(to: typed, in: Array(Set(spec.forms.flatMap(Syntax.keywords))).sorted()) {
+                notes.insert("did you mean `\(near)`?", at: 0)
+            }
             let unexpected = error("unexpected \(describe(current)) after the `\(text(of: keyword))` command",
-                                   at: current.span, notes: ["put one command on a line, or separate commands with `;`"])
-            guard let spec = word(keyword).flatMap(CommandTable.spec) else { throw unexpected }
+                                   at: current.span, notes: notes)
+            guard let spec else { throw unexpected }
             throw unexpected.addingUsage(of: spec)
         }
         if case .symbol(.semicolon) = current.kind {

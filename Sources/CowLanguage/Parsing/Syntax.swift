@@ -42,6 +42,20 @@ public indirect enum Syntax: Sendable {
         }
     }
 
+    /// Every keyword a pattern names (words and choices, also inside optional pieces,
+    /// alternatives and clauses): the candidates of a "did you mean" note.
+    static func keywords(_ pattern: [Syntax]) -> [String] {
+        pattern.flatMap { piece -> [String] in
+            switch piece {
+            case .word(let w, _): return [w]
+            case .choice(let words, _): return words
+            case .symbol, .argument: return []
+            case .optional(let inner): return keywords(inner)
+            case .alternatives(let options), .clauses(let options): return options.flatMap(keywords)
+            }
+        }
+    }
+
     var rendered: String {
         switch self {
         case .word(let w, _): return w
