@@ -320,12 +320,12 @@ public struct Parser {
         guard let spec = CommandTable.spec(name) else { throw unknownCommand(name, at: first) }
         if case .block(let parse) = spec.parsing.kind { return try parse(&self) }
         advance()
-        let selector = word(current)
+        let afterKeyword = index     // the word there chooses the usage notes of an error
         let command: Command
         do {
             command = try parseCommand(spec, keyword: first)
         } catch {
-            throw error.addingUsage(of: spec, after: selector)
+            throw error.addingUsage(of: spec, after: word(tokens[afterKeyword]))
         }
         return Statement(kind: .command(command, keyword: first.span), span: first.span.through(lastSpan(from: first)))
     }
