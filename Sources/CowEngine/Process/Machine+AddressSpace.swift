@@ -176,19 +176,13 @@ extension Machine {
     /// Sets madvise advice on [vpn, vpn + pages), which must be mapped entirely. wipeonfork
     /// applies only to private anonymous memory (Linux refuses it elsewhere with EINVAL).
     public mutating func advise(_ pid: PID, at vpn: Int, pages: Int, advice: Advice) throws(EngineError) {
-        let i = try runningIndex(pid)
-        try validateRange(vpn, pages)
-        let space = spaceIndex(i)
-        if let hole = firstHole(space, vpn, vpn + pages) {
-            throw EngineError.notMapped(pid: procs[space].pid, vpn: hole)
-        }
+        let space = try mappedSpace(pid, vpn, pages)
         if advice == .wipeOnFork,
            let bad = regionsOverlapping(space, vpn, vpn + pages).first(where: {
                procs[space].regions[$0].source != .privateAnonymous })
         {
             throw EngineError.adviceNotApplicable(region: procs[space].regions[bad].info.name, advice: advice)
         }
-        for r in isolate(space, vpn, vpn + pages) { procs[space].regions[r].info.advice = advice }
-        mergeRegions(space, vpn, vpn + pages)
+        changeRegions(space, vpn, vpn + pages) { $0.advice = advice }
     }
 }

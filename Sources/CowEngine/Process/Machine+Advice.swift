@@ -104,7 +104,7 @@ extension Machine {
 
     /// The address space of running process `pid` after checking that [vpn, vpn + pages) is
     /// entirely mapped.
-    private func mappedSpace(_ pid: PID, _ vpn: Int, _ pages: Int) throws(EngineError) -> Int {
+    func mappedSpace(_ pid: PID, _ vpn: Int, _ pages: Int) throws(EngineError) -> Int {
         let i = try runningIndex(pid)
         try validateRange(vpn, pages)
         let space = spaceIndex(i)
@@ -142,12 +142,16 @@ extension Machine {
             "advice hugepage needs a range holding a whole huge page (\(n) pages from a multiple of \(n) pages: 2 MiB, 2 MiB-aligned, with 4 KiB pages); this range of \(pages) pages holds none")
     }
 
-    /// Splits regions at the range's edges and applies `change` to each region inside; under
-    /// `profile linux` identical neighbours then merge back.
+    /// `changeRegions` on the range of running process `pid`, which must be mapped entirely.
     private mutating func setRegionHint(_ pid: PID, _ vpn: Int, _ pages: Int, _ change: (inout Region) -> Void) throws(EngineError) {
-        let space = try mappedSpace(pid, vpn, pages)
-        for r in isolate(space, vpn, vpn + pages) { change(&procs[space].regions[r].info) }
-        mergeRegions(space, vpn, vpn + pages)
+        changeRegions(try mappedSpace(pid, vpn, pages), vpn, vpn + pages, change)
+    }
+
+    /// Splits the regions of `space` at the edges of [vpn, end), applies `change` to each region
+    /// inside, and under `profile linux` merges identical neighbours back (madvise_update_vma).
+    mutating func changeRegions(_ space: Int, _ vpn: Int, _ end: Int, _ change: (inout Region) -> Void) {
+        for r in isolate(space, vpn, end) { change(&procs[space].regions[r].info) }
+        mergeRegions(space, vpn, end)
     }
 
     /// Removes the present entries of [vpn, end), or only those mapping an anonymous frame nobody

@@ -190,6 +190,12 @@ extension Picture {
         var vpn: Int
         var flags: PTEFlags
         var region: String
+
+        /// The entry run of `pages` pages starting at this mapping, drawn to `frameRun`.
+        func run(pages: Int, frameRun: Int, swapped: Bool = false) -> EntryRun {
+            EntryRun(region: region, firstPage: vpn, pages: pages, copyOnWrite: flags.contains(.copyOnWrite),
+                     writable: flags.contains(.writable), frameRun: frameRun, swapped: swapped)
+        }
     }
 
     /// The picture of `processes` (pids, in column order) on `machine`. `zoom`: only the entries
@@ -246,13 +252,8 @@ extension Picture {
             let first = sortedFrames[i]
             let mappers = byFrame[first] ?? []
             let firstInfo = info[first]
-            var j = i + 1
-            if !everyPage {
-                while j < sortedFrames.count, sortedFrames[j] == sortedFrames[j - 1] + 1,
-                      continues(info[sortedFrames[j - 1]], info[sortedFrames[j]]),
-                      follows(byFrame[sortedFrames[j - 1]] ?? [], byFrame[sortedFrames[j]] ?? []) {
-                    j += 1
-                }
+            let j = everyPage ? i + 1 : runEnd(sortedFrames, from: i) { a, b in
+                continues(info[a], info[b]) && follows(byFrame[a] ?? [], byFrame[b] ?? [])
             }
             let count = j - i
             let mapcount = firstInfo?.mapcount ?? mappers.count
@@ -262,9 +263,7 @@ extension Picture {
             let index = frameRuns.count
             frameRuns.append(run)
             for m in mappers {
-                columns[m.column].entries.append(EntryRun(region: m.region, firstPage: m.vpn, pages: count,
-                                                          copyOnWrite: m.flags.contains(.copyOnWrite),
-                                                          writable: m.flags.contains(.writable), frameRun: index))
+                columns[m.column].entries.append(m.run(pages: count, frameRun: index))
             }
             i = j
         }
@@ -280,9 +279,7 @@ extension Picture {
                     var l = k + 1
                     while !everyPage, l < sorted.count, sorted[l].vpn == sorted[l - 1].vpn + 1, sorted[l].region == sorted[k].region,
                           sorted[l].flags == sorted[k].flags { l += 1 }
-                    columns[c].entries.append(EntryRun(region: sorted[k].region, firstPage: sorted[k].vpn, pages: l - k,
-                                                       copyOnWrite: sorted[k].flags.contains(.copyOnWrite),
-                                                       writable: sorted[k].flags.contains(.writable), frameRun: index))
+                    columns[c].entries.append(sorted[k].run(pages: l - k, frameRun: index))
                     k = l
                 }
             }
@@ -311,13 +308,15 @@ extension Picture {
     private static func addSwapRuns(of machine: Machine, zoom: String?, columns: inout [Column], frames: inout [FrameRun]) {
         guard machine.swapUsed > 0 else { return }
         var bySlot: [Int: [Mapping]] = [:]
+        var slotsInUse: [SwapSlotInfo]?
         if let zoom, let first = columns.first {
             for page in machine.swapEntries(of: first.pid) where page.region == zoom {
                 bySlot[page.slot, default: []].append(Mapping(column: 0, vpn: page.vpn, flags: [], region: page.region))
             }
             guard !bySlot.isEmpty else { return }
             let wanted = Set(bySlot.keys)
-            var pids = Set(machine.swapSlots.filter { wanted.contains($0.slot) }.flatMap { $0.referrers.map(\.pid) })
+            slotsInUse = machine.swapSlots      // one walk of every page table, used twice
+            var pids = Set((slotsInUse ?? []).filter { wanted.contains($0.slot) }.flatMap { $0.referrers.map(\.pid) })
             pids.remove(first.pid)
             for pid in pids.sorted() {
                 let column = columns.firstIndex { $0.pid == pid } ?? {
@@ -337,23 +336,20 @@ extension Picture {
         }
         guard !bySlot.isEmpty else { return }
         var counts: [Int: Int] = [:]
-        for info in machine.swapSlots { counts[info.slot] = info.count }
+        for info in slotsInUse ?? machine.swapSlots { counts[info.slot] = info.count }
         for key in bySlot.keys { bySlot[key]?.sort { ($0.column, $0.vpn) < ($1.column, $1.vpn) } }
         let slots = bySlot.keys.sorted()
         var i = 0
         while i < slots.count {
             let count = counts[slots[i]] ?? 0
-            var j = i + 1
-            while zoom == nil, j < slots.count, slots[j] == slots[j - 1] + 1, counts[slots[j]] == count,
-                  follows(bySlot[slots[j - 1]] ?? [], bySlot[slots[j]] ?? []) {
-                j += 1
+            let j = zoom != nil ? i + 1 : runEnd(slots, from: i) { a, b in
+                counts[a] == counts[b] && follows(bySlot[a] ?? [], bySlot[b] ?? [])
             }
             let index = frames.count
             frames.append(FrameRun(first: slots[i], count: j - i, kind: .swap, mapcount: count,
                                    content: j - i == 1 ? "swapped-out page" : "swapped-out pages", shortContent: "swap"))
             for m in bySlot[slots[i]] ?? [] {
-                columns[m.column].entries.append(EntryRun(region: m.region, firstPage: m.vpn, pages: j - i, copyOnWrite: false,
-                                                          writable: false, frameRun: index, swapped: true))
+                columns[m.column].entries.append(m.run(pages: j - i, frameRun: index, swapped: true))
             }
             i = j
         }
@@ -374,6 +370,14 @@ extension Picture {
         case (.pageCache(let fa, let pa), .pageCache(let fb, let pb)): return fa == fb && pb == pa + 1
         default: return false
         }
+    }
+
+    /// Where the run of `keys` (sorted frame or slot numbers) starting at index `i` ends: it goes
+    /// on while the next key is one more than the last and `joins(last, next)`.
+    private static func runEnd(_ keys: [Int], from i: Int, joins: (Int, Int) -> Bool) -> Int {
+        var j = i + 1
+        while j < keys.count, keys[j] == keys[j - 1] + 1, joins(keys[j - 1], keys[j]) { j += 1 }
+        return j
     }
 
     /// Whether the mappers of the next frame are those of the previous one, one page further.
